@@ -1,0 +1,4 @@
+#!/bin/sh
+set -eu
+"$(dirname "$0")/log-event.sh"
+echo "preparing to install"

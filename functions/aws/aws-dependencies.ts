@@ -1,0 +1,95 @@
+// Builds the steps' dependencies for Lambda, once per cold start. SDK clients are created here, at module scope of
+// each handler, and reused across invocations.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { EventSink, StateChange, StepDependencies, TargetDirectory } from '../ports';
+import { DynamoDbStore } from './dynamodb-store';
+import { S3RevisionSource } from './s3-revision-source';
+import { SfnExecutionStarter } from './sfn-execution-starter';
+import { SfnTaskCallbacks } from './sfn-task-callbacks';
+import { SsmCommandIndex } from './ssm-command-index';
+import { SsmCommandReporter } from './ssm-command-report';
+import { SsmHostRunner } from './ssm-host-runner';
+
+// POWERTOOLS_SERVICE_NAME and LOG_LEVEL are read by the Logger itself.
+const environmentSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  STATE_MACHINE_ARN: z.string().regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:.+$/, 'a state machine ARN'),
+  SSM_LOG_GROUP: z.string().min(1),
+});
+
+export type AwsEnvironment = z.infer<typeof environmentSchema>;
+
+/** Reads the handler environment; a missing or malformed variable stops the cold start with its name. */
+export function parseAwsEnvironment(env: NodeJS.ProcessEnv): AwsEnvironment {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      return env[name] === undefined ? `${name} is not set` : `${name} is invalid (expected ${issue.message})`;
+    });
+    throw new Error(`Cutover handler environment: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export interface AwsRuntime {
+  readonly deps: StepDependencies;
+  /** Used by the SSM event handler to turn status events into host reports. */
+  readonly commandReports: SsmCommandReporter;
+  readonly logger: Logger;
+}
+
+export function createAwsRuntime(env: NodeJS.ProcessEnv = process.env): AwsRuntime {
+  const config = parseAwsEnvironment(env);
+  const logger = new Logger();
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const ssm = new SSMClient({});
+  const commandIndex = new SsmCommandIndex({ client: documents, tableName: config.TABLE_NAME });
+  const sfn = new SFNClient({});
+  const deps: StepDependencies = {
+    store: new DynamoDbStore({ tableName: config.TABLE_NAME }),
+    hosts: new SsmHostRunner({ client: ssm, commands: commandIndex, logGroupName: config.SSM_LOG_GROUP }),
+    callbacks: new SfnTaskCallbacks(sfn),
+    executions: new SfnExecutionStarter({ client: sfn, stateMachineArn: config.STATE_MACHINE_ARN }),
+    targets: instanceListDirectory,
+    revisions: new S3RevisionSource(new S3Client({})),
+    events: new LoggingEventSink(logger),
+    clock: () => new Date(),
+  };
+  return { deps, commandReports: new SsmCommandReporter({ client: ssm, commands: commandIndex }), logger };
+}
+
+// Only explicit instance lists for now: EC2 tag, on-premises tag and Auto Scaling selectors arrive with the AWS
+// target adapters, which need ec2:DescribeInstances and ssm:DescribeInstanceInformation.
+const instanceListDirectory: TargetDirectory = {
+  resolve: async (group) => [...(group.instanceNames ?? [])],
+};
+
+/** Logs state changes; publishing them to EventBridge in CodeDeploy's event shape comes with the API. */
+export class LoggingEventSink implements EventSink {
+  public constructor(private readonly logger: Logger) {}
+
+  public async publish(change: StateChange): Promise<void> {
+    this.logger.info('state change', { change: summarize(change) });
+  }
+}
+
+// Whole deployments carry the appspec; the log line needs only who moved where.
+function summarize(change: StateChange): Record<string, unknown> {
+  switch (change.kind) {
+    case 'deployment':
+      return { kind: change.kind, deploymentId: change.deployment.deploymentId, status: change.deployment.status };
+    case 'target':
+      return { kind: change.kind, deploymentId: change.deploymentId, targetId: change.target.targetId, status: change.target.status };
+    case 'batch':
+      return { kind: change.kind, deploymentId: change.deploymentId, batchNumber: change.batchNumber, targetIds: change.targetIds };
+  }
+}

@@ -1,0 +1,150 @@
+// Keys and item mapping for the single table (layout in table-schema.ts). Domain objects are stored as plain
+// attributes next to the key attributes; reading strips the keys again, so callers never see storage details.
+import type {
+  Application,
+  Deployment,
+  DeploymentConfig,
+  DeploymentGroup,
+  DeploymentTarget,
+  HostRecord,
+} from '../core/types';
+import type { Batch, GroupLock } from '../ports';
+import type { StoredItem } from './dynamodb-errors';
+import { TABLE_KEYS } from './table-schema';
+
+export interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** A domain object with its key attributes, ready to put. */
+export type KeyedItem = StoredItem & ItemKey;
+
+/** Attributes this adapter adds to domain objects; never returned to callers. */
+const STORAGE_ATTRIBUTES: readonly string[] = [
+  TABLE_KEYS.partitionKey,
+  TABLE_KEYS.sortKey,
+  TABLE_KEYS.gsi1.partitionKey,
+  TABLE_KEYS.gsi1.sortKey,
+  'position',
+];
+
+export const DEPLOYMENTS_PARTITION = 'DEPLOYMENTS';
+export const TARGET_PREFIX = 'TGT#';
+export const HOST_PREFIX = 'HOST#';
+
+export const applicationKey = (applicationName: string): ItemKey => ({ pk: `APP#${applicationName}`, sk: 'APP' });
+
+export const deploymentGroupKey = (applicationName: string, deploymentGroupName: string): ItemKey => ({
+  pk: `APP#${applicationName}`,
+  sk: `DG#${deploymentGroupName}`,
+});
+
+export const deploymentConfigKey = (deploymentConfigName: string): ItemKey => ({
+  pk: `CONFIG#${deploymentConfigName}`,
+  sk: 'CONFIG',
+});
+
+export const groupLockKey = (deploymentGroupId: string): ItemKey => ({
+  pk: groupPartition(deploymentGroupId),
+  sk: 'LOCK',
+});
+
+export const hostRecordKey = (deploymentGroupId: string, targetId: string): ItemKey => ({
+  pk: groupPartition(deploymentGroupId),
+  sk: `${HOST_PREFIX}${targetId}`,
+});
+
+export const groupPartition = (deploymentGroupId: string): string => `DG#${deploymentGroupId}`;
+
+export const deploymentPartition = (deploymentId: string): string => `DEP#${deploymentId}`;
+
+export const deploymentKey = (deploymentId: string): ItemKey => ({ pk: deploymentPartition(deploymentId), sk: 'DEP' });
+
+export const targetKey = (deploymentId: string, targetId: string): ItemKey => ({
+  pk: deploymentPartition(deploymentId),
+  sk: `${TARGET_PREFIX}${targetId}`,
+});
+
+/** Zero-padded so batches sort in number order under one partition. */
+export const batchKey = (deploymentId: string, batchNumber: number): ItemKey => ({
+  pk: deploymentPartition(deploymentId),
+  sk: `BATCH#${String(batchNumber).padStart(6, '0')}`,
+});
+
+/** Newest first on gsi1 with ScanIndexForward false; the id breaks ties between equal create times. */
+export const deploymentListSortKey = (createTime: string, deploymentId: string): string =>
+  `${createTime}#${deploymentId}`;
+
+export function applicationItem(app: Application): KeyedItem {
+  return { ...app, ...applicationKey(app.applicationName) };
+}
+
+export function deploymentGroupItem(group: DeploymentGroup): KeyedItem {
+  return { ...group, ...deploymentGroupKey(group.applicationName, group.deploymentGroupName) };
+}
+
+export function deploymentConfigItem(config: DeploymentConfig): KeyedItem {
+  return { ...config, ...deploymentConfigKey(config.deploymentConfigName) };
+}
+
+export function deploymentItem(deployment: Deployment): KeyedItem {
+  return {
+    ...deployment,
+    ...deploymentKey(deployment.deploymentId),
+    [TABLE_KEYS.gsi1.partitionKey]: DEPLOYMENTS_PARTITION,
+    [TABLE_KEYS.gsi1.sortKey]: deploymentListSortKey(deployment.createTime, deployment.deploymentId),
+  };
+}
+
+export function groupLockItem(lock: GroupLock): KeyedItem {
+  return { ...lock, ...groupLockKey(lock.deploymentGroupId) };
+}
+
+/** `position` keeps the order targets were put in: the sort key must stay TGT#<targetId>. */
+export function targetItem(target: DeploymentTarget, position: number | undefined): KeyedItem {
+  const item: KeyedItem = { ...target, ...targetKey(target.deploymentId, target.targetId) };
+  return position === undefined ? item : { ...item, position };
+}
+
+export function batchItem(batch: Batch): KeyedItem {
+  return { ...batch, ...batchKey(batch.deploymentId, batch.batchNumber) };
+}
+
+export function hostRecordItem(record: HostRecord): KeyedItem {
+  return { ...record, ...hostRecordKey(record.deploymentGroupId, record.targetId) };
+}
+
+/**
+ * Strips the storage attributes. The cast is the adapter boundary: the table holds only items this module wrote
+ * from the same domain type, so no field-by-field check is repeated on every read.
+ */
+export function fromItem<T>(item: StoredItem): T;
+export function fromItem<T>(item: StoredItem | undefined): T | undefined;
+export function fromItem<T>(item: StoredItem | undefined): T | undefined {
+  if (item === undefined) return undefined;
+  const domain: StoredItem = { ...item };
+  for (const attribute of STORAGE_ATTRIBUTES) delete domain[attribute];
+  return domain as T;
+}
+
+/** ReturnValues ALL_NEW always returns the item of a successful update; no item means a broken contract. */
+export function fromUpdatedItem<T>(attributes: StoredItem | undefined): T {
+  if (attributes === undefined) throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes');
+  return fromItem<T>(attributes);
+}
+
+/** Targets in the order they were put; targetId settles ties (and targets written only by updateTargets). */
+export function targetsInPutOrder(items: readonly StoredItem[]): DeploymentTarget[] {
+  const position = (item: StoredItem): number =>
+    typeof item.position === 'number' ? item.position : Number.MAX_SAFE_INTEGER;
+  return [...items]
+    .sort((a, b) => position(a) - position(b) || compareCodeUnits(String(a.sk), String(b.sk)))
+    .map((item) => fromItem<DeploymentTarget>(item));
+}
+
+/** Plain code-unit order (close to DynamoDB's byte order), independent of the process locale. */
+function compareCodeUnits(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}

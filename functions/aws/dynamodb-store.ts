@@ -1,0 +1,192 @@
+// The Store port on one DynamoDB table (key design in table-schema.ts). Only single-item conditional writes are
+// used, never transactions, so the same code runs on DynamoDB, DynamoDB Local and dynalite. The methods delegate
+// to one module per kind of item; this file wires them and owns the small application/group/host items.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../core/errors';
+import type {
+  Application,
+  Deployment,
+  DeploymentConfig,
+  DeploymentGroup,
+  DeploymentStatus,
+  DeploymentTarget,
+  HostRecord,
+} from '../core/types';
+import type { Batch, DeploymentListFilter, GroupLock, Store, TargetEventResult } from '../ports';
+import * as batches from './dynamodb-batches';
+import * as deployments from './dynamodb-deployments';
+import { conditionally } from './dynamodb-errors';
+import {
+  applicationItem,
+  applicationKey,
+  deploymentConfigItem,
+  deploymentConfigKey,
+  deploymentGroupItem,
+  deploymentGroupKey,
+  fromItem,
+  groupPartition,
+  HOST_PREFIX,
+  hostRecordItem,
+  hostRecordKey,
+} from './dynamodb-items';
+import * as locks from './dynamodb-lock';
+import { Table } from './dynamodb-table';
+import * as targets from './dynamodb-targets';
+
+export interface DynamoDbStoreOptions {
+  readonly tableName: string;
+  /** Defaults to one client per process for the Lambda's region, dropping undefined attributes. */
+  readonly client?: DynamoDBDocumentClient;
+}
+
+let sharedClient: DynamoDBDocumentClient | undefined;
+
+/** Created on first use rather than at import, so modules that only import the type never build a client. */
+function defaultClient(): DynamoDBDocumentClient {
+  sharedClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    // Optional domain fields are often present as undefined; DynamoDB has no such value.
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return sharedClient;
+}
+
+export class DynamoDbStore implements Store {
+  private readonly table: Table;
+
+  public constructor(options: DynamoDbStoreOptions) {
+    this.table = new Table(options.client ?? defaultClient(), options.tableName);
+  }
+
+  /** Idempotent: creating an application that exists returns the stored one (the embedded runtime re-creates). */
+  public async createApplication(app: Application): Promise<Application> {
+    const outcome = await conditionally(
+      this.table.put({
+        Item: applicationItem(app),
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    if (outcome.written) return app;
+    const stored = outcome.current ?? (await this.table.get(applicationKey(app.applicationName)));
+    const existing = fromItem<Application>(stored);
+    // Absent only if it was deleted in between, which nothing in Cutover does; the caller's app is then the truth.
+    return existing ?? app;
+  }
+
+  public async getApplication(applicationName: string): Promise<Application | undefined> {
+    return fromItem<Application>(await this.table.get(applicationKey(applicationName)));
+  }
+
+  public async putDeploymentGroup(group: DeploymentGroup): Promise<void> {
+    await this.table.put({ Item: deploymentGroupItem(group) });
+  }
+
+  public async getDeploymentGroup(
+    applicationName: string,
+    deploymentGroupName: string,
+  ): Promise<DeploymentGroup | undefined> {
+    return fromItem<DeploymentGroup>(await this.table.get(deploymentGroupKey(applicationName, deploymentGroupName)));
+  }
+
+  /** Like CodeDeploy's CreateDeploymentConfig, a name is taken once: a second create is a ConflictError. */
+  public async createDeploymentConfig(config: DeploymentConfig): Promise<void> {
+    const outcome = await conditionally(
+      this.table.put({ Item: deploymentConfigItem(config), ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    if (!outcome.written) throw new ConflictError(`Deployment config '${config.deploymentConfigName}' already exists`);
+  }
+
+  public async getDeploymentConfig(deploymentConfigName: string): Promise<DeploymentConfig | undefined> {
+    return fromItem<DeploymentConfig>(await this.table.get(deploymentConfigKey(deploymentConfigName)));
+  }
+
+  public createDeployment(deployment: Deployment): Promise<void> {
+    return deployments.createDeployment(this.table, deployment);
+  }
+
+  public getDeployment(deploymentId: string): Promise<Deployment | undefined> {
+    return deployments.getDeployment(this.table, deploymentId);
+  }
+
+  public updateDeployment(
+    deploymentId: string,
+    changes: Partial<Deployment>,
+    expectedStatus?: readonly DeploymentStatus[],
+  ): Promise<Deployment> {
+    return deployments.updateDeployment(this.table, deploymentId, changes, expectedStatus);
+  }
+
+  public listDeployments(filter?: DeploymentListFilter): Promise<Deployment[]> {
+    return deployments.listDeployments(this.table, filter);
+  }
+
+  public acquireGroupLock(lock: GroupLock, deploymentGroupName: string): Promise<void> {
+    return locks.acquireGroupLock(this.table, lock, deploymentGroupName);
+  }
+
+  public transferGroupLock(deploymentGroupId: string, fromDeploymentId: string, toDeploymentId: string): Promise<void> {
+    return locks.transferGroupLock(this.table, deploymentGroupId, fromDeploymentId, toDeploymentId);
+  }
+
+  public releaseGroupLock(deploymentGroupId: string, deploymentId: string): Promise<void> {
+    return locks.releaseGroupLock(this.table, deploymentGroupId, deploymentId);
+  }
+
+  public getGroupLock(deploymentGroupId: string): Promise<GroupLock | undefined> {
+    return locks.getGroupLock(this.table, deploymentGroupId);
+  }
+
+  public setGroupLockExecution(deploymentGroupId: string, deploymentId: string, executionArn: string): Promise<void> {
+    return locks.setGroupLockExecution(this.table, deploymentGroupId, deploymentId, executionArn);
+  }
+
+  public putTargets(list: readonly DeploymentTarget[]): Promise<void> {
+    return targets.putTargets(this.table, list);
+  }
+
+  public getTargets(deploymentId: string): Promise<DeploymentTarget[]> {
+    return targets.getTargets(this.table, deploymentId);
+  }
+
+  public getTarget(deploymentId: string, targetId: string): Promise<DeploymentTarget | undefined> {
+    return targets.getTarget(this.table, deploymentId, targetId);
+  }
+
+  public updateTargets(list: readonly DeploymentTarget[]): Promise<void> {
+    return targets.updateTargets(this.table, list);
+  }
+
+  public recordTargetEvent(result: TargetEventResult): Promise<boolean> {
+    return targets.recordTargetEvent(this.table, result);
+  }
+
+  public putBatch(batch: Batch): Promise<void> {
+    return batches.putBatch(this.table, batch);
+  }
+
+  public getBatch(deploymentId: string, batchNumber: number): Promise<Batch | undefined> {
+    return batches.getBatch(this.table, deploymentId, batchNumber);
+  }
+
+  public countBatchReport(deploymentId: string, batchNumber: number, eventIndex: number): Promise<Batch> {
+    return batches.countBatchReport(this.table, deploymentId, batchNumber, eventIndex);
+  }
+
+  public async getHostRecords(deploymentGroupId: string): Promise<HostRecord[]> {
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': groupPartition(deploymentGroupId), ':prefix': HOST_PREFIX },
+      ConsistentRead: true,
+    });
+    return items.map((item) => fromItem<HostRecord>(item));
+  }
+
+  public async getHostRecord(deploymentGroupId: string, targetId: string): Promise<HostRecord | undefined> {
+    return fromItem<HostRecord>(await this.table.get(hostRecordKey(deploymentGroupId, targetId)));
+  }
+
+  public async putHostRecords(records: readonly HostRecord[]): Promise<void> {
+    await this.table.batchPut(records.map(hostRecordItem));
+  }
+}

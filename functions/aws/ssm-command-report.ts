@@ -1,0 +1,142 @@
+// Turns an "EC2 Command Invocation Status-change Notification" into the HostReport the host-report step records.
+// The event carries only the coarse status, so the exit code and output come from GetCommandInvocation.
+import { GetCommandInvocationCommand, type GetCommandInvocationCommandOutput, type SSMClient } from '@aws-sdk/client-ssm';
+import { z } from 'zod';
+import { CutoverError, ValidationError } from '../core/errors';
+import type { HostReport } from '../ports';
+import type { CommandLookup } from './command-correlation';
+
+/** The exit code reported for a script SSM never ran (ResponseCode -1: not delivered, cancelled, agent gone). */
+export const NOT_RUN_EXIT_CODE = 255;
+
+// GetCommandInvocation returns the first 24,000 characters of stdout (and 8,000 of stderr).
+const SSM_STDOUT_LIMIT = 24_000;
+
+const TERMINAL_STATUSES = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
+
+const statusEventSchema = z.object({
+  source: z.literal('aws.ssm'),
+  'detail-type': z.literal('EC2 Command Invocation Status-change Notification'),
+  time: z.iso.datetime(),
+  detail: z.object({
+    'command-id': z.string().min(1),
+    'instance-id': z.string().min(1),
+    status: z.string().min(1),
+  }),
+});
+
+type StatusEvent = z.infer<typeof statusEventSchema>;
+
+/**
+ * SSM has not settled the invocation yet (InvocationDoesNotExist right after the command, or a status still moving).
+ * Thrown so Lambda's asynchronous retry asks again later.
+ */
+export class CommandInvocationNotReadyError extends CutoverError {
+  public constructor(commandId: string, instanceId: string, detail: string, options?: ErrorOptions) {
+    super(`SSM invocation ${commandId} on ${instanceId} is not settled yet: ${detail}`, options);
+    this.name = 'CommandInvocationNotReadyError';
+  }
+}
+
+export interface SsmCommandReporterOptions {
+  readonly client: SSMClient;
+  readonly commands: CommandLookup;
+}
+
+export class SsmCommandReporter {
+  private readonly client: SSMClient;
+  private readonly commands: CommandLookup;
+
+  public constructor(options: SsmCommandReporterOptions) {
+    this.client = options.client;
+    this.commands = options.commands;
+  }
+
+  /** The report for this event, or undefined when the event is not about a finished Cutover command on one of its hosts. */
+  public async toHostReport(input: unknown): Promise<HostReport | undefined> {
+    const event = parseStatusEvent(input);
+    const commandId = event.detail['command-id'];
+    const instanceId = event.detail['instance-id'];
+    if (!TERMINAL_STATUSES.has(event.detail.status)) {
+      return undefined;
+    }
+    // Other tools in the account run commands too; the rule sees their events, and they have no correlation item.
+    const correlation = await this.commands.getCommand(commandId);
+    if (correlation === undefined || !correlation.targetIds.includes(instanceId)) {
+      return undefined;
+    }
+    const invocation = await this.getInvocation(commandId, instanceId);
+    return {
+      deploymentId: correlation.deploymentId,
+      batchNumber: correlation.batchNumber,
+      eventIndex: correlation.eventIndex,
+      targetId: instanceId,
+      exitCode: exitCodeOf(invocation),
+      output: outputOf(invocation, instanceId),
+      startTime: isoOr(invocation.ExecutionStartDateTime, event.time),
+      endTime: isoOr(invocation.ExecutionEndDateTime, event.time),
+    };
+  }
+
+  private async getInvocation(commandId: string, instanceId: string): Promise<GetCommandInvocationCommandOutput> {
+    let invocation: GetCommandInvocationCommandOutput;
+    try {
+      invocation = await this.client.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
+    } catch (error) {
+      if (error instanceof Error && error.name === 'InvocationDoesNotExist') {
+        throw new CommandInvocationNotReadyError(commandId, instanceId, 'InvocationDoesNotExist', { cause: error });
+      }
+      throw error;
+    }
+    if (invocation.Status === undefined || !TERMINAL_STATUSES.has(invocation.Status)) {
+      throw new CommandInvocationNotReadyError(commandId, instanceId, `status ${invocation.Status ?? 'missing'}`);
+    }
+    return invocation;
+  }
+}
+
+function parseStatusEvent(input: unknown): StatusEvent {
+  const parsed = statusEventSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ValidationError(
+      parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || '(event)', message: issue.message })),
+      { cause: parsed.error },
+    );
+  }
+  return parsed.data;
+}
+
+function exitCodeOf(invocation: GetCommandInvocationCommandOutput): number {
+  const code = invocation.ResponseCode;
+  if (code === undefined || code < 0) {
+    return NOT_RUN_EXIT_CODE;
+  }
+  // A timed-out or cancelled script can leave ResponseCode 0; it still did not succeed.
+  if (code === 0 && invocation.Status !== 'Success') {
+    return NOT_RUN_EXIT_CODE;
+  }
+  return code;
+}
+
+function outputOf(invocation: GetCommandInvocationCommandOutput, instanceId: string): string {
+  const stdout = invocation.StandardOutputContent ?? '';
+  const stderr = invocation.StandardErrorContent ?? '';
+  const notes: string[] = [];
+  if (invocation.ResponseCode === undefined || invocation.ResponseCode < 0) {
+    notes.push(`[cutover] SSM did not run the script on ${instanceId} (ResponseCode -1).`);
+  }
+  if (invocation.Status !== 'Success') {
+    notes.push(`[cutover] SSM status ${invocation.Status} (${invocation.StatusDetails ?? 'no details'}).`);
+  }
+  if (stdout.length >= SSM_STDOUT_LIMIT) {
+    notes.push(`[cutover] SSM returned only the first ${SSM_STDOUT_LIMIT} characters of output; the command output log group has all of it.`);
+  }
+  // The rendered script's result marker is the last line of stdout, and parseHostReport reads the last line: notes
+  // and stderr go before stdout, never after it.
+  return [...notes, stderr, stdout].filter((part) => part.length > 0).join('\n');
+}
+
+function isoOr(value: string | undefined, fallback: string): string {
+  const parsed = value === undefined || value === '' ? Number.NaN : Date.parse(value);
+  return new Date(Number.isNaN(parsed) ? Date.parse(fallback) : parsed).toISOString();
+}

@@ -1,0 +1,94 @@
+// Parses an EC2/on-premises appspec.yml with CodeDeploy's rules, reporting every problem at once with its line.
+import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
+import { AppSpecError, type FieldProblem } from '../errors';
+import type { AppSpec, FileExistsBehavior } from '../types';
+import type { OsName } from './bundle-paths';
+import { readFiles } from './file-rules';
+import { readHooks } from './hook-rules';
+import { readPermissions } from './permission-rules';
+import { describe, YamlReader, type MapEntry } from './yaml-reader';
+
+export const APPSPEC_FILE_NAMES = ['appspec.yml', 'appspec.yaml'] as const;
+export type AppSpecFileName = (typeof APPSPEC_FILE_NAMES)[number];
+
+export const TOP_LEVEL_KEYS = ['version', 'os', 'files', 'permissions', 'hooks', 'file_exists_behavior'] as const;
+const OS_NAMES: readonly OsName[] = ['linux', 'windows'];
+const FILE_EXISTS_BEHAVIORS: readonly FileExistsBehavior[] = ['DISALLOW', 'OVERWRITE', 'RETAIN'];
+
+export function parseAppSpec(text: string, fileName: string = APPSPEC_FILE_NAMES[0]): AppSpec {
+  const lines = new LineCounter();
+  // Duplicate keys are found by the reader, which can name the field; the parser would only give a position.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  if (doc.errors.length > 0) {
+    // A document that does not parse cannot be checked further without reporting phantom problems.
+    throw new AppSpecError(doc.errors.map((error) => syntaxProblem(error, fileName, lines)));
+  }
+  const reader = new YamlReader(doc, lines, fileName);
+  const appSpec = readDocument(reader, doc);
+  if (reader.problems.length > 0 || appSpec === undefined) {
+    throw new AppSpecError(sortByLine(reader.problems));
+  }
+  return appSpec;
+}
+
+function readDocument(reader: YamlReader, doc: Document.Parsed): AppSpec | undefined {
+  const fileName = reader.rootField;
+  const root = reader.deref(doc.contents);
+  if (reader.isAbsent(root)) {
+    reader.report(fileName, 'is empty; an appspec needs at least version: 0.0 and os: linux or windows');
+    return undefined;
+  }
+  if (!isMap(root)) {
+    const message = `must be a mapping with keys such as version, os, files and hooks (got ${describe(root)})`;
+    reader.report(fileName, message, root);
+    return undefined;
+  }
+  const entries = reader.readMap(root, '', TOP_LEVEL_KEYS, '') ?? new Map<string, MapEntry>();
+  const value = (key: string): Node | null => entries.get(key)?.value ?? null;
+  const version = readVersion(reader, entries.get('version'));
+  const os = reader.readChoice(value('os'), 'os', OS_NAMES, { required: true, hint: 'linux or windows' });
+  const behaviorNode = value('file_exists_behavior');
+  const fileExistsBehavior = reader.readChoice(behaviorNode, 'file_exists_behavior', FILE_EXISTS_BEHAVIORS);
+  const files = readFiles(reader, value('files'), os);
+  const permissions = readPermissions(reader, value('permissions'), os);
+  const hooks = readHooks(reader, value('hooks'), os);
+  if (version === undefined || os === undefined) {
+    return undefined;
+  }
+  const behavior = fileExistsBehavior === undefined ? {} : { fileExistsBehavior };
+  return { version, os, files, ...behavior, permissions, hooks };
+}
+
+/**
+ * CodeDeploy accepts only 0.0. YAML reads `0.0` as the number 0 and `1.0` as 1, so the text as written decides:
+ * `0.0` or `"0.0"` pass, `0`, `00.0` and `1.0` do not.
+ */
+function readVersion(reader: YamlReader, entry: MapEntry | undefined): '0.0' | undefined {
+  const node = entry?.value ?? null;
+  const text = reader.readText(node, 'version', { required: true, owner: entry?.keyNode, hint: 'it must be 0.0' });
+  if (text === undefined) {
+    return undefined;
+  }
+  if (isScalar(node) && (node.value === 0 || node.value === '0.0') && text === '0.0') {
+    return '0.0';
+  }
+  reader.report('version', `must be 0.0 (got ${text})`, node);
+  return undefined;
+}
+
+function syntaxProblem(error: YAMLError, fileName: string, lines: LineCounter): FieldProblem {
+  const line = lines.linePos(error.pos[0]).line;
+  switch (error.code) {
+    case 'TAB_AS_INDENT':
+      return { field: fileName, line, message: 'tabs are not allowed for indentation; use spaces' };
+    case 'MULTIPLE_DOCS':
+      return { field: fileName, line, message: "holds more than one YAML document; remove the extra '---'" };
+    default:
+      return { field: fileName, line, message: `is not valid YAML: ${error.message}` };
+  }
+}
+
+/** Problems in file order; those without a line (missing top-level keys) first. */
+function sortByLine(problems: readonly FieldProblem[]): FieldProblem[] {
+  return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}

@@ -1,0 +1,95 @@
+// Typed errors. Each `name` is stable: Step Functions matches it in Retry/Catch `ErrorEquals`, and the CLI maps
+// it to an exit code. A test checks that every ErrorEquals in statemachines/*.asl.json names one of these.
+
+export interface FieldProblem {
+  /** Dotted path of the offending field, e.g. `hooks.BeforeInstall[0].timeout`. */
+  readonly field: string;
+  readonly message: string;
+  /** 1-based line in the source file, where known. */
+  readonly line?: number;
+}
+
+/** Base of every error Cutover raises on purpose. */
+export class CutoverError extends Error {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'CutoverError';
+  }
+}
+
+/** Bad input from a user: a request, a flag, an appspec, a bundle. Carries every problem found, not just the first. */
+export class ValidationError extends CutoverError {
+  public readonly problems: readonly FieldProblem[];
+
+  public constructor(problems: readonly FieldProblem[], options?: ErrorOptions) {
+    super(problems.map(formatProblem).join('\n'), options);
+    this.name = 'ValidationError';
+    this.problems = problems;
+  }
+}
+
+export function formatProblem(problem: FieldProblem): string {
+  const where = problem.line === undefined ? problem.field : `${problem.field} (line ${problem.line})`;
+  return `${where}: ${problem.message}`;
+}
+
+/** The appspec or bundle is invalid; raised by `cutover validate` and at deployment creation. */
+export class AppSpecError extends ValidationError {
+  public constructor(problems: readonly FieldProblem[], options?: ErrorOptions) {
+    super(problems, options);
+    this.name = 'AppSpecError';
+  }
+}
+
+/** A named resource does not exist. */
+export class NotFoundError extends CutoverError {
+  public readonly resource: string;
+  public readonly id: string;
+
+  public constructor(resource: string, id: string, options?: ErrorOptions) {
+    super(`${resource} '${id}' does not exist`, options);
+    this.name = 'NotFoundError';
+    this.resource = resource;
+    this.id = id;
+  }
+}
+
+/** CodeDeploy's DeploymentLimitExceededException: the group already runs a deployment. */
+export class DeploymentGroupBusyError extends CutoverError {
+  public readonly deploymentGroupName: string;
+  public readonly activeDeploymentId: string;
+
+  public constructor(deploymentGroupName: string, activeDeploymentId: string, options?: ErrorOptions) {
+    super(`The Deployment Group '${deploymentGroupName}' already has an active Deployment '${activeDeploymentId}'`, options);
+    this.name = 'DeploymentGroupBusyError';
+    this.deploymentGroupName = deploymentGroupName;
+    this.activeDeploymentId = activeDeploymentId;
+  }
+}
+
+/** A conditional write lost a race or found the item in another state; the caller decides whether that matters. */
+export class ConflictError extends CutoverError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConflictError';
+  }
+}
+
+/** The store could not be reached or throttled us; safe to retry. */
+export class TransientStoreError extends CutoverError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'TransientStoreError';
+  }
+}
+
+/** Names Step Functions may catch; pinned by a test against the ASL files. */
+export const ERROR_NAMES = [
+  'CutoverError',
+  'ValidationError',
+  'AppSpecError',
+  'NotFoundError',
+  'DeploymentGroupBusyError',
+  'ConflictError',
+  'TransientStoreError',
+] as const;

@@ -1,0 +1,55 @@
+// The order of lifecycle events on a host for in-place Server deployments (spec §4.1), which revision's scripts
+// each event runs, and what a failure of each event means (spec §6.1 ignoreApplicationStopFailures).
+import type { ServerLifecycleEventName } from './types';
+
+// The agent's DEFAULT_ORDERED_LIFECYCLE_EVENTS without Start and End, which carry no work of their own.
+const BLOCK_TRAFFIC: readonly ServerLifecycleEventName[] = ['BeforeBlockTraffic', 'BlockTraffic', 'AfterBlockTraffic'];
+const INSTALL: readonly ServerLifecycleEventName[] = [
+  'ApplicationStop',
+  'DownloadBundle',
+  'BeforeInstall',
+  'Install',
+  'AfterInstall',
+  'ApplicationStart',
+  'ValidateService',
+];
+const ALLOW_TRAFFIC: readonly ServerLifecycleEventName[] = ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'];
+
+/** Events of an in-place deployment, in order. The six traffic events apply only with a load balancer. */
+export function serverInPlaceEvents(options: { withLoadBalancer: boolean }): ServerLifecycleEventName[] {
+  return options.withLoadBalancer ? [...BLOCK_TRAFFIC, ...INSTALL, ...ALLOW_TRAFFIC] : [...INSTALL];
+}
+
+/**
+ * Events that run the appspec and scripts of the last successful install on the host, not the new revision's:
+ * they stop what is running now. On a host's first deployment there is nothing to stop, so they are no-ops.
+ */
+export const STOP_EVENTS: readonly ServerLifecycleEventName[] = Object.freeze([
+  'ApplicationStop',
+  'BeforeBlockTraffic',
+  'AfterBlockTraffic',
+]);
+
+export function usesPreviousRevision(event: ServerLifecycleEventName): boolean {
+  return STOP_EVENTS.includes(event);
+}
+
+/**
+ * Events the engine performs itself, so they run even when the appspec has no hook for them: DownloadBundle and
+ * Install are never no-ops, and BlockTraffic/AllowTraffic (de)register the host with the load balancer. Every
+ * other event is a hook, a no-op when it has no scripts.
+ */
+export function isAlwaysRun(event: ServerLifecycleEventName): boolean {
+  return event === 'DownloadBundle' || event === 'Install' || event === 'BlockTraffic' || event === 'AllowTraffic';
+}
+
+/**
+ * What a failed event does to the host. With ignoreApplicationStopFailures the stop events, which run the old
+ * revision's possibly broken scripts, let the host go on to the next event; every other failure fails the host.
+ */
+export function nextEventAfterFailure(
+  event: ServerLifecycleEventName,
+  ignoreApplicationStopFailures: boolean,
+): 'continue' | 'fail' {
+  return ignoreApplicationStopFailures && usesPreviousRevision(event) ? 'continue' : 'fail';
+}

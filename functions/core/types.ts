@@ -1,0 +1,273 @@
+// Domain types shared by core, steps, adapters and the CLI. Field names follow CodeDeploy's API.
+
+export type DeploymentStatus = 'Created' | 'Queued' | 'InProgress' | 'Succeeded' | 'Failed' | 'Stopped';
+export const TERMINAL_DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = ['Succeeded', 'Failed', 'Stopped'];
+
+export type TargetStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped' | 'Unknown' | 'Ready';
+export type LifecycleEventStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped' | 'Unknown';
+export type ScriptErrorCode =
+  | 'Success'
+  | 'ScriptMissing'
+  | 'ScriptNotExecutable'
+  | 'ScriptTimedOut'
+  | 'ScriptFailed'
+  | 'UnknownError';
+
+export type FileExistsBehavior = 'DISALLOW' | 'OVERWRITE' | 'RETAIN';
+export type Creator = 'user' | 'autoscaling' | 'codeDeployRollback';
+
+/** Lifecycle events a user may attach scripts to (appspec `hooks`). */
+export const SCRIPTABLE_EVENTS = [
+  'ApplicationStop',
+  'BeforeInstall',
+  'AfterInstall',
+  'ApplicationStart',
+  'ValidateService',
+  'BeforeBlockTraffic',
+  'AfterBlockTraffic',
+  'BeforeAllowTraffic',
+  'AfterAllowTraffic',
+] as const;
+export type ScriptableEvent = (typeof SCRIPTABLE_EVENTS)[number];
+
+/** Events the engine itself performs; an appspec may not name them. */
+export const RESERVED_EVENTS = ['Start', 'DownloadBundle', 'Install', 'BlockTraffic', 'AllowTraffic', 'End'] as const;
+export type ReservedEvent = (typeof RESERVED_EVENTS)[number];
+
+export type ServerLifecycleEventName = ScriptableEvent | 'DownloadBundle' | 'Install' | 'BlockTraffic' | 'AllowTraffic';
+
+// ---- AppSpec (EC2/on-premises), after parsing and defaults ----
+
+export interface FileMapping {
+  /** Relative to the bundle root; '/' means the whole bundle. */
+  readonly source: string;
+  /** Absolute path on the host. */
+  readonly destination: string;
+}
+
+export type PermissionObjectType = 'file' | 'directory';
+
+export interface SelinuxContext {
+  readonly user?: string;
+  readonly type: string;
+  readonly range?: string;
+}
+
+export interface PermissionRule {
+  readonly object: string;
+  /** Glob; '**' (the default) matches everything. */
+  readonly pattern: string;
+  readonly except: readonly string[];
+  readonly owner?: string;
+  readonly group?: string;
+  /** Octal digits as written, e.g. '755' or '0644'. */
+  readonly mode?: string;
+  readonly acls: readonly string[];
+  readonly context?: SelinuxContext;
+  readonly type: readonly PermissionObjectType[];
+}
+
+export interface HookScript {
+  /** Relative to the bundle root. */
+  readonly location: string;
+  /** Seconds; defaults to 3600. */
+  readonly timeout: number;
+  readonly runas?: string;
+}
+
+export interface AppSpec {
+  readonly version: '0.0';
+  readonly os: 'linux' | 'windows';
+  readonly files: readonly FileMapping[];
+  readonly fileExistsBehavior?: FileExistsBehavior;
+  readonly permissions: readonly PermissionRule[];
+  readonly hooks: Readonly<Partial<Record<ScriptableEvent, readonly HookScript[]>>>;
+}
+
+// ---- Deployment configs ----
+
+export type MinimumHealthyHostsType = 'HOST_COUNT' | 'FLEET_PERCENT' | 'MOST_CONCURRENCY';
+
+export interface MinimumHealthyHosts {
+  readonly type: MinimumHealthyHostsType;
+  readonly value: number;
+}
+
+export interface DeploymentConfig {
+  readonly deploymentConfigName: string;
+  readonly computePlatform: 'Server';
+  readonly minimumHealthyHosts: MinimumHealthyHosts;
+}
+
+// ---- Revisions ----
+
+/** A bundle kept by the embedded runtime, normalised to a tar archive. */
+export interface LocalRevision {
+  readonly revisionType: 'Local';
+  readonly localLocation: { readonly bundlePath: string; readonly bundleType: 'tar'; readonly sha256: string };
+}
+
+export interface S3Revision {
+  readonly revisionType: 'S3';
+  readonly s3Location: {
+    readonly bucket: string;
+    readonly key: string;
+    readonly bundleType: 'tar' | 'tgz' | 'zip';
+    readonly version?: string;
+    readonly eTag?: string;
+  };
+}
+
+export type RevisionLocation = LocalRevision | S3Revision;
+
+// ---- Groups, deployments, targets ----
+
+export type AutoRollbackEvent = 'DEPLOYMENT_FAILURE' | 'DEPLOYMENT_STOP_ON_ALARM' | 'DEPLOYMENT_STOP_ON_REQUEST';
+
+export interface AutoRollbackConfiguration {
+  readonly enabled: boolean;
+  readonly events: readonly AutoRollbackEvent[];
+}
+
+export interface LoadBalancerInfo {
+  readonly targetGroupInfoList?: readonly { readonly name: string }[];
+  readonly elbInfoList?: readonly { readonly name: string }[];
+}
+
+export interface Application {
+  readonly applicationId: string;
+  readonly applicationName: string;
+  readonly computePlatform: 'Server';
+  readonly createTime: string;
+}
+
+export interface DeploymentGroup {
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+  readonly deploymentGroupId: string;
+  readonly deploymentConfigName: string;
+  readonly computePlatform: 'Server';
+  readonly autoRollbackConfiguration?: AutoRollbackConfiguration;
+  readonly loadBalancerInfo?: LoadBalancerInfo;
+  /**
+   * An explicit list of hosts: local host names (`.cutover/hosts/<name>`) in the embedded runtime, instance ids
+   * (`i-…`, `mi-…`) on AWS. Tag and Auto Scaling selectors come with the AWS target adapters.
+   */
+  readonly instanceNames?: readonly string[];
+  /** The revision of the last deployment that succeeded (CodeDeploy's targetRevision). */
+  readonly targetRevision?: RevisionLocation;
+  readonly lastSuccessfulDeployment?: DeploymentSummary;
+  readonly lastAttemptedDeployment?: DeploymentSummary;
+}
+
+export interface DeploymentSummary {
+  readonly deploymentId: string;
+  readonly status: DeploymentStatus;
+  readonly createTime: string;
+  readonly endTime?: string;
+}
+
+export interface DeploymentOverview {
+  Pending: number;
+  InProgress: number;
+  Succeeded: number;
+  Failed: number;
+  Skipped: number;
+  Ready: number;
+}
+
+export type DeploymentErrorCode =
+  | 'HEALTH_CONSTRAINTS'
+  | 'HEALTH_CONSTRAINTS_INVALID'
+  | 'NO_INSTANCES'
+  | 'INVALID_REVISION'
+  | 'REVISION_MISSING'
+  | 'TIMEOUT'
+  | 'INTERNAL_ERROR'
+  | 'DEPLOYMENT_GROUP_MISSING'
+  | 'APPLICATION_MISSING'
+  | 'MANUAL_STOP';
+
+export interface ErrorInformation {
+  readonly code: DeploymentErrorCode;
+  readonly message: string;
+}
+
+export interface RollbackInfo {
+  readonly rollbackDeploymentId?: string;
+  readonly rollbackTriggeringDeploymentId?: string;
+  readonly rollbackMessage?: string;
+}
+
+export interface Deployment {
+  readonly deploymentId: string;
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+  readonly deploymentGroupId: string;
+  readonly computePlatform: 'Server';
+  status: DeploymentStatus;
+  readonly deploymentConfigName: string;
+  readonly creator: Creator;
+  readonly createTime: string;
+  startTime?: string;
+  completeTime?: string;
+  readonly description?: string;
+  readonly revision: RevisionLocation;
+  readonly previousRevision?: RevisionLocation;
+  /** The parsed appspec of `revision`, kept so later deployments can run its stop scripts. */
+  readonly appSpec: AppSpec;
+  readonly ignoreApplicationStopFailures: boolean;
+  readonly fileExistsBehavior: FileExistsBehavior;
+  readonly autoRollbackConfiguration?: AutoRollbackConfiguration;
+  readonly loadBalancerInfo?: LoadBalancerInfo;
+  /** Lifecycle events every target goes through, in order. */
+  readonly lifecycleEventNames: readonly ServerLifecycleEventName[];
+  deploymentOverview: DeploymentOverview;
+  errorInformation?: ErrorInformation;
+  rollbackInfo?: RollbackInfo;
+  /** Set when the execution starts. */
+  executionArn?: string;
+}
+
+export interface EventDiagnostics {
+  readonly errorCode: ScriptErrorCode;
+  readonly scriptName: string;
+  readonly message: string;
+  readonly logTail: string;
+}
+
+export interface LifecycleEvent {
+  readonly lifecycleEventName: ServerLifecycleEventName;
+  status: LifecycleEventStatus;
+  startTime?: string;
+  endTime?: string;
+  diagnostics?: EventDiagnostics;
+}
+
+export interface DeploymentTarget {
+  readonly deploymentId: string;
+  readonly targetId: string;
+  status: TargetStatus;
+  lastUpdatedAt: string;
+  lifecycleEvents: LifecycleEvent[];
+  /** Batch the target was deployed in; absent while Pending. */
+  batchNumber?: number;
+  /** Health when the deployment started, used for ordering and the minimum-healthy rule. */
+  readonly initiallyHealthy: boolean;
+}
+
+/** What Cutover remembers about a host for one deployment group (the agent's deployment-instructions). */
+export interface HostRecord {
+  readonly deploymentGroupId: string;
+  readonly targetId: string;
+  readonly instanceHealth: 'Healthy' | 'Unhealthy';
+  /** Deployment whose Install last succeeded on the host: its scripts run ApplicationStop and the *BlockTraffic hooks. */
+  readonly lastSuccessfulInstall?: string;
+  /** sha256 (or S3 location key) of the revision last deployed with success. */
+  readonly revisionKey?: string;
+}
+
+/** The deployment record as the CLI and API show it: the deployment plus its targets. */
+export interface DeploymentView extends Deployment {
+  readonly targets: readonly DeploymentTarget[];
+}

@@ -1,0 +1,8 @@
+// Lambda entry for the host-report step, for callers that already hold a HostReport. On AWS, SSM status events reach
+// the step through ssm-event.ts instead. Dependencies are built once per cold start.
+import { hostReport } from '../steps/host-report';
+import { createAwsRuntime } from '../aws/aws-dependencies';
+
+const { deps } = createAwsRuntime();
+
+export const handler = async (event: unknown): Promise<unknown> => hostReport(deps, event);

@@ -1,0 +1,195 @@
+// The interfaces steps depend on. Each has an AWS adapter (functions/aws) and a local one (lib/local).
+import type {
+  Application,
+  Deployment,
+  DeploymentConfig,
+  DeploymentGroup,
+  DeploymentStatus,
+  DeploymentTarget,
+  HostRecord,
+  LifecycleEvent,
+  RevisionLocation,
+  ServerLifecycleEventName,
+  TargetStatus,
+} from './core/types';
+
+/** The lock item of a deployment group: who holds it, since when. */
+export interface GroupLock {
+  readonly deploymentGroupId: string;
+  readonly deploymentId: string;
+  readonly acquiredAt: string;
+  readonly executionArn?: string;
+}
+
+/** One batch of one deployment: which targets, and the lifecycle event they are in. */
+export interface Batch {
+  readonly deploymentId: string;
+  readonly batchNumber: number;
+  readonly targetIds: readonly string[];
+  /** Index into Deployment.lifecycleEventNames of the event now dispatched. */
+  readonly eventIndex: number;
+  /** Hosts the current event was sent to. */
+  readonly expected: number;
+  /** Hosts that have reported for the current event. */
+  readonly reported: number;
+  /** Task token of the execution waiting for the current event. */
+  readonly taskToken?: string;
+}
+
+export interface DeploymentListFilter {
+  readonly applicationName?: string;
+  readonly deploymentGroupName?: string;
+  readonly statuses?: readonly DeploymentStatus[];
+}
+
+/** The result of one target's lifecycle event, written once: a duplicate report changes nothing. */
+export interface TargetEventResult {
+  readonly deploymentId: string;
+  readonly targetId: string;
+  readonly eventIndex: number;
+  readonly event: LifecycleEvent;
+  /** New target status when this result decides it (Failed, or Succeeded after the last event). */
+  readonly targetStatus?: TargetStatus;
+  /** Events after a failure are marked Skipped in the same write. */
+  readonly skipRemaining: boolean;
+  readonly at: string;
+}
+
+export interface Store {
+  createApplication(app: Application): Promise<Application>;
+  getApplication(applicationName: string): Promise<Application | undefined>;
+
+  putDeploymentGroup(group: DeploymentGroup): Promise<void>;
+  getDeploymentGroup(applicationName: string, deploymentGroupName: string): Promise<DeploymentGroup | undefined>;
+
+  /** Custom deployment configs (predefined CodeDeployDefault.* ones are never stored). */
+  createDeploymentConfig(config: DeploymentConfig): Promise<void>;
+  getDeploymentConfig(deploymentConfigName: string): Promise<DeploymentConfig | undefined>;
+
+  /** Writes a new deployment; fails with ConflictError if the id exists. */
+  createDeployment(deployment: Deployment): Promise<void>;
+  getDeployment(deploymentId: string): Promise<Deployment | undefined>;
+  /**
+   * Applies `changes` to the deployment. With `expectedStatus`, only when the stored status is one of them
+   * (ConflictError otherwise): status moves are single conditional writes.
+   */
+  updateDeployment(
+    deploymentId: string,
+    changes: Partial<Deployment>,
+    expectedStatus?: readonly DeploymentStatus[],
+  ): Promise<Deployment>;
+  /** Newest first. */
+  listDeployments(filter?: DeploymentListFilter): Promise<Deployment[]>;
+
+  /**
+   * Takes the group lock with one conditional write. Throws DeploymentGroupBusyError naming the holder when another
+   * deployment has it; taking a lock the same deployment already holds succeeds.
+   */
+  acquireGroupLock(lock: GroupLock, deploymentGroupName: string): Promise<void>;
+  /** Hands the lock from one deployment to another (a rollback) without ever freeing it. */
+  transferGroupLock(deploymentGroupId: string, fromDeploymentId: string, toDeploymentId: string): Promise<void>;
+  /** Frees the lock if `deploymentId` holds it; a no-op otherwise. */
+  releaseGroupLock(deploymentGroupId: string, deploymentId: string): Promise<void>;
+  getGroupLock(deploymentGroupId: string): Promise<GroupLock | undefined>;
+  /** Records the execution that owns the lock, so a dead owner can be recognised. */
+  setGroupLockExecution(deploymentGroupId: string, deploymentId: string, executionArn: string): Promise<void>;
+
+  putTargets(targets: readonly DeploymentTarget[]): Promise<void>;
+  getTargets(deploymentId: string): Promise<DeploymentTarget[]>;
+  getTarget(deploymentId: string, targetId: string): Promise<DeploymentTarget | undefined>;
+  /** Overwrites whole target items (status moves decided by a step that owns the deployment at that point). */
+  updateTargets(targets: readonly DeploymentTarget[]): Promise<void>;
+  /**
+   * Records one target's event result, only while that event is InProgress; returns false (and writes nothing)
+   * for a duplicate or late report.
+   */
+  recordTargetEvent(result: TargetEventResult): Promise<boolean>;
+
+  putBatch(batch: Batch): Promise<void>;
+  getBatch(deploymentId: string, batchNumber: number): Promise<Batch | undefined>;
+  /** Counts one report for the batch's current event and returns the batch after the increment. */
+  countBatchReport(deploymentId: string, batchNumber: number, eventIndex: number): Promise<Batch>;
+
+  getHostRecords(deploymentGroupId: string): Promise<HostRecord[]>;
+  getHostRecord(deploymentGroupId: string, targetId: string): Promise<HostRecord | undefined>;
+  putHostRecords(records: readonly HostRecord[]): Promise<void>;
+}
+
+/** A lifecycle event's script for a set of hosts. Hosts in one dispatch may get different scripts. */
+export interface HostDispatch {
+  readonly deploymentId: string;
+  readonly batchNumber: number;
+  readonly eventIndex: number;
+  readonly eventName: ServerLifecycleEventName;
+  readonly scripts: readonly { readonly script: string; readonly targetIds: readonly string[] }[];
+  /** Upper bound for the whole event on one host, in seconds. */
+  readonly timeoutSeconds: number;
+}
+
+/** What a host reports for one event: the exit code and output of the rendered script. */
+export interface HostReport {
+  readonly deploymentId: string;
+  readonly batchNumber: number;
+  readonly eventIndex: number;
+  readonly targetId: string;
+  readonly exitCode: number;
+  readonly output: string;
+  readonly startTime: string;
+  readonly endTime: string;
+}
+
+/** Runs scripts on hosts. Results come back later through the host-report callback, never as a return value. */
+export interface HostRunner {
+  dispatch(dispatch: HostDispatch): Promise<void>;
+}
+
+/** Step Functions' callback API. */
+export interface TaskCallbacks {
+  succeed(taskToken: string, output: unknown): Promise<void>;
+  fail(taskToken: string, error: string, cause: string): Promise<void>;
+}
+
+/** Starts the state machine for a deployment. */
+export interface ExecutionStarter {
+  start(deploymentId: string): Promise<{ executionArn: string }>;
+}
+
+/** Which hosts a deployment group covers. */
+export interface TargetDirectory {
+  resolve(group: DeploymentGroup): Promise<string[]>;
+}
+
+/** How a host fetches a revision's bundle. */
+export type BundleFetch =
+  | { readonly kind: 'file'; readonly path: string; readonly sha256: string }
+  | { readonly kind: 'url'; readonly url: string; readonly sha256?: string };
+
+export interface RevisionSource {
+  bundleFetch(revision: RevisionLocation): Promise<BundleFetch>;
+}
+
+/** A deployment or target changed state. */
+export type StateChange =
+  | { readonly kind: 'deployment'; readonly deployment: Deployment }
+  | {
+      readonly kind: 'target';
+      readonly deploymentId: string;
+      readonly target: DeploymentTarget;
+    }
+  | { readonly kind: 'batch'; readonly deploymentId: string; readonly batchNumber: number; readonly targetIds: readonly string[] };
+
+export interface EventSink {
+  publish(change: StateChange): Promise<void>;
+}
+
+/** Everything a step may use. */
+export interface StepDependencies {
+  readonly store: Store;
+  readonly hosts: HostRunner;
+  readonly callbacks: TaskCallbacks;
+  readonly executions: ExecutionStarter;
+  readonly targets: TargetDirectory;
+  readonly revisions: RevisionSource;
+  readonly events: EventSink;
+  readonly clock: () => Date;
+}

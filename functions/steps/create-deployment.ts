@@ -1,0 +1,152 @@
+// CreateDeployment: validate, take the group lock, write the record, start the execution. Each failure undoes what
+// came before it, so a refused or failed request leaves neither a deployment nor a lock behind.
+import { z } from 'zod';
+import { resolveConfigName } from '../core/deployment-configs';
+import { newDeploymentId } from '../core/deployment-ids';
+import { deploymentOverview } from '../core/deployment-overview';
+import { NotFoundError } from '../core/errors';
+import { serverInPlaceEvents } from '../core/lifecycle-order';
+import type { AppSpec, AutoRollbackConfiguration, Deployment, DeploymentGroup, RevisionLocation } from '../core/types';
+import type { StepDependencies } from '../ports';
+import { resolveDeploymentConfig } from './deployment-config-lookup';
+import { parseStepInput } from './step-inputs';
+
+const name = z.string().min(1).max(100).regex(/^[A-Za-z0-9._+=,@-]+$/, 'may contain only letters, digits and ._+=,@-');
+
+export const createDeploymentOptions = z
+  .object({
+    applicationName: name,
+    deploymentGroupName: name,
+    deploymentConfigName: name.optional(),
+    description: z.string().max(256).optional(),
+    ignoreApplicationStopFailures: z.boolean().optional(),
+    fileExistsBehavior: z.enum(['DISALLOW', 'OVERWRITE', 'RETAIN']).optional(),
+    autoRollbackConfiguration: z
+      .object({
+        enabled: z.boolean(),
+        events: z.array(z.enum(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST'])),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type CreateDeploymentOptions = z.infer<typeof createDeploymentOptions>;
+
+export interface CreateDeploymentRequest extends CreateDeploymentOptions {
+  readonly revision: RevisionLocation;
+  /** Parsed and checked against the bundle by the caller, which has the bundle at hand. */
+  readonly appSpec: AppSpec;
+}
+
+export async function createDeployment(deps: StepDependencies, request: CreateDeploymentRequest): Promise<Deployment> {
+  const options = parseStepInput(createDeploymentOptions, stripRevision(request), 'create-deployment');
+  const group = await deps.store.getDeploymentGroup(options.applicationName, options.deploymentGroupName);
+  if (!group) throw new NotFoundError('Deployment group', `${options.applicationName}/${options.deploymentGroupName}`);
+  const configName = resolveConfigName(options.deploymentConfigName, group.deploymentConfigName);
+  await resolveDeploymentConfig(deps.store, configName);
+
+  const deployment = newDeploymentRecord(deps, group, {
+    ...options,
+    deploymentConfigName: configName,
+    revision: request.revision,
+    appSpec: request.appSpec,
+    creator: 'user',
+  });
+  await deps.store.acquireGroupLock(
+    { deploymentGroupId: group.deploymentGroupId, deploymentId: deployment.deploymentId, acquiredAt: deployment.createTime },
+    group.deploymentGroupName,
+  );
+  return launch(deps, group, deployment);
+}
+
+/** Automatic rollback: a new deployment of the group's last good revision, which inherits the failed one's lock. */
+export async function createRollbackDeployment(
+  deps: StepDependencies,
+  group: DeploymentGroup,
+  failed: Deployment,
+  lastGood: Deployment,
+): Promise<Deployment> {
+  const deployment = newDeploymentRecord(deps, group, {
+    applicationName: failed.applicationName,
+    deploymentGroupName: failed.deploymentGroupName,
+    deploymentConfigName: failed.deploymentConfigName,
+    description: `Rollback of ${failed.deploymentId} to ${lastGood.deploymentId}`,
+    ignoreApplicationStopFailures: failed.ignoreApplicationStopFailures,
+    fileExistsBehavior: failed.fileExistsBehavior,
+    revision: lastGood.revision,
+    appSpec: lastGood.appSpec,
+    creator: 'codeDeployRollback',
+    rollbackInfo: { rollbackTriggeringDeploymentId: failed.deploymentId },
+  });
+  await deps.store.transferGroupLock(group.deploymentGroupId, failed.deploymentId, deployment.deploymentId);
+  return launch(deps, group, deployment);
+}
+
+async function launch(deps: StepDependencies, group: DeploymentGroup, deployment: Deployment): Promise<Deployment> {
+  try {
+    await deps.store.createDeployment(deployment);
+  } catch (error) {
+    await deps.store.releaseGroupLock(group.deploymentGroupId, deployment.deploymentId);
+    throw error;
+  }
+  await deps.events.publish({ kind: 'deployment', deployment });
+  try {
+    await deps.executions.start(deployment.deploymentId);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await deps.store.updateDeployment(deployment.deploymentId, {
+      status: 'Failed',
+      completeTime: deps.clock().toISOString(),
+      errorInformation: { code: 'INTERNAL_ERROR', message: `The deployment could not be started: ${message}` },
+    });
+    await deps.store.releaseGroupLock(group.deploymentGroupId, deployment.deploymentId);
+    throw error;
+  }
+  return deployment;
+}
+
+interface NewDeploymentFields extends CreateDeploymentOptions {
+  readonly deploymentConfigName: string;
+  readonly revision: RevisionLocation;
+  readonly appSpec: AppSpec;
+  readonly creator: Deployment['creator'];
+  readonly rollbackInfo?: Deployment['rollbackInfo'];
+}
+
+function newDeploymentRecord(deps: StepDependencies, group: DeploymentGroup, fields: NewDeploymentFields): Deployment {
+  const autoRollbackConfiguration: AutoRollbackConfiguration | undefined =
+    fields.autoRollbackConfiguration ?? group.autoRollbackConfiguration;
+  return {
+    deploymentId: newDeploymentId(),
+    applicationName: group.applicationName,
+    deploymentGroupName: group.deploymentGroupName,
+    deploymentGroupId: group.deploymentGroupId,
+    computePlatform: 'Server',
+    status: 'Created',
+    deploymentConfigName: fields.deploymentConfigName,
+    creator: fields.creator,
+    createTime: deps.clock().toISOString(),
+    description: fields.description,
+    revision: fields.revision,
+    previousRevision: group.targetRevision,
+    appSpec: fields.appSpec,
+    ignoreApplicationStopFailures: fields.ignoreApplicationStopFailures ?? false,
+    fileExistsBehavior: fields.fileExistsBehavior ?? 'DISALLOW',
+    autoRollbackConfiguration,
+    loadBalancerInfo: group.loadBalancerInfo,
+    lifecycleEventNames: serverInPlaceEvents({ withLoadBalancer: hasLoadBalancer(group) }),
+    deploymentOverview: deploymentOverview([]),
+    rollbackInfo: fields.rollbackInfo,
+  };
+}
+
+function hasLoadBalancer(group: DeploymentGroup): boolean {
+  const info = group.loadBalancerInfo;
+  return (info?.targetGroupInfoList?.length ?? 0) + (info?.elbInfoList?.length ?? 0) > 0;
+}
+
+function stripRevision(request: CreateDeploymentRequest): CreateDeploymentOptions {
+  const { revision: _revision, appSpec: _appSpec, ...options } = request;
+  return options;
+}

@@ -1,0 +1,63 @@
+// Between batches: choose the next batch under the minimum-healthy rule, or end the deployment.
+import { planNextBatch as planBatch } from '../core/batch-planning';
+import { deploymentOverview } from '../core/deployment-overview';
+import type { DeploymentTarget } from '../core/types';
+import type { StepDependencies } from '../ports';
+import { loadDeployment } from './deployment-context';
+import { resolveDeploymentConfig } from './deployment-config-lookup';
+import { type Cursor, FINISH_CURSOR, deploymentRefInput, parseStepInput } from './step-inputs';
+import { skipTarget } from './target-updates';
+
+export async function planNextBatch(deps: StepDependencies, raw: unknown): Promise<Cursor> {
+  const input = parseStepInput(deploymentRefInput, raw, 'plan-next-batch');
+  const { store } = deps;
+  const deployment = await loadDeployment(store, input.deploymentId);
+  if (deployment.status !== 'InProgress') return FINISH_CURSOR;
+  const targets = await store.getTargets(deployment.deploymentId);
+
+  // A retry after a partial first attempt: the batch already exists, so resume it rather than plan another.
+  const resumed = await resumeOpenBatch(deps, deployment.deploymentId, targets);
+  if (resumed) return resumed;
+
+  const config = await resolveDeploymentConfig(store, deployment.deploymentConfigName);
+  const plan = planBatch(config, targets);
+  const now = deps.clock().toISOString();
+
+  if (plan.kind === 'finished') {
+    if (plan.outcome.status === 'Failed') {
+      const skipped = new Set(plan.outcome.skipTargetIds);
+      const changed = targets.filter((t) => skipped.has(t.targetId)).map((t) => skipTarget(t, now));
+      await store.updateTargets(changed);
+      await store.updateDeployment(deployment.deploymentId, {
+        errorInformation: { code: plan.outcome.code, message: plan.outcome.message },
+      });
+      for (const target of changed) await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });
+    }
+    return FINISH_CURSOR;
+  }
+
+  const batchNumber = 1 + Math.max(0, ...targets.map((t) => t.batchNumber ?? 0));
+  const chosen = new Set(plan.targetIds);
+  const started = targets
+    .filter((t) => chosen.has(t.targetId))
+    .map((t): DeploymentTarget => ({ ...t, status: 'InProgress', batchNumber, lastUpdatedAt: now }));
+  await store.updateTargets(started);
+  await store.putBatch({ deploymentId: deployment.deploymentId, batchNumber, targetIds: plan.targetIds, eventIndex: 0, expected: 0, reported: 0 });
+
+  const all = targets.map((t) => (chosen.has(t.targetId) ? { ...t, status: 'InProgress' as const } : t));
+  await store.updateDeployment(deployment.deploymentId, { deploymentOverview: deploymentOverview(all) });
+  await deps.events.publish({ kind: 'batch', deploymentId: deployment.deploymentId, batchNumber, targetIds: plan.targetIds });
+  for (const target of started) await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });
+  return { action: 'run', batchNumber, eventIndex: 0 };
+}
+
+async function resumeOpenBatch(deps: StepDependencies, deploymentId: string, targets: readonly DeploymentTarget[]): Promise<Cursor | undefined> {
+  const open = targets.find((t) => t.status === 'InProgress' && t.batchNumber !== undefined);
+  if (!open || open.batchNumber === undefined) return undefined;
+  const batchNumber = open.batchNumber;
+  const batch = await deps.store.getBatch(deploymentId, batchNumber);
+  if (batch) return { action: 'run', batchNumber, eventIndex: batch.eventIndex };
+  const targetIds = targets.filter((t) => t.status === 'InProgress' && t.batchNumber === batchNumber).map((t) => t.targetId);
+  await deps.store.putBatch({ deploymentId, batchNumber, targetIds, eventIndex: 0, expected: 0, reported: 0 });
+  return { action: 'run', batchNumber, eventIndex: 0 };
+}

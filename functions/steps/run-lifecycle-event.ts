@@ -1,0 +1,105 @@
+// Runs the batch's next lifecycle event that has work on some host. Events that are no-ops on every active host
+// are recorded and passed over in this same call, so the state machine only pauses where a host really works.
+// When the batch has no event left, the execution is resumed at once with a 'plan' cursor.
+import { eventWork, type EventWork } from '../core/event-scripts';
+import { usesPreviousRevision } from '../core/lifecycle-order';
+import type { Deployment, DeploymentTarget } from '../core/types';
+import type { HostDispatch, StepDependencies } from '../ports';
+import { loadBatch, loadBatchTargets, loadDeployment } from './deployment-context';
+import { type Cursor, parseStepInput, runLifecycleEventInput } from './step-inputs';
+import { isActive, withEvent } from './target-updates';
+
+export async function runLifecycleEvent(deps: StepDependencies, raw: unknown): Promise<{ dispatched: number }> {
+  const input = parseStepInput(runLifecycleEventInput, raw, 'run-lifecycle-event');
+  const { store } = deps;
+  const deployment = await loadDeployment(store, input.deploymentId);
+  const batch = await loadBatch(store, input.deploymentId, input.batchNumber);
+  let targets = await loadBatchTargets(store, batch);
+  const events = deployment.lifecycleEventNames;
+  // Host records matter only for the stop hooks, which come first in a batch: skip the read for later events.
+  const needsPrevious = events.slice(input.eventIndex).some(usesPreviousRevision);
+  const previousInstalls = needsPrevious ? await previousInstallsOf(deps, deployment, targets) : new Map<string, Deployment | undefined>();
+  const bundle = await deps.revisions.bundleFetch(deployment.revision);
+
+  for (let index = input.eventIndex; index < events.length; index += 1) {
+    const active = targets.filter(isActive);
+    if (active.length === 0) break;
+    const now = deps.clock().toISOString();
+    const work = new Map<string, EventWork>(
+      active.map((t) => [t.targetId, eventWork({ event: events[index], deployment, previousInstall: previousInstalls.get(t.targetId), bundle })]),
+    );
+    const updated = active.map((t) => {
+      const w = work.get(t.targetId);
+      const status = w?.kind === 'script' ? ('InProgress' as const) : ('Succeeded' as const);
+      const endTime = status === 'Succeeded' ? now : undefined;
+      return withEvent(t, index, { lifecycleEventName: events[index], status, startTime: now, endTime }, now);
+    });
+    await store.updateTargets(updated);
+    targets = targets.map((t) => updated.find((u) => u.targetId === t.targetId) ?? t);
+
+    const dispatch = groupScripts(deployment, batch.batchNumber, index, events[index], work);
+    if (dispatch.scripts.length === 0) continue;
+    const expected = dispatch.scripts.reduce((sum, s) => sum + s.targetIds.length, 0);
+    await store.putBatch({ ...batch, eventIndex: index, expected, reported: 0, taskToken: input.taskToken });
+    await deps.hosts.dispatch(dispatch);
+    return { dispatched: expected };
+  }
+
+  await completeBatch(deps, deployment, targets);
+  const cursor: Cursor = { action: 'plan', batchNumber: batch.batchNumber, eventIndex: events.length };
+  await deps.callbacks.succeed(input.taskToken, cursor);
+  return { dispatched: 0 };
+}
+
+/** Every event of the batch is done: hosts still active succeeded. The next plan step refreshes the overview. */
+async function completeBatch(deps: StepDependencies, deployment: Deployment, targets: DeploymentTarget[]): Promise<void> {
+  const now = deps.clock().toISOString();
+  const succeeded = targets.filter(isActive).map((t): DeploymentTarget => ({ ...t, status: 'Succeeded', lastUpdatedAt: now }));
+  if (succeeded.length === 0) return;
+  await deps.store.updateTargets(succeeded);
+  for (const target of succeeded) await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });
+}
+
+function groupScripts(
+  deployment: Deployment,
+  batchNumber: number,
+  eventIndex: number,
+  eventName: HostDispatch['eventName'],
+  work: Map<string, EventWork>,
+): HostDispatch {
+  const groups = new Map<string, { script: string; targetIds: string[]; timeoutSeconds: number }>();
+  for (const [targetId, w] of work) {
+    if (w.kind !== 'script') continue;
+    const group = groups.get(w.key) ?? { script: w.script, targetIds: [], timeoutSeconds: w.timeoutSeconds };
+    group.targetIds.push(targetId);
+    groups.set(w.key, group);
+  }
+  const scripts = [...groups.values()];
+  return {
+    deploymentId: deployment.deploymentId,
+    batchNumber,
+    eventIndex,
+    eventName,
+    scripts: scripts.map(({ script, targetIds }) => ({ script, targetIds })),
+    timeoutSeconds: Math.max(0, ...scripts.map((s) => s.timeoutSeconds)),
+  };
+}
+
+/** For each target, the deployment whose Install last succeeded on it (its scripts run the stop hooks). */
+async function previousInstallsOf(
+  deps: StepDependencies,
+  deployment: Deployment,
+  targets: readonly DeploymentTarget[],
+): Promise<Map<string, Deployment | undefined>> {
+  const records = await Promise.all(targets.map((t) => deps.store.getHostRecord(deployment.deploymentGroupId, t.targetId)));
+  const byDeployment = new Map<string, Deployment | undefined>();
+  for (const id of new Set(records.map((r) => r?.lastSuccessfulInstall).filter((d): d is string => d !== undefined))) {
+    byDeployment.set(id, id === deployment.deploymentId ? deployment : await deps.store.getDeployment(id));
+  }
+  return new Map(
+    targets.map((t, i) => {
+      const previous = records[i]?.lastSuccessfulInstall;
+      return [t.targetId, previous ? byDeployment.get(previous) : undefined];
+    }),
+  );
+}

@@ -1,0 +1,127 @@
+// `cutover local deploy <bundle>`: deploy a bundle to local hosts with the real state machine, and wait for it.
+import * as path from 'node:path';
+import type { DeploymentView, FileExistsBehavior } from '../../functions/core/types';
+import { createDeployment } from '../../functions/steps/create-deployment';
+import { loadBundle } from '../local/bundle';
+import { ensureLocalGroup, numberedHosts } from '../local/local-groups';
+import type { LocalRuntime } from '../local/local-runtime';
+import type { CliContext } from './cli-context';
+import { EXIT_FAILED, EXIT_OK, UsageError } from './cli-errors';
+import { describeDeployment } from './deployment-summary';
+import { withLocalSession } from './local-session';
+import { oneOf, parseFlags, positiveInteger, positiveNumber } from './parse-flags';
+import { progressPrinter } from './progress-printer';
+
+export const LOCAL_DEPLOY_USAGE = `usage: cutover local deploy <bundle-dir | .zip | .tar | .tgz> [--hosts N | --host NAME ...] [--config NAME]
+       [--application NAME] [--group NAME] [--auto-rollback] [--ignore-application-stop-failures]
+       [--file-exists-behavior DISALLOW|OVERWRITE|RETAIN] [--description TEXT] [--json] [--state-dir DIR] [--time-scale X]`;
+
+const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+export const DEFAULT_APPLICATION = 'cutover-local';
+export const DEFAULT_GROUP = 'local-hosts';
+const DEFAULT_HOST_COUNT = 3;
+
+export interface LocalDeployRequest {
+  readonly bundle: string;
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+  readonly hosts?: readonly string[];
+  readonly deploymentConfigName?: string;
+  readonly autoRollback: boolean;
+  readonly ignoreApplicationStopFailures: boolean;
+  readonly fileExistsBehavior?: FileExistsBehavior;
+  readonly description?: string;
+}
+
+export async function localDeployCommand(args: readonly string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseFlags(
+    args,
+    {
+      hosts: { type: 'string' },
+      host: { type: 'string', multiple: true },
+      config: { type: 'string' },
+      application: { type: 'string' },
+      group: { type: 'string' },
+      'auto-rollback': { type: 'boolean' },
+      'ignore-application-stop-failures': { type: 'boolean' },
+      'file-exists-behavior': { type: 'string' },
+      description: { type: 'string' },
+      json: { type: 'boolean' },
+      'state-dir': { type: 'string' },
+      'time-scale': { type: 'string' },
+    },
+    LOCAL_DEPLOY_USAGE,
+  );
+  if (positionals.length !== 1) throw new UsageError('bundle', `give exactly one bundle (got ${positionals.length})\n${LOCAL_DEPLOY_USAGE}`);
+  if (values.hosts !== undefined && values.host !== undefined) throw new UsageError('--hosts', 'use either --hosts N or --host NAME, not both');
+  const request: LocalDeployRequest = {
+    bundle: path.resolve(ctx.cwd, positionals[0]),
+    applicationName: values.application ?? DEFAULT_APPLICATION,
+    deploymentGroupName: values.group ?? DEFAULT_GROUP,
+    hosts: hostsFrom(values.hosts, values.host),
+    deploymentConfigName: values.config,
+    autoRollback: values['auto-rollback'] ?? false,
+    ignoreApplicationStopFailures: values['ignore-application-stop-failures'] ?? false,
+    fileExistsBehavior: oneOf('--file-exists-behavior', values['file-exists-behavior'], ['DISALLOW', 'OVERWRITE', 'RETAIN'] as const),
+    description: values.description,
+  };
+  const timeScale = positiveNumber('--time-scale', values['time-scale'], 1);
+  const json = values.json ?? false;
+
+  const view = await withLocalSession(
+    { cwd: ctx.cwd, stateDir: values['state-dir'], command: 'cutover local deploy', timeScale },
+    async ({ runtime, lock }) => {
+      const unsubscribe = json ? () => undefined : runtime.events.subscribe(progressPrinter(ctx.stdout));
+      try {
+        return await deployLocally(runtime, request, (id) => lock.noteDeployment(id));
+      } finally {
+        unsubscribe();
+      }
+    },
+  );
+  ctx.stdout.write(json ? `${JSON.stringify(view, null, 2)}\n` : `\n${describeDeployment(view)}\n`);
+  return view.status === 'Succeeded' ? EXIT_OK : EXIT_FAILED;
+}
+
+/** Registers the bundle, makes sure the group exists, creates the deployment and waits for it (and its rollback). */
+export async function deployLocally(
+  runtime: LocalRuntime,
+  request: LocalDeployRequest,
+  onCreated: (deploymentId: string) => void = () => undefined,
+): Promise<DeploymentView> {
+  const bundle = await loadBundle(request.bundle, runtime.revisionsDir);
+  await ensureLocalGroup(
+    runtime.store,
+    {
+      applicationName: request.applicationName,
+      deploymentGroupName: request.deploymentGroupName,
+      hosts: request.hosts,
+      defaultHosts: numberedHosts(DEFAULT_HOST_COUNT),
+      deploymentConfigName: request.deploymentConfigName,
+    },
+    new Date(),
+  );
+  const deployment = await createDeployment(runtime.deps, {
+    applicationName: request.applicationName,
+    deploymentGroupName: request.deploymentGroupName,
+    deploymentConfigName: request.deploymentConfigName,
+    description: request.description,
+    ignoreApplicationStopFailures: request.ignoreApplicationStopFailures,
+    fileExistsBehavior: request.fileExistsBehavior,
+    autoRollbackConfiguration: request.autoRollback ? { enabled: true, events: ['DEPLOYMENT_FAILURE'] } : undefined,
+    revision: { revisionType: 'Local', localLocation: { bundlePath: bundle.tarPath, bundleType: 'tar', sha256: bundle.sha256 } },
+    appSpec: bundle.appSpec,
+  });
+  onCreated(deployment.deploymentId);
+  return runtime.waitForDeployment(deployment.deploymentId);
+}
+
+function hostsFrom(count: string | undefined, names: string[] | undefined): string[] | undefined {
+  if (names) {
+    for (const name of names) {
+      if (!HOST_NAME.test(name)) throw new UsageError('--host', `'${name}' is not a usable host name: use letters, digits, '.', '_' and '-', starting with a letter or digit`);
+    }
+    return [...new Set(names)];
+  }
+  return count === undefined ? undefined : numberedHosts(positiveInteger('--hosts', count, DEFAULT_HOST_COUNT, 10_000));
+}

@@ -1,0 +1,30 @@
+// The stack `cdk deploy` creates: Cutover's service construct and nothing else, so everything it holds can also be
+// embedded in another app through CutoverService.
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { CutoverService, type CutoverServiceProps } from './cutover-service';
+
+export interface CutoverStackProps extends StackProps, Omit<CutoverServiceProps, 'revisionBuckets'> {
+  /**
+   * Names of existing buckets that hold revision bundles (see CutoverServiceProps.revisionBuckets).
+   *
+   * @default - none
+   */
+  readonly revisionBucketNames?: readonly string[];
+}
+
+export class CutoverStack extends Stack {
+  public readonly service: CutoverService;
+
+  public constructor(scope: Construct, id: string, props: CutoverStackProps = {}) {
+    super(scope, id, {
+      description: 'Cutover: CodeDeploy-compatible deployments on Step Functions, Lambda, DynamoDB and SSM Run Command',
+      ...props,
+    });
+    const revisionBuckets = (props.revisionBucketNames ?? []).map((name) =>
+      Bucket.fromBucketName(this, `RevisionBucket-${name}`, name),
+    );
+    this.service = new CutoverService(this, 'Service', { ...props, revisionBuckets });
+  }
+}

@@ -1,0 +1,65 @@
+// The single table: applications, groups, deployments, targets, batches, locks, host records and SSM command
+// correlation items. Keys come from functions/aws/table-schema.ts, shared with the adapter and the embedded runtime.
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { COMMAND_EXPIRES_AT_ATTRIBUTE } from '../../functions/aws/ssm-command-index';
+import { TABLE_KEYS } from '../../functions/aws/table-schema';
+
+// What the store adapter calls for the steps: single items, base-table queries and batches. No Scan, no
+// transactions (design rule 5), and no index: only the API lists deployments through gsi1.
+const STEP_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+];
+
+export interface CutoverTableProps {
+  /**
+   * What happens to the table when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Whether DynamoDB refuses to delete the table.
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+export class CutoverTable extends Construct {
+  public readonly table: TableV2;
+
+  public constructor(scope: Construct, id: string, props: CutoverTableProps = {}) {
+    super(scope, id);
+    this.table = new TableV2(this, 'Resource', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: COMMAND_EXPIRES_AT_ATTRIBUTE,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      deletionProtection: props.deletionProtection ?? true,
+      globalSecondaryIndexes: [
+        {
+          indexName: TABLE_KEYS.gsi1.indexName,
+          partitionKey: { name: TABLE_KEYS.gsi1.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: TABLE_KEYS.gsi1.sortKey, type: AttributeType.STRING },
+        },
+      ],
+    });
+  }
+
+  /** Item reads and writes on the base table, as the steps' store adapter makes them. */
+  public grantStepAccess(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: STEP_ACTIONS, resources: [this.table.tableArn] }));
+  }
+}

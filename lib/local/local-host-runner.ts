@@ -1,0 +1,91 @@
+// Local hosts: a host is the folder `<hostsDir>/<name>/`, standing in for `/`. The rendered script runs as a child
+// process, exactly the text SSM Run Command would send, and its result comes back through the same host-report
+// step that SSM's events feed in the cloud.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { HostDispatch, HostReport, HostRunner } from '../../functions/ports';
+import { Semaphore } from './semaphore';
+
+/** Output kept per script run: enough for the 4 KB log tail and the result marker. */
+const OUTPUT_LIMIT_BYTES = 64 * 1024;
+/** Grace beyond the event's own limit before the runner kills a script that ignored its timeouts. */
+const KILL_GRACE_SECONDS = 60;
+
+export interface LocalHostRunnerOptions {
+  readonly hostsDir: string;
+  readonly report: (report: HostReport) => Promise<void>;
+  /** Scripts running at once across all hosts. */
+  readonly concurrency: number;
+}
+
+export class LocalHostRunner implements HostRunner {
+  private readonly slots: Semaphore;
+  private readonly running = new Set<Promise<void>>();
+
+  public constructor(private readonly options: LocalHostRunnerOptions) {
+    this.slots = new Semaphore(options.concurrency);
+  }
+
+  public async dispatch(dispatch: HostDispatch): Promise<void> {
+    for (const { script, targetIds } of dispatch.scripts) {
+      for (const targetId of targetIds) {
+        const run = this.slots.run(() => this.runOnHost(dispatch, script, targetId)).finally(() => this.running.delete(run));
+        this.running.add(run);
+      }
+    }
+  }
+
+  /** Resolves when every script started so far has finished and reported. */
+  public async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  public hostRoot(targetId: string): string {
+    return path.resolve(this.options.hostsDir, targetId);
+  }
+
+  private async runOnHost(dispatch: HostDispatch, script: string, targetId: string): Promise<void> {
+    const root = this.hostRoot(targetId);
+    fs.mkdirSync(root, { recursive: true });
+    const startTime = new Date().toISOString();
+    const { exitCode, output } = await runScript(script, root, targetId, dispatch.timeoutSeconds + KILL_GRACE_SECONDS);
+    await this.options.report({
+      deploymentId: dispatch.deploymentId,
+      batchNumber: dispatch.batchNumber,
+      eventIndex: dispatch.eventIndex,
+      targetId,
+      exitCode,
+      output,
+      startTime,
+      endTime: new Date().toISOString(),
+    });
+  }
+}
+
+function runScript(script: string, root: string, targetId: string, killAfterSeconds: number): Promise<{ exitCode: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', script], {
+      cwd: root,
+      env: { ...process.env, CUTOVER_HOST_ROOT: root, CUTOVER_TARGET_ID: targetId },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = Buffer.alloc(0);
+    const keep = (chunk: Buffer): void => {
+      output = Buffer.concat([output, chunk]);
+      if (output.length > OUTPUT_LIMIT_BYTES) output = output.subarray(output.length - OUTPUT_LIMIT_BYTES);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const killer = setTimeout(() => child.kill('SIGKILL'), killAfterSeconds * 1000);
+    child.on('error', (error) => {
+      clearTimeout(killer);
+      resolve({ exitCode: 255, output: `could not start /bin/sh: ${error.message}` });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      const text = output.toString('utf8');
+      resolve({ exitCode: code ?? 255, output: signal ? `${text}\nkilled by ${signal}` : text });
+    });
+  });
+}

@@ -1,0 +1,151 @@
+// The embedded runtime: the real state machine and steps, in-process, with dynalite as the store, folders as
+// hosts and promises as task tokens. The CLI, the demo, the benchmark and the flow tests all run on it.
+import * as path from 'node:path';
+import { DynamoDbStore } from '../../functions/aws/dynamodb-store';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TERMINAL_DEPLOYMENT_STATUSES, type Deployment, type DeploymentView } from '../../functions/core/types';
+import type { HostReport, HostRunner, StepDependencies, Store } from '../../functions/ports';
+import { STATE_MACHINE_STEPS } from '../../functions/steps';
+import { hostReport } from '../../functions/steps/host-report';
+import { SERVER_IN_PLACE_ASL } from '../asl-files';
+import { LocalEventBus } from './local-event-bus';
+import { type LocalDynamoDb, startLocalDynamoDb } from './local-dynamodb';
+import { LocalHostRunner } from './local-host-runner';
+import { LocalRevisionSource } from './local-revision-source';
+import { type ExecutionOutcome, LocalStateMachine } from './local-state-machine';
+import { LocalTaskCallbacks } from './local-task-callbacks';
+
+export const LOCAL_TABLE_NAME = 'cutover-local';
+
+export interface LocalRuntimeOptions {
+  /** Folder holding everything: the store (db/), the hosts (hosts/<name>/) and the bundles (revisions/). */
+  readonly stateDir: string;
+  /** Keep the store on disk (the CLI) or in memory (tests). Default: on disk. */
+  readonly persist?: boolean;
+  /** Waits and token timeouts run this many times faster. Default 1. */
+  readonly timeScale?: number;
+  /** Scripts running at once across local hosts. Default 16. */
+  readonly hostConcurrency?: number;
+  /** Replaces the local host runner (tests use it to lose or duplicate reports). */
+  readonly hostRunner?: (report: (r: HostReport) => Promise<void>, hostsDir: string) => HostRunner;
+}
+
+export class LocalRuntime {
+  public readonly events = new LocalEventBus();
+  public readonly callbacks = new LocalTaskCallbacks();
+  public readonly hostsDir: string;
+  public readonly revisionsDir: string;
+  public readonly deps: StepDependencies;
+  private readonly executions = new Map<string, Promise<ExecutionOutcome>>();
+  private readonly stateMachine: LocalStateMachine;
+  private readonly hostRunner: HostRunner;
+  private readonly reportErrors: Error[] = [];
+
+  private constructor(
+    options: LocalRuntimeOptions,
+    private readonly dynamo: LocalDynamoDb,
+  ) {
+    this.hostsDir = path.join(options.stateDir, 'hosts');
+    this.revisionsDir = path.join(options.stateDir, 'revisions');
+    const store: Store = new DynamoDbStore({
+      tableName: LOCAL_TABLE_NAME,
+      client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
+    });
+    const report = (r: HostReport): Promise<void> => this.report(r);
+    this.hostRunner =
+      options.hostRunner?.(report, this.hostsDir) ??
+      new LocalHostRunner({ hostsDir: this.hostsDir, report, concurrency: options.hostConcurrency ?? 16 });
+    this.deps = {
+      store,
+      hosts: this.hostRunner,
+      callbacks: this.callbacks,
+      executions: { start: async (deploymentId) => this.startExecution(deploymentId) },
+      targets: { resolve: async (group) => [...(group.instanceNames ?? [])] },
+      revisions: new LocalRevisionSource(),
+      events: this.events,
+      clock: () => new Date(),
+    };
+    this.stateMachine = new LocalStateMachine({
+      aslFile: SERVER_IN_PLACE_ASL,
+      steps: STATE_MACHINE_STEPS,
+      deps: () => this.deps,
+      callbacks: this.callbacks,
+      timeScale: options.timeScale ?? 1,
+      arnPrefix: 'arn:aws:states:local:000000000000:execution:cutover-server-in-place',
+    });
+  }
+
+  public static async open(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+    const persist = options.persist ?? true;
+    const dynamo = await startLocalDynamoDb({
+      path: persist ? path.join(options.stateDir, 'db') : undefined,
+      tableName: LOCAL_TABLE_NAME,
+    });
+    return new LocalRuntime(options, dynamo);
+  }
+
+  public get store(): Store {
+    return this.deps.store;
+  }
+
+  /** Waits for the deployment's execution, and for the rollback it started, if any. */
+  public async waitForDeployment(deploymentId: string): Promise<DeploymentView> {
+    let current: string | undefined = deploymentId;
+    while (current) {
+      await this.executions.get(current);
+      const deployment: Deployment | undefined = await this.store.getDeployment(current);
+      current = deployment?.rollbackInfo?.rollbackDeploymentId;
+    }
+    return this.view(deploymentId);
+  }
+
+  /** The deployment record with its targets, as `cutover local get` shows it. */
+  public async view(deploymentId: string): Promise<DeploymentView> {
+    const deployment = await this.store.getDeployment(deploymentId);
+    if (!deployment) throw new Error(`Deployment '${deploymentId}' does not exist`);
+    return { ...deployment, targets: await this.store.getTargets(deploymentId) };
+  }
+
+  /** Executions still running; a clean close waits for them. */
+  public async close(): Promise<void> {
+    await Promise.allSettled([...this.executions.values()]);
+    if (this.hostRunner instanceof LocalHostRunner) await this.hostRunner.idle();
+    await this.dynamo.close();
+  }
+
+  /** How an execution ended and how many state transitions it took (for tests and the benchmark). */
+  public async executionOutcome(deploymentId: string): Promise<ExecutionOutcome | undefined> {
+    return this.executions.get(deploymentId);
+  }
+
+  /** Host reports the steps could not record, for tests and the CLI to surface. */
+  public get failedReports(): readonly Error[] {
+    return this.reportErrors;
+  }
+
+  private startExecution(deploymentId: string): { executionArn: string } {
+    const { executionArn, result } = this.stateMachine.start(deploymentId, { deploymentId });
+    this.executions.set(deploymentId, result);
+    return { executionArn };
+  }
+
+  /** A host's report goes through the same step SSM's events feed in the cloud, retried like a Lambda would be. */
+  private async report(r: HostReport): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await hostReport(this.deps, r);
+        return;
+      } catch (error) {
+        if (attempt >= 3) {
+          this.reportErrors.push(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+  }
+}
+
+export function isFinished(deployment: Deployment): boolean {
+  return TERMINAL_DEPLOYMENT_STATUSES.includes(deployment.status);
+}

@@ -1,0 +1,130 @@
+// Runs an ASL file with aws-local-stepfunctions, calling the step functions in-process. Task states are matched
+// by their FunctionName placeholder, so the local run and the cloud share one definition. `.waitForTaskToken`
+// tasks get a real, unique token per wait (the library only offers a static one) and honour TimeoutSeconds.
+import './polyfills';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { StepDependencies } from '../../functions/ports';
+import type { Step } from '../../functions/steps';
+import { aslPlaceholders, loadAsl } from '../asl-files';
+import type { LocalTaskCallbacks } from './local-task-callbacks';
+import * as fs from 'node:fs';
+
+type Json = Parameters<StateMachine['run']>[0];
+
+interface TaskState {
+  readonly Type: string;
+  readonly Resource?: string;
+  readonly TimeoutSeconds?: number;
+  readonly Retry?: unknown[];
+}
+
+const WAIT_FOR_TOKEN = '.waitForTaskToken';
+/** Step Functions' default when a Task has no TimeoutSeconds. */
+const DEFAULT_TIMEOUT_SECONDS = 99_999_999;
+
+export interface LocalStateMachineOptions {
+  readonly aslFile: string;
+  readonly steps: Readonly<Record<string, Step>>;
+  readonly deps: () => StepDependencies;
+  readonly callbacks: LocalTaskCallbacks;
+  /** Waits run this many times faster (a 60 s token timeout takes 0.1 s at 600). */
+  readonly timeScale: number;
+  readonly arnPrefix: string;
+}
+
+export class LocalStateMachine {
+  private readonly machine: StateMachine;
+  private readonly states: Record<string, TaskState>;
+
+  public constructor(private readonly options: LocalStateMachineOptions) {
+    const text = fs.readFileSync(options.aslFile, 'utf8');
+    // Each placeholder stands for itself: the override below dispatches on that name.
+    const substitutions = Object.fromEntries(aslPlaceholders(text).map((name) => [name, name]));
+    const definition = loadAsl(options.aslFile, substitutions);
+    this.states = definition.States as Record<string, TaskState>;
+    this.machine = new StateMachine(definition as unknown as ConstructorParameters<typeof StateMachine>[0], {
+      validationOptions: { checkArn: false },
+    });
+  }
+
+  /** Starts an execution; the result promise never rejects (a failed execution resolves with its error). */
+  public start(name: string, input: Record<string, unknown>): LocalExecution {
+    const executionArn = `${this.options.arnPrefix}:${name}`;
+    const execution = this.machine.run(input as Json, {
+      context: {
+        Execution: { Id: executionArn, Name: name, Input: input as Json, StartTime: new Date().toISOString() },
+        Task: { Token: 'replaced-per-task' },
+      } as never,
+      overrides: {
+        taskResourceLocalHandlers: this.taskHandlers(),
+        retryIntervalOverrides: this.retryIntervals(),
+      },
+    });
+    const stats = { transitions: 0 };
+    const counted = countTransitions(execution.eventLogs, stats);
+    const result = execution.result.then(
+      (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output }),
+      (error: unknown): ExecutionOutcome => ({ status: 'FAILED', error: error instanceof Error ? error.message : String(error) }),
+    );
+    return { executionArn, result: result.then(async (outcome) => ({ ...outcome, transitions: (await counted).transitions })) };
+  }
+
+  private taskHandlers(): Record<string, (input: Json) => Promise<Json>> {
+    const handlers: Record<string, (input: Json) => Promise<Json>> = {};
+    for (const [stateName, state] of Object.entries(this.states)) {
+      if (state.Type !== 'Task') continue;
+      const waits = state.Resource?.endsWith(WAIT_FOR_TOKEN) ?? false;
+      const timeoutMs = ((state.TimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000) / this.options.timeScale;
+      handlers[stateName] = async (input) => {
+        const { FunctionName, Payload } = input as { FunctionName: string; Payload: Record<string, unknown> };
+        const step = this.options.steps[FunctionName];
+        if (!step) throw new Error(`State ${stateName}: no local step for FunctionName ${FunctionName}`);
+        if (!waits) {
+          const result = await step(this.options.deps(), Payload);
+          return { StatusCode: 200, Payload: (result ?? null) as Json };
+        }
+        const { token, result } = this.options.callbacks.open(Math.min(timeoutMs, 2 ** 31 - 1));
+        await step(this.options.deps(), { ...Payload, taskToken: token }).catch(async (error: unknown) => {
+          await this.options.callbacks.fail(token, errorName(error), errorMessage(error));
+        });
+        return (await result) as Json;
+      };
+    }
+    return handlers;
+  }
+
+  /** Retries keep their order and count; only the sleeping between them is shortened. */
+  private retryIntervals(): Record<string, number> {
+    return Object.fromEntries(
+      Object.entries(this.states)
+        .filter(([, state]) => Array.isArray(state.Retry))
+        .map(([name]) => [name, Math.ceil(2000 / this.options.timeScale)]),
+    );
+  }
+}
+
+export type ExecutionOutcome = ({ status: 'SUCCEEDED'; output: unknown } | { status: 'FAILED'; error: string }) & {
+  /** States entered, what Step Functions bills as state transitions. */
+  readonly transitions?: number;
+};
+
+export interface LocalExecution {
+  readonly executionArn: string;
+  readonly result: Promise<ExecutionOutcome>;
+}
+
+/** Counts StateEntered events, which is how Step Functions counts billable transitions. */
+async function countTransitions(logs: AsyncGenerator<{ type: string }>, stats: { transitions: number }): Promise<{ transitions: number }> {
+  for await (const event of logs) {
+    if (event.type === 'StateEntered') stats.transitions += 1;
+  }
+  return stats;
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

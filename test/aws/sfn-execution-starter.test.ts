@@ -1,0 +1,51 @@
+import { ExecutionAlreadyExists, ExecutionLimitExceeded, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { executionArnFor, SfnExecutionStarter } from '../../functions/aws/sfn-execution-starter';
+
+const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:Cutover-Service-ServerInPlace';
+const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:Cutover-Service-ServerInPlace:d-ABCDEFGH1';
+
+const sfn = mockClient(SFNClient);
+const starter = new SfnExecutionStarter({ client: new SFNClient({}), stateMachineArn: STATE_MACHINE_ARN });
+
+beforeEach(() => sfn.reset());
+
+describe('SfnExecutionStarter', () => {
+  it('starts an execution named after the deployment, with the deployment id as input', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date() });
+
+    await expect(starter.start('d-ABCDEFGH1')).resolves.toEqual({ executionArn: EXECUTION_ARN });
+
+    expect(sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input)).toEqual([
+      { stateMachineArn: STATE_MACHINE_ARN, name: 'd-ABCDEFGH1', input: '{"deploymentId":"d-ABCDEFGH1"}' },
+    ]);
+  });
+
+  it('treats ExecutionAlreadyExists as started and returns the ARN of that execution', async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+
+    await expect(starter.start('d-ABCDEFGH1')).resolves.toEqual({ executionArn: EXECUTION_ARN });
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+  });
+
+  it('passes other errors on', async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionLimitExceeded({ message: 'too many', $metadata: {} }));
+
+    await expect(starter.start('d-ABCDEFGH1')).rejects.toBeInstanceOf(ExecutionLimitExceeded);
+  });
+
+  it('refuses an ARN that is not a state machine', () => {
+    expect(() => new SfnExecutionStarter({ client: new SFNClient({}), stateMachineArn: 'arn:aws:lambda:eu-west-1:123456789012:function:x' })).toThrow(
+      "Not a state machine ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:x'",
+    );
+  });
+});
+
+describe('executionArnFor', () => {
+  it('keeps the partition, region and account of the state machine', () => {
+    expect(executionArnFor('arn:aws-cn:states:cn-north-1:123456789012:stateMachine:M', 'd-1')).toBe(
+      'arn:aws-cn:states:cn-north-1:123456789012:execution:M:d-1',
+    );
+  });
+});
