@@ -45,7 +45,7 @@ cutover_hook() {
   fi
   rc=$?
   [ $(($(wc -c <"$log") - n)) -le ${LOG_TAIL_BYTES} ] ||
-    printf '[cutover] output trimmed to its last ${LOG_TAIL_BYTES} bytes; all of it is in %s\n' "$log"
+    printf '[cutover] output trimmed to its last ${LOG_TAIL_BYTES} bytes; all of it is in %s\\n' "$log"
   tail -c "+$((n + 1))" "$log" | tail -c ${LOG_TAIL_BYTES}
   if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
     [ $(($(date +%s) - t0)) -lt "$4" ] || cutover_end ${ScriptTimedOut} "ScriptTimedOut script=$2 timeout=$4"
