@@ -8,6 +8,7 @@ import type {
   DeploymentTarget,
   HostRecord,
   LifecycleEvent,
+  LoadBalancerInfo,
   RevisionLocation,
   ServerLifecycleEventName,
   TargetStatus,
@@ -168,6 +169,15 @@ export interface RevisionSource {
   bundleFetch(revision: RevisionLocation): Promise<BundleFetch>;
 }
 
+/**
+ * BlockTraffic and AllowTraffic: take hosts out of the group's load balancers before they change, put them back
+ * after. Each call returns once the load balancer reports the change done (drained, or healthy).
+ */
+export interface TrafficControl {
+  deregister(info: LoadBalancerInfo, targetIds: readonly string[]): Promise<void>;
+  register(info: LoadBalancerInfo, targetIds: readonly string[]): Promise<void>;
+}
+
 /** A deployment or target changed state. */
 export type StateChange =
   | { readonly kind: 'deployment'; readonly deployment: Deployment }
@@ -192,4 +202,6 @@ export interface StepDependencies {
   readonly revisions: RevisionSource;
   readonly events: EventSink;
   readonly clock: () => Date;
+  /** Absent where no load balancer adapter is installed: groups with loadBalancerInfo are then refused. */
+  readonly traffic?: TrafficControl;
 }

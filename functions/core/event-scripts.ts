@@ -10,6 +10,7 @@ export const EVENT_TIME_LIMIT_SECONDS = 3600;
 
 export type EventWork =
   | { readonly kind: 'noop' }
+  | { readonly kind: 'traffic'; readonly direction: 'deregister' | 'register' }
   | { readonly kind: 'script'; readonly key: string; readonly script: string; readonly timeoutSeconds: number };
 
 export interface EventWorkInput {
@@ -64,9 +65,9 @@ export function eventWork(input: EventWorkInput): EventWork {
         timeoutSeconds: EVENT_TIME_LIMIT_SECONDS,
       };
     case 'BlockTraffic':
+      return { kind: 'traffic', direction: 'deregister' };
     case 'AllowTraffic':
-      // Traffic events are carried out by the load balancer adapter, not on the host.
-      return { kind: 'noop' };
+      return { kind: 'traffic', direction: 'register' };
     default:
       return hookWork(event, input, context);
   }

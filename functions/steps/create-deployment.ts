@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { resolveConfigName } from '../core/deployment-configs';
 import { newDeploymentId } from '../core/deployment-ids';
 import { deploymentOverview } from '../core/deployment-overview';
-import { NotFoundError } from '../core/errors';
+import { NotFoundError, ValidationError } from '../core/errors';
 import { serverInPlaceEvents } from '../core/lifecycle-order';
 import type { AppSpec, AutoRollbackConfiguration, Deployment, DeploymentGroup, RevisionLocation } from '../core/types';
 import type { StepDependencies } from '../ports';
@@ -43,6 +43,14 @@ export async function createDeployment(deps: StepDependencies, request: CreateDe
   const options = parseStepInput(createDeploymentOptions, stripRevision(request), 'create-deployment');
   const group = await deps.store.getDeploymentGroup(options.applicationName, options.deploymentGroupName);
   if (!group) throw new NotFoundError('Deployment group', `${options.applicationName}/${options.deploymentGroupName}`);
+  if (hasLoadBalancer(group) && !deps.traffic) {
+    throw new ValidationError([
+      {
+        field: 'loadBalancerInfo',
+        message: `deployment group ${group.deploymentGroupName} names load balancers, but this installation has no load balancer adapter; remove loadBalancerInfo from the group or deploy where one is installed`,
+      },
+    ]);
+  }
   const configName = resolveConfigName(options.deploymentConfigName, group.deploymentConfigName);
   await resolveDeploymentConfig(deps.store, configName);
 

@@ -1,13 +1,14 @@
 // Runs the batch's next lifecycle event that has work on some host. Events that are no-ops on every active host
 // are recorded and passed over in this same call, so the state machine only pauses where a host really works.
 // When the batch has no event left, the execution is resumed at once with a 'plan' cursor.
+import { CutoverError } from '../core/errors';
 import { eventWork, type EventWork } from '../core/event-scripts';
 import { usesPreviousRevision } from '../core/lifecycle-order';
 import type { Deployment, DeploymentTarget } from '../core/types';
 import type { HostDispatch, StepDependencies } from '../ports';
 import { loadBatch, loadBatchTargets, loadDeployment } from './deployment-context';
 import { type Cursor, parseStepInput, runLifecycleEventInput } from './step-inputs';
-import { isActive, withEvent } from './target-updates';
+import { failTarget, isActive, withEvent } from './target-updates';
 
 export async function runLifecycleEvent(deps: StepDependencies, raw: unknown): Promise<{ dispatched: number }> {
   const input = parseStepInput(runLifecycleEventInput, raw, 'run-lifecycle-event');
@@ -28,6 +29,12 @@ export async function runLifecycleEvent(deps: StepDependencies, raw: unknown): P
     const work = new Map<string, EventWork>(
       active.map((t) => [t.targetId, eventWork({ event: events[index], deployment, previousInstall: previousInstalls.get(t.targetId), bundle })]),
     );
+    const traffic = [...work.values()].find((w) => w.kind === 'traffic');
+    if (traffic?.kind === 'traffic') {
+      const changed = await shiftTraffic(deps, deployment, index, active, traffic.direction);
+      targets = targets.map((t) => changed.find((u) => u.targetId === t.targetId) ?? t);
+      continue;
+    }
     const updated = active.map((t) => {
       const w = work.get(t.targetId);
       const status = w?.kind === 'script' ? ('InProgress' as const) : ('Succeeded' as const);
@@ -49,6 +56,36 @@ export async function runLifecycleEvent(deps: StepDependencies, raw: unknown): P
   const cursor: Cursor = { action: 'plan', batchNumber: batch.batchNumber, eventIndex: events.length };
   await deps.callbacks.succeed(input.taskToken, cursor);
   return { dispatched: 0 };
+}
+
+/** BlockTraffic / AllowTraffic: the engine (de)registers the whole batch with the group's load balancers. */
+async function shiftTraffic(
+  deps: StepDependencies,
+  deployment: Deployment,
+  index: number,
+  active: readonly DeploymentTarget[],
+  direction: 'deregister' | 'register',
+): Promise<DeploymentTarget[]> {
+  const lifecycleEventName = deployment.lifecycleEventNames[index];
+  const startTime = deps.clock().toISOString();
+  let failure: string | undefined;
+  try {
+    if (!deps.traffic || !deployment.loadBalancerInfo) {
+      throw new CutoverError('this installation has no load balancer adapter for the deployment group\'s loadBalancerInfo');
+    }
+    await deps.traffic[direction](deployment.loadBalancerInfo, active.map((t) => t.targetId));
+  } catch (error) {
+    failure = `${lifecycleEventName} failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const endTime = deps.clock().toISOString();
+  const updated = active.map((t) => {
+    if (!failure) return withEvent(t, index, { lifecycleEventName, status: 'Succeeded', startTime, endTime }, endTime);
+    const running = withEvent(t, index, { lifecycleEventName, status: 'InProgress', startTime }, endTime);
+    return failTarget(running, { errorCode: 'UnknownError', scriptName: '', message: failure, logTail: '' }, endTime);
+  });
+  await deps.store.updateTargets(updated);
+  if (failure) for (const target of updated) await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });
+  return updated;
 }
 
 /** Every event of the batch is done: hosts still active succeeded. The next plan step refreshes the overview. */

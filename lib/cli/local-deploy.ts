@@ -13,7 +13,7 @@ import { oneOf, parseFlags, positiveInteger, positiveNumber } from './parse-flag
 import { progressPrinter } from './progress-printer';
 
 export const LOCAL_DEPLOY_USAGE = `usage: cutover local deploy <bundle-dir | .zip | .tar | .tgz> [--hosts N | --host NAME ...] [--config NAME]
-       [--application NAME] [--group NAME] [--auto-rollback] [--ignore-application-stop-failures]
+       [--application NAME] [--group NAME] [--load-balancer NAME ...] [--auto-rollback] [--ignore-application-stop-failures]
        [--file-exists-behavior DISALLOW|OVERWRITE|RETAIN] [--description TEXT] [--json] [--state-dir DIR] [--time-scale X]`;
 
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -27,6 +27,8 @@ export interface LocalDeployRequest {
   readonly deploymentGroupName: string;
   readonly hosts?: readonly string[];
   readonly deploymentConfigName?: string;
+  /** Simulated target groups the hosts sit behind (BlockTraffic/AllowTraffic run around each batch). */
+  readonly loadBalancers?: readonly string[];
   readonly autoRollback: boolean;
   readonly ignoreApplicationStopFailures: boolean;
   readonly fileExistsBehavior?: FileExistsBehavior;
@@ -42,6 +44,7 @@ export async function localDeployCommand(args: readonly string[], ctx: CliContex
       config: { type: 'string' },
       application: { type: 'string' },
       group: { type: 'string' },
+      'load-balancer': { type: 'string', multiple: true },
       'auto-rollback': { type: 'boolean' },
       'ignore-application-stop-failures': { type: 'boolean' },
       'file-exists-behavior': { type: 'string' },
@@ -60,6 +63,7 @@ export async function localDeployCommand(args: readonly string[], ctx: CliContex
     deploymentGroupName: values.group ?? DEFAULT_GROUP,
     hosts: hostsFrom(values.hosts, values.host),
     deploymentConfigName: values.config,
+    loadBalancers: values['load-balancer'],
     autoRollback: values['auto-rollback'] ?? false,
     ignoreApplicationStopFailures: values['ignore-application-stop-failures'] ?? false,
     fileExistsBehavior: oneOf('--file-exists-behavior', values['file-exists-behavior'], ['DISALLOW', 'OVERWRITE', 'RETAIN'] as const),
@@ -89,7 +93,7 @@ export async function deployLocally(
   request: LocalDeployRequest,
   onCreated: (deploymentId: string) => void = () => undefined,
 ): Promise<DeploymentView> {
-  const bundle = await loadBundle(request.bundle, runtime.revisionsDir);
+  const bundle = await loadBundle(request.bundle, runtime.revisionsDir, { exclude: [runtime.stateDir] });
   await ensureLocalGroup(
     runtime.store,
     {
@@ -98,6 +102,7 @@ export async function deployLocally(
       hosts: request.hosts,
       defaultHosts: numberedHosts(DEFAULT_HOST_COUNT),
       deploymentConfigName: request.deploymentConfigName,
+      loadBalancers: request.loadBalancers,
     },
     new Date(),
   );

@@ -4,6 +4,7 @@ import { formatProblem } from '../../functions/core/errors';
 import { checkBundle } from '../local/bundle';
 import type { CliContext } from './cli-context';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './cli-errors';
+import { DEFAULT_STATE_DIR } from './local-session';
 import { parseFlags } from './parse-flags';
 
 const USAGE = 'usage: cutover validate <bundle-dir | .zip | .tar | .tgz> [--json]';
@@ -12,7 +13,8 @@ export async function validateCommand(args: readonly string[], ctx: CliContext):
   const { values, positionals } = parseFlags(args, { json: { type: 'boolean' } }, USAGE);
   if (positionals.length !== 1) throw new UsageError('bundle', `give exactly one bundle (got ${positionals.length})\n${USAGE}`);
   const source = path.resolve(ctx.cwd, positionals[0]);
-  const result = await checkBundle(source);
+  // Checking the project folder itself must not read the local state kept in it.
+  const result = await checkBundle(source, { exclude: [path.resolve(ctx.cwd, DEFAULT_STATE_DIR)] });
   if (values.json) {
     const body = result.ok
       ? { valid: true, appSpecFileName: result.bundle.appSpecFileName, files: result.bundle.files.size }

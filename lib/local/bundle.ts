@@ -27,14 +27,19 @@ export type BundleCheck =
   | { ok: true; bundle: Omit<LoadedBundle, 'tarPath' | 'sha256'> }
   | { ok: false; problems: FieldProblem[] };
 
+export interface BundleReadOptions {
+  /** Folders left out when the source is a directory: Cutover's state folder may live inside the project. */
+  readonly exclude?: readonly string[];
+}
+
 /** Checks and normalises `source`; throws AppSpecError listing every problem. Leaves nothing in outDir on failure. */
-export async function loadBundle(source: string, outDir: string): Promise<LoadedBundle> {
+export async function loadBundle(source: string, outDir: string, options: BundleReadOptions = {}): Promise<LoadedBundle> {
   await mkdir(outDir, { recursive: true });
   const work = await mkdtemp(join(outDir, '.bundle-'));
   try {
     const scratch = join(work, 'contents');
     await mkdir(scratch);
-    const scan = await scanSource(source, { scratchDir: scratch, exclude: [outDir] });
+    const scan = await scanSource(source, { scratchDir: scratch, exclude: [outDir, ...(options.exclude ?? [])] });
     const inspection = inspectBundle(scan);
     if (!inspection.ok) {
       throw new AppSpecError(inspection.problems);
@@ -58,10 +63,10 @@ export async function loadBundle(source: string, outDir: string): Promise<Loaded
 }
 
 /** For `cutover validate`: reports problems instead of throwing for a bad bundle, and writes nothing. */
-export async function checkBundle(source: string): Promise<BundleCheck> {
+export async function checkBundle(source: string, options: BundleReadOptions = {}): Promise<BundleCheck> {
   let scan: BundleScan;
   try {
-    scan = await scanSource(source, { exclude: [] });
+    scan = await scanSource(source, { exclude: options.exclude ?? [] });
   } catch (error) {
     if (error instanceof AppSpecError) {
       return { ok: false, problems: [...error.problems] };

@@ -4,6 +4,7 @@ import { newGroupId } from '../../functions/core/deployment-ids';
 import type { DeploymentGroup } from '../../functions/core/types';
 import type { Store } from '../../functions/ports';
 import { resolveDeploymentConfig } from '../../functions/steps/deployment-config-lookup';
+import { balancerNames } from './local-load-balancers';
 
 export interface LocalGroupRequest {
   readonly applicationName: string;
@@ -13,6 +14,8 @@ export interface LocalGroupRequest {
   readonly defaultHosts: readonly string[];
   /** Becomes the group's config only when the group is created. */
   readonly deploymentConfigName?: string;
+  /** Target groups the hosts sit behind; undefined keeps the group's (none on first use). */
+  readonly loadBalancers?: readonly string[];
 }
 
 export async function ensureLocalGroup(store: Store, request: LocalGroupRequest, now: Date): Promise<DeploymentGroup> {
@@ -24,8 +27,12 @@ export async function ensureLocalGroup(store: Store, request: LocalGroupRequest,
   });
   const existing = await store.getDeploymentGroup(request.applicationName, request.deploymentGroupName);
   if (existing) {
-    if (!request.hosts) return existing;
-    const updated = { ...existing, instanceNames: [...request.hosts] };
+    if (!request.hosts && !request.loadBalancers) return existing;
+    const updated: DeploymentGroup = {
+      ...existing,
+      ...(request.hosts ? { instanceNames: [...request.hosts] } : {}),
+      ...(request.loadBalancers ? { loadBalancerInfo: loadBalancerInfo(request.loadBalancers) } : {}),
+    };
     await store.putDeploymentGroup(updated);
     return updated;
   }
@@ -38,9 +45,16 @@ export async function ensureLocalGroup(store: Store, request: LocalGroupRequest,
     deploymentConfigName,
     computePlatform: 'Server',
     instanceNames: [...(request.hosts ?? request.defaultHosts)],
+    loadBalancerInfo: request.loadBalancers ? loadBalancerInfo(request.loadBalancers) : undefined,
   };
   await store.putDeploymentGroup(group);
   return group;
+}
+
+function loadBalancerInfo(names: readonly string[]): DeploymentGroup['loadBalancerInfo'] {
+  const info = { targetGroupInfoList: names.map((name) => ({ name })) };
+  balancerNames(info); // names become file names: refuse unusable ones before anything is written
+  return info;
 }
 
 /** `--hosts N` → host-1 … host-N. */

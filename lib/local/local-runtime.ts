@@ -11,6 +11,7 @@ import { SERVER_IN_PLACE_ASL } from '../asl-files';
 import { LocalEventBus } from './local-event-bus';
 import { type LocalDynamoDb, startLocalDynamoDb } from './local-dynamodb';
 import { LocalHostRunner } from './local-host-runner';
+import { LocalLoadBalancers } from './local-load-balancers';
 import { LocalRevisionSource } from './local-revision-source';
 import { type ExecutionOutcome, LocalStateMachine } from './local-state-machine';
 import { LocalTaskCallbacks } from './local-task-callbacks';
@@ -18,7 +19,7 @@ import { LocalTaskCallbacks } from './local-task-callbacks';
 export const LOCAL_TABLE_NAME = 'cutover-local';
 
 export interface LocalRuntimeOptions {
-  /** Folder holding everything: the store (db/), the hosts (hosts/<name>/) and the bundles (revisions/). */
+  /** Folder holding everything: the store (db/), hosts (hosts/<name>/), bundles (revisions/), load-balancers/. */
   readonly stateDir: string;
   /** Keep the store on disk (the CLI) or in memory (tests). Default: on disk. */
   readonly persist?: boolean;
@@ -33,8 +34,10 @@ export interface LocalRuntimeOptions {
 export class LocalRuntime {
   public readonly events = new LocalEventBus();
   public readonly callbacks = new LocalTaskCallbacks();
+  public readonly stateDir: string;
   public readonly hostsDir: string;
   public readonly revisionsDir: string;
+  public readonly loadBalancers: LocalLoadBalancers;
   public readonly deps: StepDependencies;
   private readonly executions = new Map<string, Promise<ExecutionOutcome>>();
   private readonly stateMachine: LocalStateMachine;
@@ -45,8 +48,10 @@ export class LocalRuntime {
     options: LocalRuntimeOptions,
     private readonly dynamo: LocalDynamoDb,
   ) {
+    this.stateDir = options.stateDir;
     this.hostsDir = path.join(options.stateDir, 'hosts');
     this.revisionsDir = path.join(options.stateDir, 'revisions');
+    this.loadBalancers = new LocalLoadBalancers(path.join(options.stateDir, 'load-balancers'));
     const store: Store = new DynamoDbStore({
       tableName: LOCAL_TABLE_NAME,
       client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
@@ -64,6 +69,7 @@ export class LocalRuntime {
       revisions: new LocalRevisionSource(),
       events: this.events,
       clock: () => new Date(),
+      traffic: this.loadBalancers,
     };
     this.stateMachine = new LocalStateMachine({
       aslFile: SERVER_IN_PLACE_ASL,

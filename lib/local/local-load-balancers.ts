@@ -1,0 +1,57 @@
+// Simulated load balancers for the embedded runtime: each target group or classic ELB named in a group's
+// loadBalancerInfo is a JSON file listing the hosts registered with it, so users (and tests) can see which hosts
+// would take traffic at any moment.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ValidationError } from '../../functions/core/errors';
+import type { LoadBalancerInfo } from '../../functions/core/types';
+import type { TrafficControl } from '../../functions/ports';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export class LocalLoadBalancers implements TrafficControl {
+  public constructor(private readonly dir: string) {}
+
+  public async deregister(info: LoadBalancerInfo, targetIds: readonly string[]): Promise<void> {
+    const leaving = new Set(targetIds);
+    for (const name of balancerNames(info)) this.write(name, this.registered(name).filter((id) => !leaving.has(id)));
+  }
+
+  public async register(info: LoadBalancerInfo, targetIds: readonly string[]): Promise<void> {
+    for (const name of balancerNames(info)) this.write(name, [...new Set([...this.registered(name), ...targetIds])].sort());
+  }
+
+  /** Hosts registered with one load balancer (target group or classic ELB) right now. */
+  public registered(name: string): string[] {
+    try {
+      const body = JSON.parse(fs.readFileSync(this.file(name), 'utf8')) as { registered?: unknown };
+      return Array.isArray(body.registered) ? body.registered.filter((id): id is string => typeof id === 'string') : [];
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  // Synchronous writes: within one process, each read-modify-write completes before another can start.
+  private write(name: string, registered: readonly string[]): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const file = this.file(name);
+    fs.writeFileSync(`${file}.tmp`, `${JSON.stringify({ registered }, null, 2)}\n`);
+    fs.renameSync(`${file}.tmp`, file);
+  }
+
+  private file(name: string): string {
+    return path.join(this.dir, `${name}.json`);
+  }
+}
+
+/** Every target group and classic ELB of a group, each name checked: it becomes a file name. */
+export function balancerNames(info: LoadBalancerInfo): string[] {
+  const names = [...(info.targetGroupInfoList ?? []), ...(info.elbInfoList ?? [])].map((entry) => entry.name);
+  for (const name of names) {
+    if (!NAME.test(name)) {
+      throw new ValidationError([{ field: 'loadBalancerInfo', message: `'${name}' is not a usable load balancer name: letters, digits, '.', '_' and '-', up to 128` }]);
+    }
+  }
+  return names;
+}

@@ -1,0 +1,81 @@
+// CreateDeployment: every refusal and failure leaves neither a deployment nor a lock behind.
+import * as path from 'node:path';
+import { DeploymentGroupBusyError, NotFoundError, ValidationError } from '../../functions/core/errors';
+import type { StepDependencies } from '../../functions/ports';
+import { createDeployment, type CreateDeploymentRequest } from '../../functions/steps/create-deployment';
+import { loadBundle } from '../../lib/local/bundle';
+import { ensureLocalGroup } from '../../lib/local/local-groups';
+import { loggingBundle } from '../support/bundles';
+import { type Harness, openHarness } from '../support/local-runtime-harness';
+
+describe('createDeployment', () => {
+  let h: Harness;
+  let base: CreateDeploymentRequest;
+
+  beforeEach(async () => {
+    h = await openHarness();
+    const bundle = await loadBundle(loggingBundle(path.join(h.dir, 'v1'), 'v1'), h.runtime.revisionsDir);
+    await ensureLocalGroup(h.runtime.store, { applicationName: 'app', deploymentGroupName: 'group', defaultHosts: ['host-1'] }, new Date());
+    base = {
+      applicationName: 'app',
+      deploymentGroupName: 'group',
+      revision: { revisionType: 'Local', localLocation: { bundlePath: bundle.tarPath, bundleType: 'tar', sha256: bundle.sha256 } },
+      appSpec: bundle.appSpec,
+    };
+  });
+  afterEach(async () => {
+    await h.runtime.close();
+  });
+
+  async function groupId(): Promise<string> {
+    return (await h.runtime.store.getDeploymentGroup('app', 'group'))!.deploymentGroupId;
+  }
+
+  it.each([
+    ['an unknown group', { deploymentGroupName: 'nope' }, NotFoundError, /Deployment group 'app\/nope' does not exist/],
+    ['an unknown config', { deploymentConfigName: 'Nope' }, NotFoundError, /Deployment config 'Nope' does not exist/],
+    ['a bad file exists behavior', { fileExistsBehavior: 'SOMETIMES' }, ValidationError, /fileExistsBehavior/],
+    ['a description over 256 characters', { description: 'x'.repeat(257) }, ValidationError, /description/],
+  ])('refuses %s without writing anything', async (_case, change, type, message) => {
+    const attempt = createDeployment(h.runtime.deps, { ...base, ...change } as CreateDeploymentRequest);
+    await expect(attempt).rejects.toBeInstanceOf(type);
+    await expect(attempt).rejects.toThrow(message);
+    expect(await h.runtime.store.listDeployments()).toEqual([]);
+    expect(await h.runtime.store.getGroupLock(await groupId())).toBeUndefined();
+  });
+
+  it('refuses a group with load balancers where no load balancer adapter is installed', async () => {
+    const group = (await h.runtime.store.getDeploymentGroup('app', 'group'))!;
+    await h.runtime.store.putDeploymentGroup({ ...group, loadBalancerInfo: { targetGroupInfoList: [{ name: 'web-tg' }] } });
+    const deps: StepDependencies = { ...h.runtime.deps, traffic: undefined };
+    await expect(createDeployment(deps, base)).rejects.toThrow(/loadBalancerInfo: .*no load balancer adapter/);
+    expect(await h.runtime.store.listDeployments()).toEqual([]);
+  });
+
+  it('marks the deployment Failed and frees the lock when the execution cannot start', async () => {
+    const deps: StepDependencies = {
+      ...h.runtime.deps,
+      executions: {
+        start: async () => {
+          throw new Error('StartExecution throttled');
+        },
+      },
+    };
+    await expect(createDeployment(deps, base)).rejects.toThrow('StartExecution throttled');
+    const [deployment] = await h.runtime.store.listDeployments();
+    expect(deployment).toMatchObject({ status: 'Failed', errorInformation: { code: 'INTERNAL_ERROR' } });
+    expect(deployment.errorInformation?.message).toContain('StartExecution throttled');
+    expect(await h.runtime.store.getGroupLock(await groupId())).toBeUndefined();
+  });
+
+  it('refuses a second deployment while the first holds the lock, naming it, and writes no record for it', async () => {
+    const started: string[] = [];
+    const deps: StepDependencies = { ...h.runtime.deps, executions: { start: async (id) => (started.push(id), { executionArn: `arn:${id}` }) } };
+    const first = await createDeployment(deps, base);
+    const second = createDeployment(deps, base);
+    await expect(second).rejects.toBeInstanceOf(DeploymentGroupBusyError);
+    await expect(second).rejects.toThrow(`The Deployment Group 'group' already has an active Deployment '${first.deploymentId}'`);
+    expect((await h.runtime.store.listDeployments()).map((d) => d.deploymentId)).toEqual([first.deploymentId]);
+    expect(started).toEqual([first.deploymentId]);
+  });
+});
