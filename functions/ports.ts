@@ -5,6 +5,7 @@ import type {
   DeploymentConfig,
   DeploymentGroup,
   DeploymentStatus,
+  DeploymentSummary,
   DeploymentTarget,
   HostRecord,
   LifecycleEvent,
@@ -31,10 +32,21 @@ export interface Batch {
   readonly eventIndex: number;
   /** Hosts the current event was sent to. */
   readonly expected: number;
-  /** Hosts that have reported for the current event. */
+  /** Hosts that have reported for the current event: the size of a set of target ids, so a repeat counts once. */
   readonly reported: number;
   /** Task token of the execution waiting for the current event. */
   readonly taskToken?: string;
+  /** True once the current event's scripts were handed to the host runner (a retried step must not resend them). */
+  readonly dispatched?: boolean;
+}
+
+/** What a finished deployment changes on its group; written without touching the group's other settings. */
+export interface GroupOutcome {
+  readonly lastAttemptedDeployment: DeploymentSummary;
+  /** Only when the deployment succeeded. */
+  readonly lastSuccessfulDeployment?: DeploymentSummary;
+  /** Only when the deployment succeeded. */
+  readonly targetRevision?: RevisionLocation;
 }
 
 export interface DeploymentListFilter {
@@ -61,6 +73,8 @@ export interface Store {
   getApplication(applicationName: string): Promise<Application | undefined>;
 
   putDeploymentGroup(group: DeploymentGroup): Promise<void>;
+  /** Sets only the outcome fields on the group (one UpdateItem), so concurrent edits of its settings survive. */
+  recordGroupOutcome(applicationName: string, deploymentGroupName: string, outcome: GroupOutcome): Promise<void>;
   getDeploymentGroup(applicationName: string, deploymentGroupName: string): Promise<DeploymentGroup | undefined>;
 
   /** Custom deployment configs (predefined CodeDeployDefault.* ones are never stored). */
@@ -106,10 +120,24 @@ export interface Store {
    */
   recordTargetEvent(result: TargetEventResult): Promise<boolean>;
 
+  /** Writes the whole batch item; the set of reported targets starts empty. */
   putBatch(batch: Batch): Promise<void>;
   getBatch(deploymentId: string, batchNumber: number): Promise<Batch | undefined>;
-  /** Counts one report for the batch's current event and returns the batch after the increment. */
-  countBatchReport(deploymentId: string, batchNumber: number, eventIndex: number): Promise<Batch>;
+  /**
+   * Adds `targetId` to the reports of the batch's current event (a set: reporting twice counts once) and returns
+   * the batch after the write. ConflictError when the batch is no longer at `eventIndex`.
+   */
+  countBatchReport(deploymentId: string, batchNumber: number, eventIndex: number, targetId: string): Promise<Batch>;
+  /**
+   * For the batch's current event (ConflictError if it moved on): records the task token now waiting and, with
+   * `dispatched`, that the scripts went out. Keeps the reports already counted. Returns the batch after the write.
+   */
+  updateBatchWait(
+    deploymentId: string,
+    batchNumber: number,
+    eventIndex: number,
+    changes: { readonly taskToken: string; readonly dispatched?: boolean },
+  ): Promise<Batch>;
 
   getHostRecords(deploymentGroupId: string): Promise<HostRecord[]>;
   getHostRecord(deploymentGroupId: string, targetId: string): Promise<HostRecord | undefined>;
@@ -150,9 +178,11 @@ export interface TaskCallbacks {
   fail(taskToken: string, error: string, cause: string): Promise<void>;
 }
 
-/** Starts the state machine for a deployment. */
+/** Starts the state machine for a deployment, and tells whether an execution still runs. */
 export interface ExecutionStarter {
+  /** Idempotent: starting a deployment's execution twice starts it once. */
   start(deploymentId: string): Promise<{ executionArn: string }>;
+  isRunning(executionArn: string): Promise<boolean>;
 }
 
 /** Which hosts a deployment group covers. */

@@ -15,6 +15,7 @@ import { SfnTaskCallbacks } from './sfn-task-callbacks';
 import { SsmCommandIndex } from './ssm-command-index';
 import { SsmCommandReporter } from './ssm-command-report';
 import { SsmHostRunner } from './ssm-host-runner';
+import { explicitInstances } from '../core/instance-list';
 
 // POWERTOOLS_SERVICE_NAME and LOG_LEVEL are read by the Logger itself.
 const environmentSchema = z.object({
@@ -70,7 +71,7 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv = process.env): AwsRunti
 // Only explicit instance lists for now: EC2 tag, on-premises tag and Auto Scaling selectors arrive with the AWS
 // target adapters, which need ec2:DescribeInstances and ssm:DescribeInstanceInformation.
 const instanceListDirectory: TargetDirectory = {
-  resolve: async (group) => [...(group.instanceNames ?? [])],
+  resolve: async (group) => explicitInstances(group),
 };
 
 /** Logs state changes; publishing them to EventBridge in CodeDeploy's event shape comes with the API. */

@@ -8,7 +8,7 @@ import type {
   DeploymentTarget,
   HostRecord,
 } from '../core/types';
-import type { Batch, GroupLock } from '../ports';
+import type { GroupLock } from '../ports';
 import type { StoredItem } from './dynamodb-errors';
 import { TABLE_KEYS } from './table-schema';
 
@@ -105,10 +105,6 @@ export function groupLockItem(lock: GroupLock): KeyedItem {
 export function targetItem(target: DeploymentTarget, position: number | undefined): KeyedItem {
   const item: KeyedItem = { ...target, ...targetKey(target.deploymentId, target.targetId) };
   return position === undefined ? item : { ...item, position };
-}
-
-export function batchItem(batch: Batch): KeyedItem {
-  return { ...batch, ...batchKey(batch.deploymentId, batch.batchNumber) };
 }
 
 export function hostRecordItem(record: HostRecord): KeyedItem {

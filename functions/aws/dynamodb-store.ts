@@ -1,6 +1,6 @@
 // The Store port on one DynamoDB table (key design in table-schema.ts). Only single-item conditional writes are
 // used, never transactions, so the same code runs on DynamoDB, DynamoDB Local and dynalite. The methods delegate
-// to one module per kind of item; this file wires them and owns the small application/group/host items.
+// to one module per kind of item; this file wires them and owns the small application/config/host items.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../core/errors';
@@ -13,17 +13,16 @@ import type {
   DeploymentTarget,
   HostRecord,
 } from '../core/types';
-import type { Batch, DeploymentListFilter, GroupLock, Store, TargetEventResult } from '../ports';
+import type { Batch, DeploymentListFilter, GroupLock, GroupOutcome, Store, TargetEventResult } from '../ports';
 import * as batches from './dynamodb-batches';
 import * as deployments from './dynamodb-deployments';
 import { conditionally } from './dynamodb-errors';
+import * as groups from './dynamodb-groups';
 import {
   applicationItem,
   applicationKey,
   deploymentConfigItem,
   deploymentConfigKey,
-  deploymentGroupItem,
-  deploymentGroupKey,
   fromItem,
   groupPartition,
   HOST_PREFIX,
@@ -78,15 +77,23 @@ export class DynamoDbStore implements Store {
     return fromItem<Application>(await this.table.get(applicationKey(applicationName)));
   }
 
-  public async putDeploymentGroup(group: DeploymentGroup): Promise<void> {
-    await this.table.put({ Item: deploymentGroupItem(group) });
+  public putDeploymentGroup(group: DeploymentGroup): Promise<void> {
+    return groups.putDeploymentGroup(this.table, group);
   }
 
-  public async getDeploymentGroup(
+  public recordGroupOutcome(
+    applicationName: string,
+    deploymentGroupName: string,
+    outcome: GroupOutcome,
+  ): Promise<void> {
+    return groups.recordGroupOutcome(this.table, applicationName, deploymentGroupName, outcome);
+  }
+
+  public getDeploymentGroup(
     applicationName: string,
     deploymentGroupName: string,
   ): Promise<DeploymentGroup | undefined> {
-    return fromItem<DeploymentGroup>(await this.table.get(deploymentGroupKey(applicationName, deploymentGroupName)));
+    return groups.getDeploymentGroup(this.table, applicationName, deploymentGroupName);
   }
 
   /** Like CodeDeploy's CreateDeploymentConfig, a name is taken once: a second create is a ConflictError. */
@@ -169,8 +176,22 @@ export class DynamoDbStore implements Store {
     return batches.getBatch(this.table, deploymentId, batchNumber);
   }
 
-  public countBatchReport(deploymentId: string, batchNumber: number, eventIndex: number): Promise<Batch> {
-    return batches.countBatchReport(this.table, deploymentId, batchNumber, eventIndex);
+  public countBatchReport(
+    deploymentId: string,
+    batchNumber: number,
+    eventIndex: number,
+    targetId: string,
+  ): Promise<Batch> {
+    return batches.countBatchReport(this.table, deploymentId, batchNumber, eventIndex, targetId);
+  }
+
+  public updateBatchWait(
+    deploymentId: string,
+    batchNumber: number,
+    eventIndex: number,
+    changes: { readonly taskToken: string; readonly dispatched?: boolean },
+  ): Promise<Batch> {
+    return batches.updateBatchWait(this.table, deploymentId, batchNumber, eventIndex, changes);
   }
 
   public async getHostRecords(deploymentGroupId: string): Promise<HostRecord[]> {

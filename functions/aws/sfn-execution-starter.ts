@@ -1,6 +1,6 @@
 // Starts the server in-place state machine for a deployment. The execution is named after the deployment, so a
 // deployment can never run twice and a retried start is harmless.
-import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { ExecutionStarter } from '../ports';
 
 const STATE_MACHINE_MARKER = ':stateMachine:';
@@ -39,6 +39,17 @@ export class SfnExecutionStarter implements ExecutionStarter {
       if (error instanceof Error && error.name === 'ExecutionAlreadyExists') {
         return { executionArn: executionArnFor(this.stateMachineArn, deploymentId) };
       }
+      throw error;
+    }
+  }
+
+  /** A lock whose execution is no longer RUNNING belongs to nobody: the caller may recover it. */
+  public async isRunning(executionArn: string): Promise<boolean> {
+    try {
+      const response = await this.client.send(new DescribeExecutionCommand({ executionArn }));
+      return response.status === 'RUNNING';
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ExecutionDoesNotExist') return false;
       throw error;
     }
   }

@@ -1,12 +1,17 @@
 // What one lifecycle event means for one host: nothing to do, or a rendered script. Pure: the step loads the
 // records, this decides. Hosts that share a script share one dispatch (one SSM command per ≤50 hosts).
 import { hostPaths, renderLifecycleScript, resolveFileExistsBehavior, type ScriptContext } from './host-script';
-import { usesPreviousRevision } from './lifecycle-order';
+import { LIFECYCLE_EVENT_LIMIT_SECONDS, usesPreviousRevision } from './lifecycle-order';
 import type { Deployment, HookScript, ScriptableEvent, ServerLifecycleEventName } from './types';
 import type { BundleFetch } from '../ports';
 
-/** CodeDeploy's limit for one lifecycle event; DownloadBundle and Install get the same bound. */
-export const EVENT_TIME_LIMIT_SECONDS = 3600;
+/**
+ * What a host's runner (SSM's executionTimeout, the local runner's kill) allows beyond the scripts' own timeouts:
+ * each script's `timeout -k` grace plus the script's bookkeeping, so a script that times out still reports
+ * ScriptTimedOut itself instead of being cut off by the runner first.
+ */
+export const RUNNER_GRACE_SECONDS_PER_SCRIPT = 10;
+export const RUNNER_GRACE_SECONDS = 30;
 
 export type EventWork =
   | { readonly kind: 'noop' }
@@ -50,7 +55,7 @@ export function eventWork(input: EventWorkInput): EventWork {
         kind: 'script',
         key: 'download',
         script: renderLifecycleScript({ kind: 'download', context, bundle: input.bundle }),
-        timeoutSeconds: EVENT_TIME_LIMIT_SECONDS,
+        timeoutSeconds: LIFECYCLE_EVENT_LIMIT_SECONDS + RUNNER_GRACE_SECONDS,
       };
     case 'Install':
       return {
@@ -62,7 +67,7 @@ export function eventWork(input: EventWorkInput): EventWork {
           appSpec: deployment.appSpec,
           fileExistsBehavior: resolveFileExistsBehavior(deployment.appSpec, deployment.fileExistsBehavior),
         }),
-        timeoutSeconds: EVENT_TIME_LIMIT_SECONDS,
+        timeoutSeconds: LIFECYCLE_EVENT_LIMIT_SECONDS + RUNNER_GRACE_SECONDS,
       };
     case 'BlockTraffic':
       return { kind: 'traffic', direction: 'deregister' };
@@ -81,7 +86,8 @@ function hookWork(event: ScriptableEvent, input: EventWorkInput, context: Script
   if (!source || scripts.length === 0) return { kind: 'noop' };
   const archiveDir = hostPaths(source.deploymentGroupId, source.deploymentId).archiveDir;
   // Scripts without a timeout default to 3600 s each, but one event never runs longer than CodeDeploy's limit.
-  const timeoutSeconds = Math.min(EVENT_TIME_LIMIT_SECONDS, scripts.reduce((sum, s) => sum + s.timeout, 0));
+  const scriptSeconds = Math.min(LIFECYCLE_EVENT_LIMIT_SECONDS, scripts.reduce((sum, s) => sum + s.timeout, 0));
+  const timeoutSeconds = scriptSeconds + scripts.length * RUNNER_GRACE_SECONDS_PER_SCRIPT + RUNNER_GRACE_SECONDS;
   return {
     kind: 'script',
     key: `hooks:${source.deploymentId}`,

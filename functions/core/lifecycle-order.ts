@@ -34,14 +34,8 @@ export function usesPreviousRevision(event: ServerLifecycleEventName): boolean {
   return STOP_EVENTS.includes(event);
 }
 
-/**
- * Events the engine performs itself, so they run even when the appspec has no hook for them: DownloadBundle and
- * Install are never no-ops, and BlockTraffic/AllowTraffic (de)register the host with the load balancer. Every
- * other event is a hook, a no-op when it has no scripts.
- */
-export function isAlwaysRun(event: ServerLifecycleEventName): boolean {
-  return event === 'DownloadBundle' || event === 'Install' || event === 'BlockTraffic' || event === 'AllowTraffic';
-}
+/** CodeDeploy's limit for one lifecycle event on one host (and for the sum of an event's script timeouts). */
+export const LIFECYCLE_EVENT_LIMIT_SECONDS = 3600;
 
 /**
  * What a failed event does to the host. With ignoreApplicationStopFailures the stop events, which run the old

@@ -4,11 +4,12 @@ import { z } from 'zod';
 import { resolveConfigName } from '../core/deployment-configs';
 import { newDeploymentId } from '../core/deployment-ids';
 import { deploymentOverview } from '../core/deployment-overview';
-import { NotFoundError, ValidationError } from '../core/errors';
+import { DeploymentGroupBusyError, NotFoundError, ValidationError } from '../core/errors';
 import { serverInPlaceEvents } from '../core/lifecycle-order';
 import type { AppSpec, AutoRollbackConfiguration, Deployment, DeploymentGroup, RevisionLocation } from '../core/types';
 import type { StepDependencies } from '../ports';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
+import { recoverAbandonedLock } from './lock-recovery';
 import { parseStepInput } from './step-inputs';
 
 const name = z.string().min(1).max(100).regex(/^[A-Za-z0-9._+=,@-]+$/, 'may contain only letters, digits and ._+=,@-');
@@ -61,34 +62,51 @@ export async function createDeployment(deps: StepDependencies, request: CreateDe
     appSpec: request.appSpec,
     creator: 'user',
   });
-  await deps.store.acquireGroupLock(
-    { deploymentGroupId: group.deploymentGroupId, deploymentId: deployment.deploymentId, acquiredAt: deployment.createTime },
-    group.deploymentGroupName,
-  );
+  await takeGroupLock(deps, group, deployment);
   return launch(deps, group, deployment);
 }
 
-/** Automatic rollback: a new deployment of the group's last good revision, which inherits the failed one's lock. */
+/**
+ * Automatic rollback: a new deployment of the group's last good revision, under the id the failed deployment already
+ * names, which inherits the failed one's lock.
+ */
 export async function createRollbackDeployment(
   deps: StepDependencies,
   group: DeploymentGroup,
   failed: Deployment,
   lastGood: Deployment,
+  deploymentId: string,
 ): Promise<Deployment> {
   const deployment = newDeploymentRecord(deps, group, {
+    deploymentId,
     applicationName: failed.applicationName,
     deploymentGroupName: failed.deploymentGroupName,
     deploymentConfigName: failed.deploymentConfigName,
-    description: `Rollback of ${failed.deploymentId} to ${lastGood.deploymentId}`,
+    description: `Rollback of ${failed.deploymentId} to the revision of ${lastGood.deploymentId}`,
     ignoreApplicationStopFailures: failed.ignoreApplicationStopFailures,
     fileExistsBehavior: failed.fileExistsBehavior,
     revision: lastGood.revision,
     appSpec: lastGood.appSpec,
     creator: 'codeDeployRollback',
-    rollbackInfo: { rollbackTriggeringDeploymentId: failed.deploymentId },
+    rollbackInfo: {
+      rollbackTriggeringDeploymentId: failed.deploymentId,
+      rollbackMessage: `Rollback of deployment ${failed.deploymentId} to the revision of ${lastGood.deploymentId}`,
+    },
   });
   await deps.store.transferGroupLock(group.deploymentGroupId, failed.deploymentId, deployment.deploymentId);
   return launch(deps, group, deployment);
+}
+
+/** Takes the group's lock; a lock left by a dead deployment is recovered once, a live one refuses with its id. */
+async function takeGroupLock(deps: StepDependencies, group: DeploymentGroup, deployment: Deployment): Promise<void> {
+  const lock = { deploymentGroupId: group.deploymentGroupId, deploymentId: deployment.deploymentId, acquiredAt: deployment.createTime };
+  try {
+    await deps.store.acquireGroupLock(lock, group.deploymentGroupName);
+  } catch (error) {
+    if (!(error instanceof DeploymentGroupBusyError)) throw error;
+    if (!(await recoverAbandonedLock(deps, group, error.activeDeploymentId))) throw error;
+    await deps.store.acquireGroupLock(lock, group.deploymentGroupName);
+  }
 }
 
 async function launch(deps: StepDependencies, group: DeploymentGroup, deployment: Deployment): Promise<Deployment> {
@@ -115,6 +133,8 @@ async function launch(deps: StepDependencies, group: DeploymentGroup, deployment
 }
 
 interface NewDeploymentFields extends CreateDeploymentOptions {
+  /** A fresh id unless the caller reserved one (a rollback the failed deployment already names). */
+  readonly deploymentId?: string;
   readonly deploymentConfigName: string;
   readonly revision: RevisionLocation;
   readonly appSpec: AppSpec;
@@ -126,7 +146,7 @@ function newDeploymentRecord(deps: StepDependencies, group: DeploymentGroup, fie
   const autoRollbackConfiguration: AutoRollbackConfiguration | undefined =
     fields.autoRollbackConfiguration ?? group.autoRollbackConfiguration;
   return {
-    deploymentId: newDeploymentId(),
+    deploymentId: fields.deploymentId ?? newDeploymentId(),
     applicationName: group.applicationName,
     deploymentGroupName: group.deploymentGroupName,
     deploymentGroupId: group.deploymentGroupId,

@@ -1,7 +1,9 @@
 // The last step of every execution, whatever path led here: decide the status, close out every target, record host
-// health and the group's last good revision, then hand the lock to an automatic rollback or release it.
+// health and the group's outcome, then hand the lock to an automatic rollback or release it. Step Functions retries
+// this step, so after the status is written once, every later action is idempotent and a retry completes them.
 import { planNextBatch } from '../core/batch-planning';
 import { deploymentOverview } from '../core/deployment-overview';
+import { errorInformationFromFailure } from '../core/failure-codes';
 import {
   TERMINAL_DEPLOYMENT_STATUSES,
   type Deployment,
@@ -11,64 +13,48 @@ import {
   type HostRecord,
 } from '../core/types';
 import type { StepDependencies } from '../ports';
-import { createRollbackDeployment } from './create-deployment';
 import { loadDeployment, loadGroup, revisionKey } from './deployment-context';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
-import { noteRollbackResult, startRollbackIfWanted } from './rollback';
+import { ensureRollback, noteRollbackResult } from './rollback';
 import { finishDeploymentInput, parseStepInput } from './step-inputs';
-import { failTarget, skipTarget } from './target-updates';
+import { closeOutTargets } from './target-updates';
 
 export async function finishDeployment(deps: StepDependencies, raw: unknown): Promise<{ status: Deployment['status'] }> {
   const input = parseStepInput(finishDeploymentInput, raw, 'finish-deployment');
   const { store } = deps;
-  const deployment = await loadDeployment(store, input.deploymentId);
-  if (TERMINAL_DEPLOYMENT_STATUSES.includes(deployment.status)) return { status: deployment.status };
-  const group = await loadGroup(store, deployment);
-  const now = deps.clock().toISOString();
+  const loaded = await loadDeployment(store, input.deploymentId);
+  const group = await loadGroup(store, loaded);
+  const finished = TERMINAL_DEPLOYMENT_STATUSES.includes(loaded.status) ? loaded : await decide(deps, loaded, input.error);
+  const { status } = finished;
 
+  const summary = { deploymentId: finished.deploymentId, status, createTime: finished.createTime, endTime: finished.completeTime };
+  await store.recordGroupOutcome(finished.applicationName, finished.deploymentGroupName, {
+    lastAttemptedDeployment: summary,
+    ...(status === 'Succeeded' ? { lastSuccessfulDeployment: summary, targetRevision: finished.revision } : {}),
+  });
+  if (finished.creator === 'codeDeployRollback') await noteRollbackResult(deps, finished);
+  const handedOver = status === 'Failed' && (await ensureRollback(deps, group, finished));
+  if (!handedOver) await store.releaseGroupLock(group.deploymentGroupId, finished.deploymentId);
+  return { status };
+}
+
+/** Writes the final status once: targets closed out, host health recorded, then the deployment itself. */
+async function decide(deps: StepDependencies, deployment: Deployment, error: { Error: string; Cause?: string } | null): Promise<Deployment> {
+  const { store } = deps;
+  const now = deps.clock().toISOString();
   const targets = closeOutTargets(await store.getTargets(deployment.deploymentId), now);
   await store.updateTargets(targets.changed);
-  const errorInformation = await decideError(deps, deployment, targets.all, input.error);
+  const errorInformation = await decideError(deps, deployment, targets.all, error);
   const status: DeploymentStatus = errorInformation ? 'Failed' : 'Succeeded';
-
   await store.putHostRecords(await healthAfter(deps, deployment, targets.all));
   const finished = await store.updateDeployment(
     deployment.deploymentId,
     { status, completeTime: now, deploymentOverview: deploymentOverview(targets.all), errorInformation },
     ['Created', 'InProgress'],
   );
-  const summary = { deploymentId: deployment.deploymentId, status, createTime: deployment.createTime, endTime: now };
-  await store.putDeploymentGroup({
-    ...group,
-    lastAttemptedDeployment: summary,
-    ...(status === 'Succeeded' ? { lastSuccessfulDeployment: summary, targetRevision: deployment.revision } : {}),
-  });
   for (const target of targets.changed) await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });
   await deps.events.publish({ kind: 'deployment', deployment: finished });
-
-  if (deployment.creator === 'codeDeployRollback') await noteRollbackResult(deps, finished);
-  const handedOver = status === 'Failed' && (await startRollbackIfWanted(deps, group, finished, createRollbackDeployment));
-  if (!handedOver) await store.releaseGroupLock(group.deploymentGroupId, deployment.deploymentId);
-  return { status };
-}
-
-/** Nothing stays Pending or InProgress once a deployment ends. */
-function closeOutTargets(targets: DeploymentTarget[], now: string): { all: DeploymentTarget[]; changed: DeploymentTarget[] } {
-  const changed: DeploymentTarget[] = [];
-  const all = targets.map((t) => {
-    if (t.status === 'Pending') {
-      const skipped = skipTarget(t, now);
-      changed.push(skipped);
-      return skipped;
-    }
-    if (t.status === 'InProgress') {
-      const failed = failTarget(t, { errorCode: 'UnknownError', scriptName: '', message: 'The deployment ended before this host finished', logTail: '' }, now);
-      changed.push(failed);
-      return failed;
-    }
-    return t;
-  });
-  return { all, changed };
+  return finished;
 }
 
 async function decideError(
@@ -77,9 +63,7 @@ async function decideError(
   targets: readonly DeploymentTarget[],
   error: { Error: string; Cause?: string } | null,
 ): Promise<ErrorInformation | undefined> {
-  if (error) {
-    return { code: 'INTERNAL_ERROR', message: `${error.Error}: ${error.Cause ?? 'no cause given'}`.slice(0, 1024) };
-  }
+  if (error) return errorInformationFromFailure(error.Error, error.Cause);
   if (deployment.errorInformation) return deployment.errorInformation;
   const config = await resolveDeploymentConfig(deps.store, deployment.deploymentConfigName);
   const plan = planNextBatch(config, targets);

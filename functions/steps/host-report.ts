@@ -1,13 +1,15 @@
-// One host's result for one lifecycle event. Reports are recorded at most once (a conditional write on the event
-// being InProgress), so duplicate, late and out-of-order reports change nothing. The report that completes the
-// batch's event resumes the waiting execution with the next cursor.
+// One host's result for one lifecycle event. The result is written at most once (a conditional write on the event
+// being InProgress), and everything after that write is idempotent: a retry after a partial failure, a duplicate
+// or an out-of-order report completes the same follow-ups without changing the outcome. The report that completes
+// the batch's event resumes the waiting execution with the next cursor.
+import { ConflictError } from '../core/errors';
 import { parseHostReport } from '../core/host-script';
 import { nextEventAfterFailure } from '../core/lifecycle-order';
 import type { Deployment, LifecycleEvent } from '../core/types';
 import type { HostReport, StepDependencies } from '../ports';
 import { loadBatch, loadBatchTargets, loadDeployment } from './deployment-context';
-import { type Cursor, hostReportInput, parseStepInput } from './step-inputs';
-import { isActive } from './target-updates';
+import { hostReportInput, parseStepInput } from './step-inputs';
+import { cursorAfterEvent, hasResult } from './target-updates';
 
 export type HostReportOutcome = 'recorded' | 'duplicate' | 'stale';
 
@@ -30,7 +32,6 @@ export async function hostReport(deps: StepDependencies, raw: unknown): Promise<
     endTime: report.endTime,
     diagnostics: parsed.diagnostics,
   };
-  const now = deps.clock().toISOString();
   const recorded = await store.recordTargetEvent({
     deploymentId: report.deploymentId,
     targetId: report.targetId,
@@ -38,31 +39,36 @@ export async function hostReport(deps: StepDependencies, raw: unknown): Promise<
     event,
     targetStatus: fatal ? 'Failed' : undefined,
     skipRemaining: fatal,
-    at: now,
+    at: deps.clock().toISOString(),
   });
-  if (!recorded) return { outcome: 'duplicate' };
 
-  if (eventName === 'Install' && !failed) await rememberInstall(deps, deployment, report.targetId);
-  if (fatal) {
-    const target = await store.getTarget(report.deploymentId, report.targetId);
-    if (target) await deps.events.publish({ kind: 'target', deploymentId: report.deploymentId, target });
+  const target = await store.getTarget(report.deploymentId, report.targetId);
+  const stored = target?.lifecycleEvents[report.eventIndex];
+  // Not written and no result there either: a report for an event this host was never sent.
+  if (!recorded && !hasResult(stored)) return { outcome: 'stale' };
+
+  if (eventName === 'Install' && stored?.status === 'Succeeded') await rememberInstall(deps, deployment, report.targetId);
+  if (recorded && fatal && target) await deps.events.publish({ kind: 'target', deploymentId: report.deploymentId, target });
+
+  let counted;
+  try {
+    counted = await store.countBatchReport(report.deploymentId, report.batchNumber, report.eventIndex, report.targetId);
+  } catch (error) {
+    // The batch moved on (the event timed out and the execution went ahead): this report changes nothing more.
+    if (error instanceof ConflictError) return { outcome: 'stale' };
+    throw error;
   }
-
-  const counted = await store.countBatchReport(report.deploymentId, report.batchNumber, report.eventIndex);
-  if (counted.reported === counted.expected && counted.taskToken) {
+  if (counted.reported >= counted.expected && counted.taskToken) {
     const targets = await loadBatchTargets(store, counted);
-    const anyActive = targets.some(isActive);
-    const next: Cursor = anyActive
-      ? { action: 'run', batchNumber: report.batchNumber, eventIndex: report.eventIndex + 1 }
-      : { action: 'plan', batchNumber: report.batchNumber, eventIndex: report.eventIndex + 1 };
-    await deps.callbacks.succeed(counted.taskToken, next);
+    await deps.callbacks.succeed(counted.taskToken, cursorAfterEvent(targets, report.batchNumber, report.eventIndex));
   }
-  return { outcome: 'recorded' };
+  return { outcome: recorded ? 'recorded' : 'duplicate' };
 }
 
 /** The agent records the last successful install per host and group: later stop hooks run that revision's scripts. */
 async function rememberInstall(deps: StepDependencies, deployment: Deployment, targetId: string): Promise<void> {
   const current = await deps.store.getHostRecord(deployment.deploymentGroupId, targetId);
+  if (current?.lastSuccessfulInstall === deployment.deploymentId) return;
   await deps.store.putHostRecords([
     {
       deploymentGroupId: deployment.deploymentGroupId,

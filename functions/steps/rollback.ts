@@ -1,17 +1,14 @@
 // Automatic rollback on failure (CodeDeploy: a new deployment of the last good revision, creator
-// codeDeployRollback, rollbackInfo on both deployments).
+// codeDeployRollback, rollbackInfo on both deployments). The failed deployment names its rollback before the
+// rollback exists, so a retried finish step completes the same rollback instead of starting a second one.
+import { newDeploymentId } from '../core/deployment-ids';
+import { ConflictError } from '../core/errors';
 import type { Deployment, DeploymentGroup } from '../core/types';
 import type { StepDependencies } from '../ports';
+import { createRollbackDeployment } from './create-deployment';
 
-type RollbackFactory = (deps: StepDependencies, group: DeploymentGroup, failed: Deployment, lastGood: Deployment) => Promise<Deployment>;
-
-/** Starts the rollback when the deployment's (or group's) policy asks for it; true when the lock was handed over. */
-export async function startRollbackIfWanted(
-  deps: StepDependencies,
-  group: DeploymentGroup,
-  failed: Deployment,
-  createRollback: RollbackFactory,
-): Promise<boolean> {
+/** Starts (or completes starting) the rollback the policy asks for; true when the lock went to the rollback. */
+export async function ensureRollback(deps: StepDependencies, group: DeploymentGroup, failed: Deployment): Promise<boolean> {
   const policy = failed.autoRollbackConfiguration;
   if (!policy?.enabled || !policy.events.includes('DEPLOYMENT_FAILURE')) return false;
   // A failed rollback is not rolled back again: that could loop between two bad revisions.
@@ -19,20 +16,31 @@ export async function startRollbackIfWanted(
 
   const lastGoodId = group.lastSuccessfulDeployment?.deploymentId;
   const lastGood = lastGoodId ? await deps.store.getDeployment(lastGoodId) : undefined;
-  if (!lastGood) {
-    await deps.store.updateDeployment(failed.deploymentId, {
-      rollbackInfo: { rollbackMessage: 'Automatic rollback could not be attempted: the deployment group has no earlier successful revision' },
+  let rollbackId = failed.rollbackInfo?.rollbackDeploymentId;
+  if (!rollbackId) {
+    if (!lastGood) {
+      await deps.store.updateDeployment(failed.deploymentId, {
+        rollbackInfo: { rollbackMessage: 'Automatic rollback could not be attempted: the deployment group has no earlier successful revision' },
+      });
+      return false;
+    }
+    rollbackId = newDeploymentId();
+    const named = await deps.store.updateDeployment(failed.deploymentId, {
+      rollbackInfo: {
+        rollbackDeploymentId: rollbackId,
+        rollbackMessage: `Automatic rollback in progress: deployment ${rollbackId} redeploys the revision of ${lastGood.deploymentId}`,
+      },
     });
-    return false;
+    await deps.events.publish({ kind: 'deployment', deployment: named });
   }
-  const rollback = await createRollback(deps, group, failed, lastGood);
-  const updated = await deps.store.updateDeployment(failed.deploymentId, {
-    rollbackInfo: {
-      rollbackDeploymentId: rollback.deploymentId,
-      rollbackMessage: `Automatic rollback in progress: deployment ${rollback.deploymentId} redeploys the revision of ${lastGood.deploymentId}`,
-    },
-  });
-  await deps.events.publish({ kind: 'deployment', deployment: updated });
+  const existing = await deps.store.getDeployment(rollbackId);
+  if (existing) {
+    // Created on an earlier attempt: only its start may be missing, and starting is idempotent by name.
+    if (existing.status === 'Created') await deps.executions.start(existing.deploymentId);
+    return true;
+  }
+  if (!lastGood) throw new ConflictError(`Rollback ${rollbackId} of ${failed.deploymentId} has no last good revision to deploy`);
+  await createRollbackDeployment(deps, group, failed, lastGood, rollbackId);
   return true;
 }
 
@@ -41,11 +49,11 @@ export async function noteRollbackResult(deps: StepDependencies, rollback: Deplo
   const triggeringId = rollback.rollbackInfo?.rollbackTriggeringDeploymentId;
   if (!triggeringId) return;
   const verdict = rollback.status === 'Succeeded' ? 'succeeded' : `ended ${rollback.status}`;
+  const message = `Automatic rollback ${verdict}: deployment ${rollback.deploymentId}`;
+  const triggering = await deps.store.getDeployment(triggeringId);
+  if (triggering?.rollbackInfo?.rollbackMessage === message) return;
   const updated = await deps.store.updateDeployment(triggeringId, {
-    rollbackInfo: {
-      rollbackDeploymentId: rollback.deploymentId,
-      rollbackMessage: `Automatic rollback ${verdict}: deployment ${rollback.deploymentId}`,
-    },
+    rollbackInfo: { rollbackDeploymentId: rollback.deploymentId, rollbackMessage: message },
   });
   await deps.events.publish({ kind: 'deployment', deployment: updated });
 }

@@ -5,10 +5,10 @@ import { CutoverError } from '../core/errors';
 import { eventWork, type EventWork } from '../core/event-scripts';
 import { usesPreviousRevision } from '../core/lifecycle-order';
 import type { Deployment, DeploymentTarget } from '../core/types';
-import type { HostDispatch, StepDependencies } from '../ports';
+import type { Batch, HostDispatch, StepDependencies } from '../ports';
 import { loadBatch, loadBatchTargets, loadDeployment } from './deployment-context';
 import { type Cursor, parseStepInput, runLifecycleEventInput } from './step-inputs';
-import { failTarget, isActive, withEvent } from './target-updates';
+import { cursorAfterEvent, failTarget, hasResult, isActive, withEvent } from './target-updates';
 
 export async function runLifecycleEvent(deps: StepDependencies, raw: unknown): Promise<{ dispatched: number }> {
   const input = parseStepInput(runLifecycleEventInput, raw, 'run-lifecycle-event');
@@ -35,27 +35,66 @@ export async function runLifecycleEvent(deps: StepDependencies, raw: unknown): P
       targets = targets.map((t) => changed.find((u) => u.targetId === t.targetId) ?? t);
       continue;
     }
-    const updated = active.map((t) => {
-      const w = work.get(t.targetId);
-      const status = w?.kind === 'script' ? ('InProgress' as const) : ('Succeeded' as const);
-      const endTime = status === 'Succeeded' ? now : undefined;
-      return withEvent(t, index, { lifecycleEventName: events[index], status, startTime: now, endTime }, now);
-    });
+    // Results already written (by an earlier attempt of this step) are kept: only events not yet started change.
+    const updated = active
+      .filter((t) => t.lifecycleEvents[index]?.status === 'Pending')
+      .map((t) => {
+        const status = work.get(t.targetId)?.kind === 'script' ? ('InProgress' as const) : ('Succeeded' as const);
+        const endTime = status === 'Succeeded' ? now : undefined;
+        return withEvent(t, index, { lifecycleEventName: events[index], status, startTime: now, endTime }, now);
+      });
     await store.updateTargets(updated);
     targets = targets.map((t) => updated.find((u) => u.targetId === t.targetId) ?? t);
 
-    const dispatch = groupScripts(deployment, batch.batchNumber, index, events[index], work);
-    if (dispatch.scripts.length === 0) continue;
-    const expected = dispatch.scripts.reduce((sum, s) => sum + s.targetIds.length, 0);
-    await store.putBatch({ ...batch, eventIndex: index, expected, reported: 0, taskToken: input.taskToken });
-    await deps.hosts.dispatch(dispatch);
-    return { dispatched: expected };
+    const scripted = targets.filter((t) => isActive(t) && work.get(t.targetId)?.kind === 'script');
+    if (scripted.length === 0) continue;
+    return waitForHosts(deps, deployment, batch, index, work, scripted, input.taskToken);
   }
 
   await completeBatch(deps, deployment, targets);
   const cursor: Cursor = { action: 'plan', batchNumber: batch.batchNumber, eventIndex: events.length };
   await deps.callbacks.succeed(input.taskToken, cursor);
   return { dispatched: 0 };
+}
+
+/**
+ * Sends the event to the hosts and leaves the execution waiting on `taskToken`. A retried step (the batch already
+ * at this event) keeps the reports counted so far, swaps in the new token, and sends nothing twice once the first
+ * attempt's dispatch went through.
+ */
+async function waitForHosts(
+  deps: StepDependencies,
+  deployment: Deployment,
+  batch: Batch,
+  index: number,
+  work: Map<string, EventWork>,
+  scripted: readonly DeploymentTarget[],
+  taskToken: string,
+): Promise<{ dispatched: number }> {
+  const { store } = deps;
+  const { deploymentId, batchNumber } = batch;
+  let current: Batch;
+  if (batch.eventIndex === index && batch.expected > 0) {
+    current = await store.updateBatchWait(deploymentId, batchNumber, index, { taskToken });
+  } else {
+    current = { ...batch, eventIndex: index, expected: scripted.length, reported: 0, taskToken, dispatched: false };
+    await store.putBatch(current);
+  }
+  let sent = 0;
+  if (!current.dispatched) {
+    const toSend = scripted.filter((t) => !hasResult(t.lifecycleEvents[index]));
+    const eventName = deployment.lifecycleEventNames[index];
+    await deps.hosts.dispatch(groupScripts(deployment, batchNumber, index, eventName, work, toSend));
+    current = await store.updateBatchWait(deploymentId, batchNumber, index, { taskToken, dispatched: true });
+    sent = toSend.length;
+  }
+  // Every host has already reported (on an earlier attempt, or faster than this write): resume now. A second
+  // callback for the same token is harmless.
+  if (current.reported >= current.expected) {
+    const batchTargets = await loadBatchTargets(store, current);
+    await deps.callbacks.succeed(taskToken, cursorAfterEvent(batchTargets, batchNumber, index));
+  }
+  return { dispatched: sent };
 }
 
 /** BlockTraffic / AllowTraffic: the engine (de)registers the whole batch with the group's load balancers. */
@@ -103,10 +142,12 @@ function groupScripts(
   eventIndex: number,
   eventName: HostDispatch['eventName'],
   work: Map<string, EventWork>,
+  targets: readonly DeploymentTarget[],
 ): HostDispatch {
   const groups = new Map<string, { script: string; targetIds: string[]; timeoutSeconds: number }>();
-  for (const [targetId, w] of work) {
-    if (w.kind !== 'script') continue;
+  for (const { targetId } of targets) {
+    const w = work.get(targetId);
+    if (w?.kind !== 'script') continue;
     const group = groups.get(w.key) ?? { script: w.script, targetIds: [], timeoutSeconds: w.timeoutSeconds };
     group.targetIds.push(targetId);
     groups.set(w.key, group);

@@ -1,5 +1,6 @@
 // Pure changes to a target record that several steps make the same way.
 import type { DeploymentTarget, EventDiagnostics, LifecycleEvent } from '../core/types';
+import type { Cursor } from './step-inputs';
 
 /** A target that never started: it and all its events end Skipped. */
 export function skipTarget(target: DeploymentTarget, now: string): DeploymentTarget {
@@ -31,6 +32,31 @@ export function failTarget(target: DeploymentTarget, diagnostics: EventDiagnosti
   };
 }
 
+/** Nothing stays Pending or InProgress once a deployment ends: returns every target and the ones that changed. */
+export function closeOutTargets(targets: readonly DeploymentTarget[], now: string): { all: DeploymentTarget[]; changed: DeploymentTarget[] } {
+  const changed: DeploymentTarget[] = [];
+  const all = targets.map((t) => {
+    if (t.status !== 'Pending' && t.status !== 'InProgress') return t;
+    const closed =
+      t.status === 'Pending'
+        ? skipTarget(t, now)
+        : failTarget(t, { errorCode: 'UnknownError', scriptName: '', message: 'The deployment ended before this host finished', logTail: '' }, now);
+    changed.push(closed);
+    return closed;
+  });
+  return { all, changed };
+}
+
 export function isActive(target: DeploymentTarget): boolean {
   return target.status === 'InProgress';
+}
+
+/** True once an event has its result: what a report (or the timeout) wrote, never to be overwritten. */
+export function hasResult(event: LifecycleEvent | undefined): boolean {
+  return event?.status === 'Succeeded' || event?.status === 'Failed';
+}
+
+/** After an event of a batch is done: its next event while some host is still going, else plan the next batch. */
+export function cursorAfterEvent(batchTargets: readonly DeploymentTarget[], batchNumber: number, eventIndex: number): Cursor {
+  return { action: batchTargets.some(isActive) ? 'run' : 'plan', batchNumber, eventIndex: eventIndex + 1 };
 }

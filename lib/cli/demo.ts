@@ -18,12 +18,11 @@ export async function demoCommand(args: readonly string[], ctx: CliContext): Pro
   const { values, positionals } = parseFlags(args, { 'state-dir': { type: 'string' } }, USAGE);
   if (positionals.length > 0) throw new UsageError('arguments', `demo takes no arguments\n${USAGE}`);
   const stateDir = path.resolve(ctx.cwd, values['state-dir'] ?? path.join('.cutover', 'demo'));
-  // The demo starts from nothing every time, so it always tells the same story.
-  fs.rmSync(stateDir, { recursive: true, force: true });
+  refuseForeignFolder(stateDir);
   const out = ctx.stdout;
   const rel = path.relative(ctx.cwd, stateDir) || '.';
 
-  return withLocalSession({ cwd: ctx.cwd, stateDir, command: 'cutover local demo' }, async ({ runtime }) => {
+  return withLocalSession({ cwd: ctx.cwd, stateDir, command: 'cutover local demo', prepare: resetDemoFolder }, async ({ runtime }) => {
     runtime.events.subscribe(progressPrinter(out));
     const base = { applicationName: 'demo-app', deploymentGroupName: 'demo-fleet', autoRollback: true, ignoreApplicationStopFailures: false };
     out.write(`Cutover demo: in-place deployments of examples/demo-app to ${HOSTS.length} local hosts (${rel}/hosts/host-1 … host-6)\n`);
@@ -62,6 +61,25 @@ export async function demoCommand(args: readonly string[], ctx: CliContext): Pro
     if (!asExpected) out.write('\nThe demo did not end as expected: see the records above.\n');
     return asExpected ? EXIT_OK : EXIT_FAILED;
   });
+}
+
+/** A file that marks a folder as the demo's own: only such a folder (or an empty one) is ever wiped. */
+const DEMO_MARKER = '.cutover-demo';
+
+function refuseForeignFolder(stateDir: string): void {
+  const entries = (fs.existsSync(stateDir) ? fs.readdirSync(stateDir) : []).filter((e) => e !== 'runtime.lock');
+  if (entries.length > 0 && !entries.includes(DEMO_MARKER)) {
+    throw new UsageError('--state-dir', `${stateDir} holds files the demo did not make; the demo resets its folder, so give it an empty or new one`);
+  }
+}
+
+/** The demo starts from nothing every time, so it always tells the same story. Called while holding the lock. */
+function resetDemoFolder(stateDir: string): void {
+  refuseForeignFolder(stateDir);
+  for (const entry of fs.readdirSync(stateDir)) {
+    if (entry !== 'runtime.lock') fs.rmSync(path.join(stateDir, entry), { recursive: true, force: true });
+  }
+  fs.writeFileSync(path.join(stateDir, DEMO_MARKER), 'This folder belongs to `cutover local demo`, which empties it on every run.\n');
 }
 
 function verdict(view: DeploymentView): string {

@@ -80,6 +80,7 @@ export async function localDeployCommand(args: readonly string[], ctx: CliContex
         return await deployLocally(runtime, request, (id) => lock.noteDeployment(id));
       } finally {
         unsubscribe();
+        for (const error of runtime.failedReports) ctx.stderr.write(`cutover: a host report could not be recorded: ${error.message}\n`);
       }
     },
   );

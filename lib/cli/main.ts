@@ -44,7 +44,7 @@ export async function main(args: readonly string[], ctx: CliContext = processCon
   try {
     return await resolved.command(resolved.args, ctx);
   } catch (error) {
-    return reportError(error, ctx.stderr);
+    return reportError(error, ctx.stderr, ctx.stdout);
   }
 }
 

@@ -1,10 +1,11 @@
 // Flag parsing on node:util's parseArgs, with errors that name the flag and what it takes.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './cli-errors';
+import { HelpRequested, UsageError } from './cli-errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function parseFlags<O extends Options>(args: readonly string[], options: O, usage: string) {
+  if (args.includes('--help') || args.includes('-h')) throw new HelpRequested(usage);
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {

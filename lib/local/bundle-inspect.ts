@@ -9,7 +9,7 @@ import {
 } from '../../functions/core/appspec';
 import { AppSpecError, type FieldProblem } from '../../functions/core/errors';
 import type { AppSpec } from '../../functions/core/types';
-import { bundleProblem, type BundleEntry, type BundleScan } from './bundle-entries';
+import { bundleProblem, type BundleEntry, type BundleScan, type EntryKind } from './bundle-entries';
 
 /** An entry relative to the bundle root; `sourcePath` is where the scan found it, before stripping. */
 export interface RootedEntry extends BundleEntry {
@@ -44,12 +44,7 @@ export function inspectBundle(scan: BundleScan): Inspection {
   if (!found.ok) {
     return { ok: false, problems: [...problems, found.problem] };
   }
-  const files = new Set(
-    entries
-      .filter((entry) => entry.kind === 'file')
-      .map((entry) => entry.path)
-      .sort(),
-  );
+  const files = pathsOf(entries, 'file');
   let appSpec: AppSpec;
   try {
     appSpec = parseAppSpec(found.text, found.fileName);
@@ -59,12 +54,24 @@ export function inspectBundle(scan: BundleScan): Inspection {
     }
     throw error;
   }
-  problems.push(...validateBundleContents(appSpec, files));
+  // Directories and links count too: a files source may name an empty directory, one holding only links, or a link.
+  const others = { directories: pathsOf(entries, 'directory'), links: pathsOf(entries, 'symlink') };
+  problems.push(...validateBundleContents(appSpec, files, others));
   if (problems.length > 0) {
     return { ok: false, problems };
   }
   const bundle = { appSpecFileName: found.fileName, appSpecText: found.text, appSpec, files };
   return { ok: true, bundle: { ...bundle, entries: withExecutableScripts(entries, appSpec) } };
+}
+
+/** The paths of the entries of one kind, sorted. */
+function pathsOf(entries: readonly RootedEntry[], kind: EntryKind): Set<string> {
+  return new Set(
+    entries
+      .filter((entry) => entry.kind === kind)
+      .map((entry) => entry.path)
+      .sort(),
+  );
 }
 
 /** 'name/' when the root holds exactly one directory and it has the appspec, else ''. */

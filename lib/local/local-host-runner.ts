@@ -30,7 +30,12 @@ export class LocalHostRunner implements HostRunner {
   public async dispatch(dispatch: HostDispatch): Promise<void> {
     for (const { script, targetIds } of dispatch.scripts) {
       for (const targetId of targetIds) {
-        const run = this.slots.run(() => this.runOnHost(dispatch, script, targetId)).finally(() => this.running.delete(run));
+        const run = this.slots
+          .run(() => this.runOnHost(dispatch, script, targetId))
+          .catch((error: unknown) => {
+            process.stderr.write(`cutover: the report of ${targetId} was lost: ${error instanceof Error ? error.message : String(error)}\n`);
+          })
+          .finally(() => this.running.delete(run));
         this.running.add(run);
       }
     }
@@ -46,17 +51,23 @@ export class LocalHostRunner implements HostRunner {
   }
 
   private async runOnHost(dispatch: HostDispatch, script: string, targetId: string): Promise<void> {
-    const root = this.hostRoot(targetId);
-    fs.mkdirSync(root, { recursive: true });
     const startTime = new Date().toISOString();
-    const { exitCode, output } = await runScript(script, root, targetId, dispatch.timeoutSeconds + KILL_GRACE_SECONDS);
+    let result: { exitCode: number; output: string };
+    try {
+      const root = this.hostRoot(targetId);
+      fs.mkdirSync(root, { recursive: true });
+      result = await runScript(script, root, targetId, dispatch.timeoutSeconds + KILL_GRACE_SECONDS);
+    } catch (error) {
+      // The host could not even start the script (its folder is unusable): that is the host's failure to report.
+      result = { exitCode: 255, output: `cutover: could not run the script on ${targetId}: ${error instanceof Error ? error.message : String(error)}` };
+    }
     await this.options.report({
       deploymentId: dispatch.deploymentId,
       batchNumber: dispatch.batchNumber,
       eventIndex: dispatch.eventIndex,
       targetId,
-      exitCode,
-      output,
+      exitCode: result.exitCode,
+      output: result.output,
       startTime,
       endTime: new Date().toISOString(),
     });
@@ -65,10 +76,12 @@ export class LocalHostRunner implements HostRunner {
 
 function runScript(script: string, root: string, targetId: string, killAfterSeconds: number): Promise<{ exitCode: number; output: string }> {
   return new Promise((resolve) => {
+    // Its own process group, so the safety kill reaches every process the script started, not just the shell.
     const child = spawn('/bin/sh', ['-c', script], {
       cwd: root,
       env: { ...process.env, CUTOVER_HOST_ROOT: root, CUTOVER_TARGET_ID: targetId },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let output = Buffer.alloc(0);
     const keep = (chunk: Buffer): void => {
@@ -77,7 +90,7 @@ function runScript(script: string, root: string, targetId: string, killAfterSeco
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    const killer = setTimeout(() => child.kill('SIGKILL'), killAfterSeconds * 1000);
+    const killer = setTimeout(() => killGroup(child.pid), killAfterSeconds * 1000);
     child.on('error', (error) => {
       clearTimeout(killer);
       resolve({ exitCode: 255, output: `could not start /bin/sh: ${error.message}` });
@@ -88,4 +101,13 @@ function runScript(script: string, root: string, targetId: string, killAfterSeco
       resolve({ exitCode: code ?? 255, output: signal ? `${text}\nkilled by ${signal}` : text });
     });
   });
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
 }

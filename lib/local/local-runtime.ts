@@ -3,8 +3,10 @@
 import * as path from 'node:path';
 import { DynamoDbStore } from '../../functions/aws/dynamodb-store';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TERMINAL_DEPLOYMENT_STATUSES, type Deployment, type DeploymentView } from '../../functions/core/types';
+import type { Deployment, DeploymentView } from '../../functions/core/types';
 import type { HostReport, HostRunner, StepDependencies, Store } from '../../functions/ports';
+import { NotFoundError } from '../../functions/core/errors';
+import { explicitInstances } from '../../functions/core/instance-list';
 import { STATE_MACHINE_STEPS } from '../../functions/steps';
 import { hostReport } from '../../functions/steps/host-report';
 import { SERVER_IN_PLACE_ASL } from '../asl-files';
@@ -23,10 +25,14 @@ export interface LocalRuntimeOptions {
   readonly stateDir: string;
   /** Keep the store on disk (the CLI) or in memory (tests). Default: on disk. */
   readonly persist?: boolean;
-  /** Waits and token timeouts run this many times faster. Default 1. */
+  /** Wait states and retry pauses run this many times faster. Default 1. */
   readonly timeScale?: number;
+  /** Task-token safety timeouts run this many times faster (tests of lost reports). Default 1. */
+  readonly tokenTimeoutScale?: number;
   /** Scripts running at once across local hosts. Default 16. */
   readonly hostConcurrency?: number;
+  /** Wraps the steps' dependencies (fault-injection tests make a store call or a callback fail once). */
+  readonly decorate?: (deps: StepDependencies) => StepDependencies;
   /** Replaces the local host runner (tests use it to lose or duplicate reports). */
   readonly hostRunner?: (report: (r: HostReport) => Promise<void>, hostsDir: string) => HostRunner;
 }
@@ -39,7 +45,8 @@ export class LocalRuntime {
   public readonly revisionsDir: string;
   public readonly loadBalancers: LocalLoadBalancers;
   public readonly deps: StepDependencies;
-  private readonly executions = new Map<string, Promise<ExecutionOutcome>>();
+  /** Executions started by this process, by deployment id; nothing outlives the process that ran it. */
+  private readonly executions = new Map<string, { readonly executionArn: string; readonly result: Promise<ExecutionOutcome>; done: boolean }>();
   private readonly stateMachine: LocalStateMachine;
   private readonly hostRunner: HostRunner;
   private readonly reportErrors: Error[] = [];
@@ -60,23 +67,28 @@ export class LocalRuntime {
     this.hostRunner =
       options.hostRunner?.(report, this.hostsDir) ??
       new LocalHostRunner({ hostsDir: this.hostsDir, report, concurrency: options.hostConcurrency ?? 16 });
-    this.deps = {
+    const deps: StepDependencies = {
       store,
       hosts: this.hostRunner,
       callbacks: this.callbacks,
-      executions: { start: async (deploymentId) => this.startExecution(deploymentId) },
-      targets: { resolve: async (group) => [...(group.instanceNames ?? [])] },
+      executions: {
+        start: async (deploymentId) => this.startExecution(deploymentId),
+        isRunning: async (executionArn) => [...this.executions.values()].some((e) => e.executionArn === executionArn && !e.done),
+      },
+      targets: { resolve: async (group) => explicitInstances(group) },
       revisions: new LocalRevisionSource(),
       events: this.events,
       clock: () => new Date(),
       traffic: this.loadBalancers,
     };
+    this.deps = options.decorate ? options.decorate(deps) : deps;
     this.stateMachine = new LocalStateMachine({
       aslFile: SERVER_IN_PLACE_ASL,
       steps: STATE_MACHINE_STEPS,
       deps: () => this.deps,
       callbacks: this.callbacks,
       timeScale: options.timeScale ?? 1,
+      tokenTimeoutScale: options.tokenTimeoutScale,
       arnPrefix: 'arn:aws:states:local:000000000000:execution:cutover-server-in-place',
     });
   }
@@ -98,7 +110,7 @@ export class LocalRuntime {
   public async waitForDeployment(deploymentId: string): Promise<DeploymentView> {
     let current: string | undefined = deploymentId;
     while (current) {
-      await this.executions.get(current);
+      await this.executions.get(current)?.result;
       const deployment: Deployment | undefined = await this.store.getDeployment(current);
       current = deployment?.rollbackInfo?.rollbackDeploymentId;
     }
@@ -108,20 +120,20 @@ export class LocalRuntime {
   /** The deployment record with its targets, as `cutover local get` shows it. */
   public async view(deploymentId: string): Promise<DeploymentView> {
     const deployment = await this.store.getDeployment(deploymentId);
-    if (!deployment) throw new Error(`Deployment '${deploymentId}' does not exist`);
+    if (!deployment) throw new NotFoundError('Deployment', deploymentId);
     return { ...deployment, targets: await this.store.getTargets(deploymentId) };
   }
 
   /** Executions still running; a clean close waits for them. */
   public async close(): Promise<void> {
-    await Promise.allSettled([...this.executions.values()]);
+    await Promise.allSettled([...this.executions.values()].map((e) => e.result));
     if (this.hostRunner instanceof LocalHostRunner) await this.hostRunner.idle();
     await this.dynamo.close();
   }
 
   /** How an execution ended and how many state transitions it took (for tests and the benchmark). */
   public async executionOutcome(deploymentId: string): Promise<ExecutionOutcome | undefined> {
-    return this.executions.get(deploymentId);
+    return this.executions.get(deploymentId)?.result;
   }
 
   /** Host reports the steps could not record, for tests and the CLI to surface. */
@@ -129,9 +141,16 @@ export class LocalRuntime {
     return this.reportErrors;
   }
 
+  /** Named after the deployment, like on AWS: a second start of the same deployment starts nothing. */
   private startExecution(deploymentId: string): { executionArn: string } {
+    const existing = this.executions.get(deploymentId);
+    if (existing) return { executionArn: existing.executionArn };
     const { executionArn, result } = this.stateMachine.start(deploymentId, { deploymentId });
-    this.executions.set(deploymentId, result);
+    const entry = { executionArn, result, done: false };
+    this.executions.set(deploymentId, entry);
+    void result.then(() => {
+      entry.done = true;
+    });
     return { executionArn };
   }
 
@@ -150,8 +169,4 @@ export class LocalRuntime {
       }
     }
   }
-}
-
-export function isFinished(deployment: Deployment): boolean {
-  return TERMINAL_DEPLOYMENT_STATUSES.includes(deployment.status);
 }

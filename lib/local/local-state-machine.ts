@@ -27,8 +27,13 @@ export interface LocalStateMachineOptions {
   readonly steps: Readonly<Record<string, Step>>;
   readonly deps: () => StepDependencies;
   readonly callbacks: LocalTaskCallbacks;
-  /** Waits run this many times faster (a 60 s token timeout takes 0.1 s at 600). */
+  /** Wait states and the pauses between retries run this many times faster. */
   readonly timeScale: number;
+  /**
+   * Task-token timeouts run this many times faster. Kept apart from timeScale: host scripts run in real time, so
+   * shortening the safety timeout below a script's own would fail hosts that are merely working. Tests use it.
+   */
+  readonly tokenTimeoutScale?: number;
   readonly arnPrefix: string;
 }
 
@@ -74,7 +79,7 @@ export class LocalStateMachine {
     for (const [stateName, state] of Object.entries(this.states)) {
       if (state.Type !== 'Task') continue;
       const waits = state.Resource?.endsWith(WAIT_FOR_TOKEN) ?? false;
-      const timeoutMs = ((state.TimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000) / this.options.timeScale;
+      const timeoutMs = ((state.TimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000) / (this.options.tokenTimeoutScale ?? 1);
       handlers[stateName] = async (input) => {
         const { FunctionName, Payload } = input as { FunctionName: string; Payload: Record<string, unknown> };
         const step = this.options.steps[FunctionName];

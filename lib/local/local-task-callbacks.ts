@@ -32,11 +32,6 @@ export class LocalTaskCallbacks implements TaskCallbacks {
     this.settle(taskToken, undefined, namedError(error, cause));
   }
 
-  /** Tokens still waiting (used to tell a stuck execution from a slow one). */
-  public get openCount(): number {
-    return this.pending.size;
-  }
-
   private settle(token: string, output: unknown, error?: Error): void {
     const entry = this.pending.get(token);
     if (!entry) return;

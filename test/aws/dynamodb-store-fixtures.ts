@@ -10,16 +10,9 @@ import type {
   ServerLifecycleEventName,
 } from '../../functions/core/types';
 import type { Batch, GroupLock } from '../../functions/ports';
+import { serverInPlaceEvents } from '../../functions/core/lifecycle-order';
 
-export const EVENT_NAMES: readonly ServerLifecycleEventName[] = [
-  'ApplicationStop',
-  'DownloadBundle',
-  'BeforeInstall',
-  'Install',
-  'AfterInstall',
-  'ApplicationStart',
-  'ValidateService',
-];
+export const EVENT_NAMES: readonly ServerLifecycleEventName[] = serverInPlaceEvents({ withLoadBalancer: false });
 
 let counter = 0;
 /** Ids unique within the run, so tests sharing a table never collide. */

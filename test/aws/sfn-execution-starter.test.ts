@@ -1,4 +1,11 @@
-import { ExecutionAlreadyExists, ExecutionLimitExceeded, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  ExecutionLimitExceeded,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { executionArnFor, SfnExecutionStarter } from '../../functions/aws/sfn-execution-starter';
@@ -47,5 +54,25 @@ describe('executionArnFor', () => {
     expect(executionArnFor('arn:aws-cn:states:cn-north-1:123456789012:stateMachine:M', 'd-1')).toBe(
       'arn:aws-cn:states:cn-north-1:123456789012:execution:M:d-1',
     );
+  });
+
+  describe('isRunning', () => {
+    it.each([
+      ['RUNNING', true],
+      ['SUCCEEDED', false],
+      ['FAILED', false],
+      ['TIMED_OUT', false],
+      ['ABORTED', false],
+    ] as const)('is %s → %s, asking DescribeExecution for that execution', async (status, running) => {
+      sfn.on(DescribeExecutionCommand).resolves({ status, executionArn: EXECUTION_ARN, stateMachineArn: STATE_MACHINE_ARN, startDate: new Date() });
+
+      await expect(starter.isRunning(EXECUTION_ARN)).resolves.toBe(running);
+      expect(sfn).toHaveReceivedCommandWith(DescribeExecutionCommand, { executionArn: EXECUTION_ARN });
+    });
+
+    it('is false for an execution that does not exist', async () => {
+      sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'no such execution', $metadata: {} }));
+      await expect(starter.isRunning(EXECUTION_ARN)).resolves.toBe(false);
+    });
   });
 });

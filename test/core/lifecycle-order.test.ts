@@ -1,6 +1,5 @@
 import {
   STOP_EVENTS,
-  isAlwaysRun,
   nextEventAfterFailure,
   serverInPlaceEvents,
   usesPreviousRevision,
@@ -53,24 +52,23 @@ describe('serverInPlaceEvents', () => {
 });
 
 describe('per-event rules', () => {
-  // event, runs the previous revision's scripts, always runs, failure with ignore=false / ignore=true
-  it.each<[ServerLifecycleEventName, boolean, boolean, 'continue' | 'fail', 'continue' | 'fail']>([
-    ['BeforeBlockTraffic', true, false, 'fail', 'continue'],
-    ['BlockTraffic', false, true, 'fail', 'fail'],
-    ['AfterBlockTraffic', true, false, 'fail', 'continue'],
-    ['ApplicationStop', true, false, 'fail', 'continue'],
-    ['DownloadBundle', false, true, 'fail', 'fail'],
-    ['BeforeInstall', false, false, 'fail', 'fail'],
-    ['Install', false, true, 'fail', 'fail'],
-    ['AfterInstall', false, false, 'fail', 'fail'],
-    ['ApplicationStart', false, false, 'fail', 'fail'],
-    ['ValidateService', false, false, 'fail', 'fail'],
-    ['BeforeAllowTraffic', false, false, 'fail', 'fail'],
-    ['AllowTraffic', false, true, 'fail', 'fail'],
-    ['AfterAllowTraffic', false, false, 'fail', 'fail'],
-  ])('%s: previous revision %s, always run %s, failure → %s / %s when ignoring stop failures', (event, previous, always, strict, ignoring) => {
+  // event, runs the previous revision's scripts, failure with ignore=false / ignore=true
+  it.each<[ServerLifecycleEventName, boolean, 'continue' | 'fail', 'continue' | 'fail']>([
+    ['BeforeBlockTraffic', true, 'fail', 'continue'],
+    ['BlockTraffic', false, 'fail', 'fail'],
+    ['AfterBlockTraffic', true, 'fail', 'continue'],
+    ['ApplicationStop', true, 'fail', 'continue'],
+    ['DownloadBundle', false, 'fail', 'fail'],
+    ['BeforeInstall', false, 'fail', 'fail'],
+    ['Install', false, 'fail', 'fail'],
+    ['AfterInstall', false, 'fail', 'fail'],
+    ['ApplicationStart', false, 'fail', 'fail'],
+    ['ValidateService', false, 'fail', 'fail'],
+    ['BeforeAllowTraffic', false, 'fail', 'fail'],
+    ['AllowTraffic', false, 'fail', 'fail'],
+    ['AfterAllowTraffic', false, 'fail', 'fail'],
+  ])('%s: previous revision %s, failure → %s / %s when ignoring stop failures', (event, previous, strict, ignoring) => {
     expect(usesPreviousRevision(event)).toBe(previous);
-    expect(isAlwaysRun(event)).toBe(always);
     expect(nextEventAfterFailure(event, false)).toBe(strict);
     expect(nextEventAfterFailure(event, true)).toBe(ignoring);
   });
@@ -78,10 +76,5 @@ describe('per-event rules', () => {
   it('STOP_EVENTS lists exactly the events run from the last successful install', () => {
     expect([...STOP_EVENTS].sort()).toEqual(['AfterBlockTraffic', 'ApplicationStop', 'BeforeBlockTraffic']);
     expect(ALL_EVENTS.filter(usesPreviousRevision)).toEqual(['BeforeBlockTraffic', 'AfterBlockTraffic', 'ApplicationStop']);
-  });
-
-  it('only non-scriptable events always run', () => {
-    const scriptable: readonly string[] = SCRIPTABLE_EVENTS;
-    expect(ALL_EVENTS.filter(isAlwaysRun)).toEqual(ALL_EVENTS.filter((event) => !scriptable.includes(event)));
   });
 });

@@ -200,6 +200,64 @@ describe('loadBundle', () => {
     expect([...loaded.files].sort()).toEqual(EXPECTED_FILES);
   });
 
+  describe('accepts files sources that hold no regular file, as CodeDeploy does,', () => {
+    // 'cache' is an empty directory, 'links' holds only a link, and 'links/current' is a link named directly.
+    const appspec = `version: 0.0
+os: linux
+files:
+  - source: web
+    destination: /srv/app
+  - source: cache
+    destination: /var/cache/app
+  - source: links
+    destination: /srv/links
+  - source: links/current
+    destination: /srv
+`;
+    const tree: Tree = { ...TREE, 'appspec.yml': [appspec, 0o644] };
+
+    async function directoryForm(): Promise<string> {
+      const dir = await writeTree(join(work, 'dir'), tree);
+      await mkdir(join(dir, 'cache'));
+      await mkdir(join(dir, 'links'));
+      await symlink('../web/index.html', join(dir, 'links/current'));
+      return dir;
+    }
+
+    it.each<[string, () => Promise<string>]>([
+      ['a directory', directoryForm],
+      [
+        'a zip',
+        async () => {
+          const entries: Zippable = {
+            ...unzipEntries(zipOf(tree, { unixModes: true }), tree),
+            'cache/': [new Uint8Array(0), { os: 3, attrs: 0o040755 * 0x10000 }],
+            'links/current': [new TextEncoder().encode('../web/index.html'), { os: 3, attrs: 0o120777 * 0x10000 }],
+          };
+          const file = join(work, 'sources.zip');
+          await writeFile(file, zipSync(entries));
+          return file;
+        },
+      ],
+      [
+        'a tar',
+        async () => {
+          const file = join(work, 'sources.tar');
+          await createTar({ file, cwd: await directoryForm() }, ['.']);
+          return file;
+        },
+      ],
+    ])('from %s', async (_name, build) => {
+      const source = await build();
+      const check = await checkBundle(source);
+      expect(check.ok ? [] : check.problems).toEqual([]);
+      const loaded = await loadBundle(source, join(work, 'out'));
+      const listing = execFileSync('tar', ['-tvf', loaded.tarPath], { encoding: 'utf8' });
+      expect(listing).toMatch(/^d.* cache\/$/m);
+      expect(listing).toMatch(/^l.* links\/current -> \.\.\/web\/index\.html$/m);
+    });
+  });
+
   describe('rejects, leaving nothing in outDir,', () => {
     const { 'appspec.yml': _appspec, ...withoutAppSpec } = TREE;
     const { 'scripts/install.sh': _script, ...withoutScript } = TREE;
@@ -214,6 +272,7 @@ describe('loadBundle', () => {
       ['a missing hook script', () => writeTree(join(work, 'dir'), withoutScript), 'hooks.AfterInstall[0].location', "'scripts/install.sh' is not in the bundle"],
       ['a missing files source', () => writeZip('nosrc.zip', { 'appspec.yml': TREE['appspec.yml'], 'scripts/install.sh': TREE['scripts/install.sh'] }, { unixModes: true }), 'files[0].source', "'web' is not a file or directory"],
       ['an invalid appspec', () => writeTree(join(work, 'dir'), { ...TREE, 'appspec.yml': ['version: 1.0\nos: linux\n', 0o644] }), 'version', 'must be 0.0 (got 1.0)'],
+      ['an appspec for windows hosts', () => writeTree(join(work, 'dir'), { ...TREE, 'appspec.yml': [APPSPEC.replace('os: linux', 'os: windows'), 0o644] }), 'os', 'windows hosts are not supported'],
       ['an appspec with tabs', () => writeTree(join(work, 'dir'), { ...TREE, 'appspec.yml': ['version: 0.0\nos: linux\nhooks:\n\tX: 1\n', 0o644] }), 'appspec.yml', 'tabs are not allowed'],
       ['a zip entry climbing out with ..', () => writeZip('evil.zip', { ...TREE, '../evil': ['x', 0o644] }, { unixModes: true }), 'bundle', "entry '../evil' contains '..'"],
       ['an absolute zip entry', () => writeZip('abs.zip', { ...TREE, '/etc/cron.d/evil': ['x', 0o644] }, { unixModes: true }), 'bundle', "entry '/etc/cron.d/evil' has an absolute path"],
@@ -282,10 +341,10 @@ async function linkedZip(target: string): Promise<string> {
   return file;
 }
 
-function unzipEntries(zip: Uint8Array): Zippable {
+function unzipEntries(zip: Uint8Array, tree: Tree = TREE): Zippable {
   const entries: Zippable = {};
   for (const [path, data] of Object.entries(unzipSync(zip))) {
-    entries[path] = [data, { os: 3, attrs: TREE[path][1] << 16 }];
+    entries[path] = [data, { os: 3, attrs: tree[path][1] << 16 }];
   }
   return entries;
 }

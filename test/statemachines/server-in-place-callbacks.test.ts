@@ -51,7 +51,7 @@ describe('host report callbacks', () => {
   it('fails a host whose report never comes once the event times out, and finishes the others', async () => {
     // 4,500 s of event limit pass in 0.45 s at this scale.
     h = await openHarness({
-      timeScale: 10_000,
+      tokenTimeoutScale: 10_000,
       hostRunner: (report, hostsDir) =>
         new LocalHostRunner({
           hostsDir,

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { DeploymentGroupBusyError, NotFoundError, ValidationError } from '../../functions/core/errors';
 import type { StepDependencies } from '../../functions/ports';
 import { createDeployment, type CreateDeploymentRequest } from '../../functions/steps/create-deployment';
+import { LOCK_START_GRACE_MS } from '../../functions/steps/lock-recovery';
 import { loadBundle } from '../../lib/local/bundle';
 import { ensureLocalGroup } from '../../lib/local/local-groups';
 import { loggingBundle } from '../support/bundles';
@@ -59,6 +60,7 @@ describe('createDeployment', () => {
         start: async () => {
           throw new Error('StartExecution throttled');
         },
+        isRunning: async () => false,
       },
     };
     await expect(createDeployment(deps, base)).rejects.toThrow('StartExecution throttled');
@@ -70,7 +72,7 @@ describe('createDeployment', () => {
 
   it('refuses a second deployment while the first holds the lock, naming it, and writes no record for it', async () => {
     const started: string[] = [];
-    const deps: StepDependencies = { ...h.runtime.deps, executions: { start: async (id) => (started.push(id), { executionArn: `arn:${id}` }) } };
+    const deps = withStarter(started, async () => true);
     const first = await createDeployment(deps, base);
     const second = createDeployment(deps, base);
     await expect(second).rejects.toBeInstanceOf(DeploymentGroupBusyError);
@@ -78,4 +80,39 @@ describe('createDeployment', () => {
     expect((await h.runtime.store.listDeployments()).map((d) => d.deploymentId)).toEqual([first.deploymentId]);
     expect(started).toEqual([first.deploymentId]);
   });
+
+  describe('with a lock left behind by a dead deployment', () => {
+    it('fails the abandoned deployment, frees the group and goes ahead when its execution no longer runs', async () => {
+      const started: string[] = [];
+      const abandoned = await createDeployment(withStarter(started, async () => true), base);
+      await h.runtime.store.setGroupLockExecution(await groupId(), abandoned.deploymentId, 'arn:aws:states:local:0:execution:x:gone');
+
+      const next = await createDeployment(withStarter(started, async (arn) => arn !== 'arn:aws:states:local:0:execution:x:gone'), base);
+
+      expect(started).toEqual([abandoned.deploymentId, next.deploymentId]);
+      const failed = await h.runtime.store.getDeployment(abandoned.deploymentId);
+      expect(failed).toMatchObject({ status: 'Failed', errorInformation: { code: 'INTERNAL_ERROR' } });
+      expect(failed?.errorInformation?.message).toMatch(/abandoned: its execution .*gone is no longer running/);
+      expect((await h.runtime.store.getGroupLock(await groupId()))?.deploymentId).toBe(next.deploymentId);
+    });
+
+    it('keeps refusing while the holder is within its start grace, and recovers after it', async () => {
+      const started: string[] = [];
+      const first = await createDeployment(withStarter(started, async () => false), base);
+      await expect(createDeployment(withStarter(started, async () => false), base)).rejects.toBeInstanceOf(DeploymentGroupBusyError);
+
+      const later = new Date(Date.now() + LOCK_START_GRACE_MS + 1000);
+      const next = await createDeployment({ ...withStarter(started, async () => false), clock: () => later }, base);
+      expect(next.deploymentId).not.toBe(first.deploymentId);
+      expect((await h.runtime.store.getDeployment(first.deploymentId))?.errorInformation?.message).toMatch(/its execution never started/);
+    });
+  });
+
+  /** Deps whose executions are recorded but never run, with a chosen answer to isRunning. */
+  function withStarter(started: string[], isRunning: (arn: string) => Promise<boolean>): StepDependencies {
+    return {
+      ...h.runtime.deps,
+      executions: { start: async (id) => (started.push(id), { executionArn: `arn:${id}` }), isRunning },
+    };
+  }
 });

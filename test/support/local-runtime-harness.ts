@@ -1,7 +1,6 @@
 // Opens the embedded runtime in memory on a temp folder, the way every flow test uses it.
 import * as path from 'node:path';
-import type { HostReport, HostRunner } from '../../functions/ports';
-import { LocalRuntime } from '../../lib/local/local-runtime';
+import { LocalRuntime, type LocalRuntimeOptions } from '../../lib/local/local-runtime';
 import { tempDir } from './bundles';
 
 export interface Harness {
@@ -10,15 +9,9 @@ export interface Harness {
   hostRoot(name: string): string;
 }
 
-export async function openHarness(
-  options: { timeScale?: number; hostRunner?: (report: (r: HostReport) => Promise<void>, hostsDir: string) => HostRunner } = {},
-): Promise<Harness> {
+/** Retries and waits run 1,000 times faster unless a test says otherwise. */
+export async function openHarness(options: Omit<LocalRuntimeOptions, 'stateDir' | 'persist'> = {}): Promise<Harness> {
   const dir = tempDir('flow');
-  const runtime = await LocalRuntime.open({
-    stateDir: path.join(dir, '.cutover'),
-    persist: false,
-    timeScale: options.timeScale ?? 1000,
-    hostRunner: options.hostRunner,
-  });
+  const runtime = await LocalRuntime.open({ timeScale: 1000, ...options, stateDir: path.join(dir, '.cutover'), persist: false });
   return { runtime, dir, hostRoot: (name) => path.join(runtime.hostsDir, name) };
 }

@@ -32,16 +32,28 @@ function readSource(
   os: OsName | undefined,
 ): string | undefined {
   const hint = 'the file or directory in the bundle to copy; / for the whole bundle';
-  const raw = reader.readText(node, field, { required: true, owner, hint });
+  const source = readBundlePath(reader, { node, field, owner, os, hint });
+  if (source === undefined) {
+    return undefined;
+  }
+  return source === '' ? '/' : source;
+}
+
+/** A path inside the bundle, normalised; '' is the bundle root. Reports and returns undefined when unusable. */
+export function readBundlePath(
+  reader: YamlReader,
+  at: { node: Node | null; field: string; owner: Node | null; os: OsName | undefined; hint: string },
+): string | undefined {
+  const raw = reader.readText(at.node, at.field, { required: true, owner: at.owner, hint: at.hint });
   if (raw === undefined) {
     return undefined;
   }
-  const source = normaliseBundlePath(raw, os);
-  if (!source.ok) {
-    reader.report(field, `${source.reason} (got '${raw}')`, node);
+  const normalised = normaliseBundlePath(raw, at.os);
+  if (!normalised.ok) {
+    reader.report(at.field, `${normalised.reason} (got '${raw}')`, at.node);
     return undefined;
   }
-  return source.path === '' ? '/' : source.path;
+  return normalised.path;
 }
 
 function readDestination(

@@ -1,13 +1,15 @@
 // The `hooks` section: scripts per lifecycle event, with CodeDeploy's naming and timeout rules.
 import type { Node } from 'yaml';
+import { LIFECYCLE_EVENT_LIMIT_SECONDS } from '../lifecycle-order';
 import { RESERVED_EVENTS, SCRIPTABLE_EVENTS, type HookScript, type ScriptableEvent } from '../types';
-import { normaliseBundlePath, type OsName } from './bundle-paths';
+import type { OsName } from './bundle-paths';
+import { readBundlePath } from './file-rules';
 import { didYouMean } from './suggest';
 import { childField, indexField, type YamlReader } from './yaml-reader';
 
 export const DEFAULT_SCRIPT_TIMEOUT_SECONDS = 3600;
 /** CodeDeploy's limit for one lifecycle event on one host. */
-export const MAX_EVENT_SECONDS = 3600;
+export const MAX_EVENT_SECONDS = LIFECYCLE_EVENT_LIMIT_SECONDS;
 
 const SCRIPT_KEYS = ['location', 'timeout', 'runas', 'sudo'] as const;
 // The agent's YAML loader is YAML 1.1, where these words are booleans too.
@@ -125,20 +127,15 @@ function readLocation(
   os: OsName | undefined,
 ): string | undefined {
   const hint = 'the script file, relative to the bundle root';
-  const raw = reader.readText(node, field, { required: true, owner, hint });
-  if (raw === undefined) {
+  const location = readBundlePath(reader, { node, field, owner, os, hint });
+  if (location === undefined) {
     return undefined;
   }
-  const location = normaliseBundlePath(raw, os);
-  if (!location.ok) {
-    reader.report(field, `${location.reason} (got '${raw}')`, node);
+  if (location === '') {
+    reader.report(field, 'must name a script file in the bundle, not the bundle root', node);
     return undefined;
   }
-  if (location.path === '') {
-    reader.report(field, `must name a script file in the bundle (got '${raw}')`, node);
-    return undefined;
-  }
-  return location.path;
+  return location;
 }
 
 /** Seconds when valid, undefined when absent, null when invalid (already reported). */

@@ -6,13 +6,15 @@ import type { OsName } from './bundle-paths';
 import { readFiles } from './file-rules';
 import { readHooks } from './hook-rules';
 import { readPermissions } from './permission-rules';
+import { didYouMean } from './suggest';
 import { describe, YamlReader, type MapEntry } from './yaml-reader';
 
 export const APPSPEC_FILE_NAMES = ['appspec.yml', 'appspec.yaml'] as const;
 export type AppSpecFileName = (typeof APPSPEC_FILE_NAMES)[number];
 
 export const TOP_LEVEL_KEYS = ['version', 'os', 'files', 'permissions', 'hooks', 'file_exists_behavior'] as const;
-const OS_NAMES: readonly OsName[] = ['linux', 'windows'];
+const WINDOWS_UNSUPPORTED =
+  "windows hosts are not supported by Cutover's host scripts, which are POSIX shell; os must be linux";
 const FILE_EXISTS_BEHAVIORS: readonly FileExistsBehavior[] = ['DISALLOW', 'OVERWRITE', 'RETAIN'];
 
 export function parseAppSpec(text: string, fileName: string = APPSPEC_FILE_NAMES[0]): AppSpec {
@@ -35,7 +37,7 @@ function readDocument(reader: YamlReader, doc: Document.Parsed): AppSpec | undef
   const fileName = reader.rootField;
   const root = reader.deref(doc.contents);
   if (reader.isAbsent(root)) {
-    reader.report(fileName, 'is empty; an appspec needs at least version: 0.0 and os: linux or windows');
+    reader.report(fileName, 'is empty; an appspec needs at least version: 0.0 and os: linux');
     return undefined;
   }
   if (!isMap(root)) {
@@ -46,7 +48,7 @@ function readDocument(reader: YamlReader, doc: Document.Parsed): AppSpec | undef
   const entries = reader.readMap(root, '', TOP_LEVEL_KEYS, '') ?? new Map<string, MapEntry>();
   const value = (key: string): Node | null => entries.get(key)?.value ?? null;
   const version = readVersion(reader, entries.get('version'));
-  const os = reader.readChoice(value('os'), 'os', OS_NAMES, { required: true, hint: 'linux or windows' });
+  const os = readOs(reader, value('os'));
   const behaviorNode = value('file_exists_behavior');
   const fileExistsBehavior = reader.readChoice(behaviorNode, 'file_exists_behavior', FILE_EXISTS_BEHAVIORS);
   const files = readFiles(reader, value('files'), os);
@@ -57,6 +59,24 @@ function readDocument(reader: YamlReader, doc: Document.Parsed): AppSpec | undef
   }
   const behavior = fileExistsBehavior === undefined ? {} : { fileExistsBehavior };
   return { version, os, files, ...behavior, permissions, hooks };
+}
+
+/**
+ * CodeDeploy also takes `windows`, but every host script Cutover renders is POSIX shell, so such a deployment would
+ * only fail once it reached a host: refuse it here, where `cutover validate` and deployment creation both look.
+ * The value is still returned so the other sections are read with Windows path rules and report nothing spurious.
+ */
+function readOs(reader: YamlReader, node: Node | null): OsName | undefined {
+  const text = reader.readText(node, 'os', { required: true, hint: 'linux' });
+  if (text === 'linux' || text === undefined) {
+    return text;
+  }
+  if (text === 'windows') {
+    reader.report('os', WINDOWS_UNSUPPORTED, node);
+    return text;
+  }
+  reader.report('os', `must be linux (got '${text}')${didYouMean(text, ['linux'])}`, node);
+  return undefined;
 }
 
 /**

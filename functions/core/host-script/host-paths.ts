@@ -4,6 +4,8 @@
 import { ValidationError } from '../errors';
 
 export interface HostPaths {
+  /** Everything Cutover keeps on a host; no revision file may be installed below it. */
+  readonly stateDir: string;
   readonly deploymentRoot: string;
   readonly deploymentDir: string;
   readonly archiveDir: string;
@@ -13,8 +15,9 @@ export interface HostPaths {
   readonly cleanupFile: string;
 }
 
-const DEPLOYMENT_ROOT = '/opt/cutover/deployment-root';
-const INSTRUCTIONS_DIR = '/opt/cutover/deployment-instructions';
+const STATE_DIR = '/opt/cutover';
+const DEPLOYMENT_ROOT = `${STATE_DIR}/deployment-root`;
+const INSTRUCTIONS_DIR = `${STATE_DIR}/deployment-instructions`;
 // Ids become single path segments: no separators, no dot-only names, nothing a shell or a path could misread.
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -23,6 +26,7 @@ export function hostPaths(deploymentGroupId: string, deploymentId: string): Host
   requireId('deploymentId', deploymentId);
   const deploymentDir = `${DEPLOYMENT_ROOT}/${deploymentGroupId}/${deploymentId}`;
   return {
+    stateDir: STATE_DIR,
     deploymentRoot: DEPLOYMENT_ROOT,
     deploymentDir,
     archiveDir: `${deploymentDir}/deployment-archive`,
@@ -42,13 +46,18 @@ function requireId(field: string, value: string): void {
 }
 
 /**
- * An absolute host path, normalised to have no trailing slash ('/' becomes ''). A `..` segment is refused because
- * "$ROOT/../x" would leave the host root on a local host.
+ * An absolute host path in one spelling: no empty or `.` segments, no trailing slash ('/' becomes ''). One spelling
+ * lets the install script compare paths as text (is it inside Cutover's state directory?). A `..` segment is refused
+ * because "$ROOT/../x" would leave the host root on a local host.
  */
 export function absoluteHostPath(field: string, value: string): string {
   if (!value.startsWith('/')) throw new ValidationError([{ field, message: 'must be an absolute path' }]);
   rejectDotDot(field, value);
-  return value.replace(/\/+$/, '');
+  return value
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.')
+    .map((segment) => `/${segment}`)
+    .join('');
 }
 
 /** A path inside the bundle, normalised to have no leading or trailing slash ('/' and '\' mean the bundle root: ''). */

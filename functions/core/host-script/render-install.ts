@@ -40,6 +40,7 @@ export function renderInstall(input: InstallInput): string {
     `a="$ROOT"${shellQuote(paths.archiveDir)}`,
     `w="$ROOT"${shellQuote(paths.deploymentDir)}`,
     `c="$ROOT"${shellQuote(paths.cleanupFile)}`,
+    `st="$ROOT"${shellQuote(paths.stateDir)}`,
     'n="$c.new"',
     'p="$w/install-problem"',
     `b=${shellQuote(behavior)}`,

@@ -17,6 +17,9 @@ export function permissionTools(rules: readonly PermissionRule[]): string[] {
  * it (type directory), filtered by -name pattern / ! -name except. find passes names as arguments and every path it
  * yields starts with "/", so no name can be read as shell text or as an option. A missing object is skipped with a
  * note, as the agent does.
+ * The object and the directories above it must pass the link rule (install-lib.ts) first. find -P never follows a
+ * link below the object, and -type f / -type d never select one; "$obj/." starts find inside an object that is a
+ * link the rule allows (a host's own link, in the cloud), which -P alone would not enter.
  */
 export function renderPermissions(rules: readonly PermissionRule[]): string[] {
   return rules.flatMap((rule, index) => renderRule(rule, index));
@@ -35,11 +38,12 @@ function renderRule(rule: PermissionRule, index: number): string[] {
   if (rule.type.includes('file')) selections.push(['-maxdepth 1 -type f', filters].filter(Boolean).join(' '));
   if (rule.type.includes('directory')) selections.push(['-type d', filters].filter(Boolean).join(' '));
   const underObject = selections.flatMap((selection) =>
-    commands.map((command) => `  find -H "$obj" -mindepth 1 ${selection} -exec ${command} {} + || ${fail}`),
+    commands.map((command) => `  find -P "$obj/." -mindepth 1 ${selection} -exec ${command} {} + || ${fail}`),
   );
   const onObject = rule.type.includes('file') ? commands.map((command) => `  ${command} "$obj" || ${fail}`) : ['  :'];
   return [
     `obj="$ROOT"${shellQuote(object)}`,
+    'cutover_safe "$obj" || cutover_failp',
     'if [ -d "$obj" ]; then',
     ...underObject,
     'elif [ -e "$obj" ]; then',

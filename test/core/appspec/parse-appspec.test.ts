@@ -55,7 +55,7 @@ hooks:
 describe('parseAppSpec accepts', () => {
   it.each<[string, string, AppSpec]>([
     ['the minimal appspec', 'version: 0.0\nos: linux\n', minimal],
-    ['version written as a string', 'version: "0.0"\nos: windows\n', { ...minimal, os: 'windows' }],
+    ['version written as a string', 'version: "0.0"\nos: linux\n', minimal],
     ['empty optional sections', 'version: 0.0\nos: linux\nfiles:\nhooks:\npermissions:\n', minimal],
     [
       'hooks with runas and the default timeout',
@@ -85,18 +85,6 @@ describe('parseAppSpec accepts', () => {
             context: { user: 'system_u', type: 'bin_t' },
             type: ['file', 'directory'],
           },
-        ],
-      },
-    ],
-    [
-      'windows sources and drive-letter destinations',
-      'version: 0.0\nos: windows\nfiles:\n  - source: \\\n    destination: C:\\inetpub\\app\n  - source: \\bin\\app.dll\n    destination: D:/app\n',
-      {
-        ...minimal,
-        os: 'windows',
-        files: [
-          { source: '/', destination: 'C:\\inetpub\\app' },
-          { source: 'bin/app.dll', destination: 'D:/app' },
         ],
       },
     ],
@@ -154,8 +142,9 @@ describe('parseAppSpec rejects', () => {
     ['version 0', 'version: 0\nos: linux\n', 'version', 'must be 0.0 (got 0)', 1],
     ['version 00.0', 'version: 00.0\nos: linux\n', 'version', 'must be 0.0 (got 00.0)', 1],
     ['a missing version', 'os: linux\n', 'version', 'is required', undefined],
-    ['a bad os', 'version: 0.0\nos: macos\n', 'os', "must be linux or windows (got 'macos')", 2],
-    ['a missing os', 'version: 0.0\n', 'os', 'is required (linux or windows)', undefined],
+    ['a bad os', 'version: 0.0\nos: macos\n', 'os', "must be linux (got 'macos')", 2],
+    ['an os in the wrong case', 'version: 0.0\nos: Linux\n', 'os', "must be linux (got 'Linux'); did you mean linux?", 2],
+    ['a missing os', 'version: 0.0\n', 'os', 'is required (linux)', undefined],
     ['a relative destination', `${base}files:\n  - source: app\n    destination: var/www\n`, 'files[0].destination', "must be an absolute path starting with / (got 'var/www')", 5],
     ['a drive letter on linux', `${base}files:\n  - source: app\n    destination: C:\\app\n`, 'files[0].destination', 'absolute path starting with /', 5],
     ['a missing destination', `${base}files:\n  - source: app\n`, 'files[0].destination', 'is required', 4],
@@ -209,6 +198,19 @@ describe('parseAppSpec rejects', () => {
       ['os', 2],
       ['files[0].destination', 5],
       ['hooks.Start', 7],
+    ]);
+  });
+
+  it('windows, which CodeDeploy takes but POSIX host scripts cannot run, as the only problem of a windows appspec', () => {
+    // Windows paths are still read by Windows rules, so the os is all that is reported.
+    const text =
+      'version: 0.0\nos: windows\nfiles:\n  - source: \\\n    destination: C:\\inetpub\\app\n  - source: \\bin\\app.dll\n    destination: D:/app\n';
+    expect(problemsOf(text)).toEqual([
+      {
+        field: 'os',
+        line: 2,
+        message: "windows hosts are not supported by Cutover's host scripts, which are POSIX shell; os must be linux",
+      },
     ]);
   });
 

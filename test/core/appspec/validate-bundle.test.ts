@@ -33,6 +33,37 @@ describe('validateBundleContents', () => {
     ]);
   });
 
+  describe('with the directories and links a reader lists', () => {
+    const others = {
+      directories: new Set(['web', 'web/css', 'empty', 'deep/empty', 'scripts', 'scripts/lib']),
+      links: new Set(['only-links/current']),
+    };
+
+    it.each<[string, string]>([
+      ['an empty directory', 'empty'],
+      ['an empty directory whose parent holds nothing else', 'deep'],
+      ['a nested empty directory', 'deep/empty'],
+      ['a directory holding only links, listed or not', 'only-links'],
+      ['a link', 'only-links/current'],
+    ])('accepts a files source naming %s', (_name, source) => {
+      expect(validateBundleContents(appSpecWith([{ source, destination: '/srv' }]), bundle, others)).toEqual([]);
+    });
+
+    it('still reports a source that is none of them', () => {
+      expect(validateBundleContents(appSpecWith([{ source: 'empty/x', destination: '/srv' }]), bundle, others)).toEqual([
+        { field: 'files[0].source', message: "'empty/x' is not a file or directory in the bundle" },
+      ]);
+    });
+
+    it.each<[string, string]>([
+      ['empty', "script 'empty' is a directory, not a script"],
+      ['only-links/current', "script 'only-links/current' is a symbolic link; hook scripts must be regular files"],
+    ])('reports a hook script %s that is not a regular file', (location, message) => {
+      const appSpec = appSpecWith([], { ApplicationStart: [script(location)] });
+      expect(validateBundleContents(appSpec, bundle, others)).toEqual([{ field: 'hooks.ApplicationStart[0].location', message }]);
+    });
+  });
+
   it('accepts scripts that are in the bundle', () => {
     const appSpec = appSpecWith([], { ApplicationStart: [script('scripts/start.sh'), script('scripts/lib/common.sh')] });
     expect(validateBundleContents(appSpec, bundle)).toEqual([]);

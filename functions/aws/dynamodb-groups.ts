@@ -1,0 +1,62 @@
+// Deployment group items (pk APP#<app>, sk DG#<group>). Settings are written whole by the API; a finished
+// deployment only records its outcome with one UpdateItem, so a settings change made while it ran survives.
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError } from '../core/errors';
+import type { DeploymentGroup } from '../core/types';
+import type { GroupOutcome } from '../ports';
+import { conditionally } from './dynamodb-errors';
+import { deploymentGroupItem, deploymentGroupKey, fromItem } from './dynamodb-items';
+import type { Table } from './dynamodb-table';
+
+/**
+ * The group attributes an outcome may set, named here rather than taken from the object: a caller's value with
+ * extra properties (structurally still a GroupOutcome) must not write them.
+ */
+const OUTCOME_FIELDS = ['lastAttemptedDeployment', 'lastSuccessfulDeployment', 'targetRevision'] as const;
+
+export async function putDeploymentGroup(table: Table, group: DeploymentGroup): Promise<void> {
+  await table.put({ Item: deploymentGroupItem(group) });
+}
+
+export async function getDeploymentGroup(
+  table: Table,
+  applicationName: string,
+  deploymentGroupName: string,
+): Promise<DeploymentGroup | undefined> {
+  return fromItem<DeploymentGroup>(await table.get(deploymentGroupKey(applicationName, deploymentGroupName)));
+}
+
+export async function recordGroupOutcome(
+  table: Table,
+  applicationName: string,
+  deploymentGroupName: string,
+  outcome: GroupOutcome,
+): Promise<void> {
+  const result = await conditionally(table.update(groupOutcomeUpdate(applicationName, deploymentGroupName, outcome)));
+  if (!result.written) throw new NotFoundError('Deployment group', `${applicationName}/${deploymentGroupName}`);
+}
+
+/**
+ * SETs the outcome fields present; an absent one keeps its stored value (a failed deployment leaves the last
+ * successful one in place). The existence condition stops the update from creating a group of outcome fields only.
+ */
+export function groupOutcomeUpdate(
+  applicationName: string,
+  deploymentGroupName: string,
+  outcome: GroupOutcome,
+): Omit<UpdateCommandInput, 'TableName'> {
+  const sets: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const field of OUTCOME_FIELDS) {
+    const value = outcome[field];
+    if (value === undefined) continue;
+    sets.push(`${field} = :${field}`);
+    values[`:${field}`] = value;
+  }
+  return {
+    Key: { ...deploymentGroupKey(applicationName, deploymentGroupName) },
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: values,
+  };
+}

@@ -1,0 +1,31 @@
+// Turns an error caught by the state machine ({Error, Cause}) into CodeDeploy's errorInformation. Step Functions
+// gives a Lambda error's Cause as a JSON string ({errorMessage, errorType, stackTrace}); the local runtime gives
+// the plain message. Either way users see a message, never a stack trace.
+import type { ErrorInformation } from './types';
+
+const MAX_MESSAGE = 1024;
+
+export function errorInformationFromFailure(error: string, cause: string | undefined): ErrorInformation {
+  const message = causeMessage(cause);
+  return { code: codeFor(error, message), message: `${message}`.slice(0, MAX_MESSAGE) };
+}
+
+function codeFor(error: string, message: string): ErrorInformation['code'] {
+  if (error === 'States.Timeout' || error === 'States.HeartbeatTimeout') return 'TIMEOUT';
+  if (error === 'NotFoundError') {
+    if (message.startsWith('Deployment group ')) return 'DEPLOYMENT_GROUP_MISSING';
+    if (message.startsWith('Application ')) return 'APPLICATION_MISSING';
+  }
+  return 'INTERNAL_ERROR';
+}
+
+function causeMessage(cause: string | undefined): string {
+  if (!cause) return 'no cause given';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // Not JSON: the local runtime passes the message itself.
+  }
+  return cause;
+}

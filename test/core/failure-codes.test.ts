@@ -1,0 +1,26 @@
+import { errorInformationFromFailure } from '../../functions/core/failure-codes';
+
+describe('errorInformationFromFailure', () => {
+  it.each([
+    ['NotFoundError', "Deployment group 'app/web' does not exist", 'DEPLOYMENT_GROUP_MISSING', "Deployment group 'app/web' does not exist"],
+    ['NotFoundError', "Application 'app' does not exist", 'APPLICATION_MISSING', "Application 'app' does not exist"],
+    ['NotFoundError', "Deployment config 'X' does not exist", 'INTERNAL_ERROR', "Deployment config 'X' does not exist"],
+    ['States.Timeout', 'Task timed out', 'TIMEOUT', 'Task timed out'],
+    ['TransientStoreError', 'throttled', 'INTERNAL_ERROR', 'throttled'],
+    [
+      'NotFoundError',
+      JSON.stringify({ errorType: 'NotFoundError', errorMessage: "Deployment group 'a/b' does not exist", stackTrace: ['at x (y.js:1)'] }),
+      'DEPLOYMENT_GROUP_MISSING',
+      "Deployment group 'a/b' does not exist",
+    ],
+    ['Error', undefined, 'INTERNAL_ERROR', 'no cause given'],
+  ])('%s with cause %j → %s', (error, cause, code, message) => {
+    expect(errorInformationFromFailure(error, cause)).toEqual({ code, message });
+  });
+
+  it('never passes a stack trace through and caps the message', () => {
+    const info = errorInformationFromFailure('Error', JSON.stringify({ errorMessage: 'x'.repeat(5000), stackTrace: ['secret frame'] }));
+    expect(info.message).toHaveLength(1024);
+    expect(info.message).not.toContain('secret frame');
+  });
+});
