@@ -1,4 +1,4 @@
-// `npm run bench`: wall time and state transitions of local deployments to 100 and 1,000 hosts with no-op hooks,
+// `npm run bench`: wall time, executions and state transitions of local deployments to 100 and 1,000 hosts with no-op hooks,
 // for the three predefined server configs. A baseline for later work, not a test: nothing here asserts timings.
 //   npm run bench                      the full table
 //   npm run bench -- --hosts 100       one fleet size
@@ -19,6 +19,7 @@ interface Row {
   config: string;
   status: string;
   batches: number;
+  executions: number;
   stateTransitions: number;
   wallSeconds: number;
 }
@@ -54,6 +55,7 @@ async function measure(hosts: number, config: string, work: string): Promise<Row
       config,
       status: view.status,
       batches: Math.max(0, ...view.targets.map((t) => t.batchNumber ?? 0)),
+      executions: outcome?.executions ?? 0,
       stateTransitions: outcome?.transitions ?? 0,
       wallSeconds: Math.round(wallSeconds * 100) / 100,
     };
@@ -84,8 +86,16 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;
   }
-  const header = ['hosts', 'config', 'status', 'batches', 'state transitions', 'wall s'];
-  const lines = rows.map((r) => [String(r.hosts), r.config, r.status, String(r.batches), String(r.stateTransitions), r.wallSeconds.toFixed(2)]);
+  const header = ['hosts', 'config', 'status', 'batches', 'executions', 'state transitions', 'wall s'];
+  const lines = rows.map((r) => [
+    String(r.hosts),
+    r.config,
+    r.status,
+    String(r.batches),
+    String(r.executions),
+    String(r.stateTransitions),
+    r.wallSeconds.toFixed(2),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   process.stdout.write(`${fmt(header)}\n${fmt(widths.map((w) => '-'.repeat(w)))}\n${lines.map(fmt).join('\n')}\n`);

@@ -178,10 +178,13 @@ export interface TaskCallbacks {
   fail(taskToken: string, error: string, cause: string): Promise<void>;
 }
 
-/** Starts the state machine for a deployment, and tells whether an execution still runs. */
+/**
+ * Starts the state machine for a deployment, and tells whether an execution still runs. A long deployment runs as
+ * a chain of executions, each taking over at a batch (`firstBatch`), so none comes near Step Functions' history limit.
+ */
 export interface ExecutionStarter {
-  /** Idempotent: starting a deployment's execution twice starts it once. */
-  start(deploymentId: string): Promise<{ executionArn: string }>;
+  /** Idempotent: starting the same deployment from the same batch twice starts one execution. */
+  start(deploymentId: string, firstBatch?: number): Promise<{ executionArn: string }>;
   isRunning(executionArn: string): Promise<boolean>;
 }
 
@@ -234,4 +237,6 @@ export interface StepDependencies {
   readonly clock: () => Date;
   /** Absent where no load balancer adapter is installed: groups with loadBalancerInfo are then refused. */
   readonly traffic?: TrafficControl;
+  /** Batches one execution runs before a new one takes over; default BATCHES_PER_EXECUTION (tests lower it). */
+  readonly batchesPerExecution?: number;
 }

@@ -1,6 +1,7 @@
 // Starts the server in-place state machine for a deployment. The execution is named after the deployment, so a
 // deployment can never run twice and a retried start is harmless.
 import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { executionInput, executionName } from '../core/execution-segments';
 import type { ExecutionStarter } from '../ports';
 
 const STATE_MACHINE_MARKER = ':stateMachine:';
@@ -22,22 +23,23 @@ export class SfnExecutionStarter implements ExecutionStarter {
     this.stateMachineArn = options.stateMachineArn;
   }
 
-  public async start(deploymentId: string): Promise<{ executionArn: string }> {
+  public async start(deploymentId: string, firstBatch = 1): Promise<{ executionArn: string }> {
+    const name = executionName(deploymentId, firstBatch);
     try {
       const response = await this.client.send(
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
-          name: deploymentId,
-          input: JSON.stringify({ deploymentId }),
+          name,
+          input: JSON.stringify(executionInput(deploymentId, firstBatch)),
         }),
       );
-      return { executionArn: response.executionArn ?? executionArnFor(this.stateMachineArn, deploymentId) };
+      return { executionArn: response.executionArn ?? executionArnFor(this.stateMachineArn, name) };
     } catch (error) {
       // The name is the deployment id and the input is derived from it, so an existing execution of that name is
       // this deployment's, started by an earlier attempt (possibly finished by now). No DescribeExecution needed:
       // its ARN follows from the state machine's.
       if (error instanceof Error && error.name === 'ExecutionAlreadyExists') {
-        return { executionArn: executionArnFor(this.stateMachineArn, deploymentId) };
+        return { executionArn: executionArnFor(this.stateMachineArn, name) };
       }
       throw error;
     }

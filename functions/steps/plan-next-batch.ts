@@ -5,11 +5,12 @@ import type { DeploymentTarget } from '../core/types';
 import type { StepDependencies } from '../ports';
 import { loadDeployment } from './deployment-context';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
-import { type Cursor, FINISH_CURSOR, deploymentRefInput, parseStepInput } from './step-inputs';
+import { BATCHES_PER_EXECUTION } from '../core/execution-segments';
+import { type Cursor, FINISH_CURSOR, parseStepInput, planNextBatchInput } from './step-inputs';
 import { skipTarget } from './target-updates';
 
 export async function planNextBatch(deps: StepDependencies, raw: unknown): Promise<Cursor> {
-  const input = parseStepInput(deploymentRefInput, raw, 'plan-next-batch');
+  const input = parseStepInput(planNextBatchInput, raw, 'plan-next-batch');
   const { store } = deps;
   const deployment = await loadDeployment(store, input.deploymentId);
   if (deployment.status !== 'InProgress') return FINISH_CURSOR;
@@ -37,6 +38,9 @@ export async function planNextBatch(deps: StepDependencies, raw: unknown): Promi
   }
 
   const batchNumber = 1 + Math.max(0, ...targets.map((t) => t.batchNumber ?? 0));
+  if (batchNumber >= input.firstBatch + (deps.batchesPerExecution ?? BATCHES_PER_EXECUTION)) {
+    return handOver(deps, deployment.deploymentGroupId, deployment.deploymentId, batchNumber);
+  }
   const chosen = new Set(plan.targetIds);
   const started = targets
     .filter((t) => chosen.has(t.targetId))
@@ -49,6 +53,14 @@ export async function planNextBatch(deps: StepDependencies, raw: unknown): Promi
   await deps.events.publish({ kind: 'batch', deploymentId: deployment.deploymentId, batchNumber, targetIds: plan.targetIds });
   for (const target of started) await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });
   return { action: 'run', batchNumber, eventIndex: 0 };
+}
+
+/** Starts the execution that carries on from `batchNumber`; the lock names it from now on. */
+async function handOver(deps: StepDependencies, deploymentGroupId: string, deploymentId: string, batchNumber: number): Promise<Cursor> {
+  const { executionArn } = await deps.executions.start(deploymentId, batchNumber);
+  await deps.store.setGroupLockExecution(deploymentGroupId, deploymentId, executionArn);
+  await deps.store.updateDeployment(deploymentId, { executionArn });
+  return { action: 'handover', batchNumber, eventIndex: 0 };
 }
 
 async function resumeOpenBatch(deps: StepDependencies, deploymentId: string, targets: readonly DeploymentTarget[]): Promise<Cursor | undefined> {

@@ -12,8 +12,11 @@ export async function startDeployment(deps: StepDependencies, raw: unknown): Pro
   const input = parseStepInput(startDeploymentInput, raw, 'start-deployment');
   const { store } = deps;
   const deployment = await loadDeployment(store, input.deploymentId);
-  // A retried invocation finds the work done: carry on from where the first one got.
-  if (deployment.status === 'InProgress') return PLAN_CURSOR;
+  // A retried invocation, or an execution taking over a long deployment, finds it started: carry on from there.
+  if (deployment.status === 'InProgress') {
+    await store.setGroupLockExecution(deployment.deploymentGroupId, deployment.deploymentId, input.executionArn);
+    return PLAN_CURSOR;
+  }
   if (deployment.status !== 'Created') return FINISH_CURSOR;
 
   const group = await loadGroup(store, deployment);

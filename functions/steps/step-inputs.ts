@@ -11,6 +11,8 @@ export const deploymentRefInput = z.object({ deploymentId }).strict();
 
 export const startDeploymentInput = z.object({ deploymentId, executionArn: z.string().min(1) }).strict();
 
+export const planNextBatchInput = z.object({ deploymentId, firstBatch: batchNumber }).strict();
+
 export const cursorInput = z.object({ deploymentId, batchNumber, eventIndex }).strict();
 
 export const runLifecycleEventInput = cursorInput.extend({ taskToken: z.string().min(1) }).strict();
@@ -49,7 +51,8 @@ export function parseStepInput<T>(schema: z.ZodType<T>, input: unknown, step: st
 
 /** Where the state machine goes next; every field is always present because the ASL selects all three. */
 export interface Cursor {
-  readonly action: 'plan' | 'run' | 'finish';
+  /** handover: a new execution took over the deployment, this one ends. */
+  readonly action: 'plan' | 'run' | 'finish' | 'handover';
   readonly batchNumber: number;
   readonly eventIndex: number;
 }

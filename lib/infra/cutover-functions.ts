@@ -84,10 +84,11 @@ export class CutoverFunctions extends Construct {
     // the last host reports. handle-event-timeout is a plain Task whose return value is the answer, so it needs none.
     grantTaskResponse(this.runLifecycleEvent.role, props.stateMachine);
     grantTaskResponse(this.hostReport.role, props.stateMachine);
-    // Automatic rollbacks are new executions started by the finishing one.
-    this.finishDeployment.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachine.arn] }),
-    );
+    // Automatic rollbacks are new executions started by the finishing one; a long deployment continues in a new
+    // execution started by the planning step.
+    for (const starter of [this.finishDeployment, this.planNextBatch]) {
+      starter.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachine.arn] }));
+    }
     grantSendCommand(this.runLifecycleEvent);
     grantGetCommandInvocation(this.hostReport);
     for (const bucket of props.revisionBuckets) {

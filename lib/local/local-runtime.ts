@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Deployment, DeploymentView } from '../../functions/core/types';
 import type { HostReport, HostRunner, StepDependencies, Store } from '../../functions/ports';
 import { NotFoundError } from '../../functions/core/errors';
+import { executionInput, executionName } from '../../functions/core/execution-segments';
 import { explicitInstances } from '../../functions/core/instance-list';
 import { STATE_MACHINE_STEPS } from '../../functions/steps';
 import { hostReport } from '../../functions/steps/host-report';
@@ -20,6 +21,13 @@ import { LocalTaskCallbacks } from './local-task-callbacks';
 
 export const LOCAL_TABLE_NAME = 'cutover-local';
 
+interface LocalExecutionEntry {
+  readonly name: string;
+  readonly executionArn: string;
+  readonly result: Promise<ExecutionOutcome>;
+  done: boolean;
+}
+
 export interface LocalRuntimeOptions {
   /** Folder holding everything: the store (db/), hosts (hosts/<name>/), bundles (revisions/), load-balancers/. */
   readonly stateDir: string;
@@ -31,6 +39,8 @@ export interface LocalRuntimeOptions {
   readonly tokenTimeoutScale?: number;
   /** Scripts running at once across local hosts. Default 16. */
   readonly hostConcurrency?: number;
+  /** Batches per execution before a new one takes over (tests lower it to see the hand-over). */
+  readonly batchesPerExecution?: number;
   /** Wraps the steps' dependencies (fault-injection tests make a store call or a callback fail once). */
   readonly decorate?: (deps: StepDependencies) => StepDependencies;
   /** Replaces the local host runner (tests use it to lose or duplicate reports). */
@@ -45,8 +55,8 @@ export class LocalRuntime {
   public readonly revisionsDir: string;
   public readonly loadBalancers: LocalLoadBalancers;
   public readonly deps: StepDependencies;
-  /** Executions started by this process, by deployment id; nothing outlives the process that ran it. */
-  private readonly executions = new Map<string, { readonly executionArn: string; readonly result: Promise<ExecutionOutcome>; done: boolean }>();
+  /** Executions started by this process, by deployment id, in order (a long deployment runs as several). */
+  private readonly executions = new Map<string, LocalExecutionEntry[]>();
   private readonly stateMachine: LocalStateMachine;
   private readonly hostRunner: HostRunner;
   private readonly reportErrors: Error[] = [];
@@ -72,14 +82,15 @@ export class LocalRuntime {
       hosts: this.hostRunner,
       callbacks: this.callbacks,
       executions: {
-        start: async (deploymentId) => this.startExecution(deploymentId),
-        isRunning: async (executionArn) => [...this.executions.values()].some((e) => e.executionArn === executionArn && !e.done),
+        start: async (deploymentId, firstBatch) => this.startExecution(deploymentId, firstBatch ?? 1),
+        isRunning: async (executionArn) => [...this.executions.values()].flat().some((e) => e.executionArn === executionArn && !e.done),
       },
       targets: { resolve: async (group) => explicitInstances(group) },
       revisions: new LocalRevisionSource(),
       events: this.events,
       clock: () => new Date(),
       traffic: this.loadBalancers,
+      batchesPerExecution: options.batchesPerExecution,
     };
     this.deps = options.decorate ? options.decorate(deps) : deps;
     this.stateMachine = new LocalStateMachine({
@@ -110,7 +121,7 @@ export class LocalRuntime {
   public async waitForDeployment(deploymentId: string): Promise<DeploymentView> {
     let current: string | undefined = deploymentId;
     while (current) {
-      await this.executions.get(current)?.result;
+      await this.settled(current);
       const deployment: Deployment | undefined = await this.store.getDeployment(current);
       current = deployment?.rollbackInfo?.rollbackDeploymentId;
     }
@@ -126,14 +137,29 @@ export class LocalRuntime {
 
   /** Executions still running; a clean close waits for them. */
   public async close(): Promise<void> {
-    await Promise.allSettled([...this.executions.values()].map((e) => e.result));
+    await Promise.allSettled([...this.executions.values()].flat().map((e) => e.result));
     if (this.hostRunner instanceof LocalHostRunner) await this.hostRunner.idle();
     await this.dynamo.close();
   }
 
   /** How an execution ended and how many state transitions it took (for tests and the benchmark). */
-  public async executionOutcome(deploymentId: string): Promise<ExecutionOutcome | undefined> {
-    return this.executions.get(deploymentId)?.result;
+  public async executionOutcome(deploymentId: string): Promise<(ExecutionOutcome & { executions: number }) | undefined> {
+    await this.settled(deploymentId);
+    const chain = this.executions.get(deploymentId);
+    if (!chain) return undefined;
+    const outcomes = await Promise.all(chain.map((e) => e.result));
+    const transitions = outcomes.reduce((sum, o) => sum + (o.transitions ?? 0), 0);
+    return { ...outcomes[outcomes.length - 1], transitions, executions: chain.length };
+  }
+
+  /** Waits until every execution of the deployment has ended, including ones that took over meanwhile. */
+  private async settled(deploymentId: string): Promise<void> {
+    for (let seen = 0; ; ) {
+      const chain = this.executions.get(deploymentId) ?? [];
+      if (seen === chain.length) return;
+      seen = chain.length;
+      await Promise.all(chain.map((e) => e.result));
+    }
   }
 
   /** Host reports the steps could not record, for tests and the CLI to surface. */
@@ -141,13 +167,15 @@ export class LocalRuntime {
     return this.reportErrors;
   }
 
-  /** Named after the deployment, like on AWS: a second start of the same deployment starts nothing. */
-  private startExecution(deploymentId: string): { executionArn: string } {
-    const existing = this.executions.get(deploymentId);
+  /** Named after the deployment and its first batch, like on AWS: starting the same one twice starts it once. */
+  private startExecution(deploymentId: string, firstBatch: number): { executionArn: string } {
+    const name = executionName(deploymentId, firstBatch);
+    const chain = this.executions.get(deploymentId) ?? [];
+    const existing = chain.find((e) => e.name === name);
     if (existing) return { executionArn: existing.executionArn };
-    const { executionArn, result } = this.stateMachine.start(deploymentId, { deploymentId });
-    const entry = { executionArn, result, done: false };
-    this.executions.set(deploymentId, entry);
+    const { executionArn, result } = this.stateMachine.start(name, executionInput(deploymentId, firstBatch));
+    const entry: LocalExecutionEntry = { name, executionArn, result, done: false };
+    this.executions.set(deploymentId, [...chain, entry]);
     void result.then(() => {
       entry.done = true;
     });

@@ -25,8 +25,19 @@ describe('SfnExecutionStarter', () => {
     await expect(starter.start('d-ABCDEFGH1')).resolves.toEqual({ executionArn: EXECUTION_ARN });
 
     expect(sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input)).toEqual([
-      { stateMachineArn: STATE_MACHINE_ARN, name: 'd-ABCDEFGH1', input: '{"deploymentId":"d-ABCDEFGH1"}' },
+      { stateMachineArn: STATE_MACHINE_ARN, name: 'd-ABCDEFGH1', input: '{"deploymentId":"d-ABCDEFGH1","firstBatch":1}' },
     ]);
+  });
+
+  it('names an execution that takes over at a later batch after the deployment and that batch', async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+
+    await expect(starter.start('d-ABCDEFGH1', 201)).resolves.toEqual({ executionArn: `${EXECUTION_ARN}-from-201` });
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: STATE_MACHINE_ARN,
+      name: 'd-ABCDEFGH1-from-201',
+      input: '{"deploymentId":"d-ABCDEFGH1","firstBatch":201}',
+    });
   });
 
   it('treats ExecutionAlreadyExists as started and returns the ARN of that execution', async () => {

@@ -226,12 +226,15 @@ describe('CutoverStack: permissions', () => {
     expect(actionsOfRole(roleOf('HostReport'))).toEqual(expect.arrayContaining(['states:SendTaskSuccess', 'states:SendTaskFailure']));
   });
 
-  it('lets only finish-deployment start executions (automatic rollbacks), on this state machine only', () => {
+  it('lets only finish-deployment (rollbacks) and plan-next-batch (hand-over) start executions, on this state machine only', () => {
+    const starters = ['FinishDeployment', 'PlanNextBatch'];
     for (const handler of HANDLERS) {
-      expect([handler, actionsOfRole(roleOf(handler)).includes('states:StartExecution')]).toEqual([handler, handler === 'FinishDeployment']);
+      expect([handler, actionsOfRole(roleOf(handler)).includes('states:StartExecution')]).toEqual([handler, starters.includes(handler)]);
     }
-    const start = statementsOfRole(roleOf('FinishDeployment')).find((statement) => statement.Action === 'states:StartExecution');
-    expect(JSON.stringify(start?.Resource)).toMatch(/:stateMachine:Cutover-Service-[0-9A-F]+-ServerInPlace"/);
+    for (const handler of starters) {
+      const start = statementsOfRole(roleOf(handler)).find((statement) => statement.Action === 'states:StartExecution');
+      expect(JSON.stringify(start?.Resource)).toMatch(/:stateMachine:Cutover-Service-[0-9A-F]+-ServerInPlace"/);
+    }
   });
 
   it('sends commands from run-lifecycle-event and reads invocations from host-report only', () => {

@@ -1,0 +1,43 @@
+// Long deployments run as a chain of executions, each handing over after a set number of batches, so no execution
+// nears Step Functions' 25,000-event history limit.
+import * as path from 'node:path';
+import { BATCHES_PER_EXECUTION } from '../../functions/core/execution-segments';
+import { deployLocally } from '../../lib/cli/local-deploy';
+import { loggingBundle, readLines } from '../support/bundles';
+import { type Harness, openHarness } from '../support/local-runtime-harness';
+
+const HOSTS = ['host-1', 'host-2', 'host-3', 'host-4', 'host-5'];
+
+describe('execution hand-over', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await openHarness({ batchesPerExecution: 2 });
+  });
+  afterEach(async () => {
+    await h.runtime.close();
+  });
+
+  it('runs 5 one-host batches as 3 executions of 2, 2 and 1 batches, with the same result as one', async () => {
+    const view = await deployLocally(h.runtime, {
+      bundle: loggingBundle(path.join(h.dir, 'v1'), 'v1'),
+      applicationName: 'app',
+      deploymentGroupName: 'group',
+      hosts: HOSTS,
+      deploymentConfigName: 'CodeDeployDefault.OneAtATime',
+      autoRollback: false,
+      ignoreApplicationStopFailures: false,
+    });
+
+    expect(view.status).toBe('Succeeded');
+    expect(view.targets.map((t) => t.batchNumber)).toEqual([1, 2, 3, 4, 5]);
+    expect(view.executionArn).toMatch(new RegExp(`:${view.deploymentId}-from-5$`));
+    for (const host of HOSTS) expect(readLines(path.join(h.hostRoot(host), 'events.log'))).toHaveLength(4);
+    expect((await h.runtime.executionOutcome(view.deploymentId))?.executions).toBe(3);
+    expect(await h.runtime.store.getGroupLock(view.deploymentGroupId)).toBeUndefined();
+  });
+
+  it('keeps the default far below the history limit even for the costliest batches', () => {
+    // ~90 history events per batch at worst (see execution-segments.ts) must stay under 25,000.
+    expect(BATCHES_PER_EXECUTION * 90).toBeLessThan(25_000);
+  });
+});
