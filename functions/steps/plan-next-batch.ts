@@ -1,11 +1,12 @@
-// Between batches: choose the next batch under the minimum-healthy rule, or end the deployment.
+// Between batches: choose the next batch under the minimum-healthy rule, end the deployment, or hand it over to a
+// new execution when this one has run its share of batches.
 import { planNextBatch as planBatch } from '../core/batch-planning';
 import { deploymentOverview } from '../core/deployment-overview';
+import { BATCHES_PER_EXECUTION } from '../core/execution-segments';
 import type { DeploymentTarget } from '../core/types';
 import type { StepDependencies } from '../ports';
 import { loadDeployment } from './deployment-context';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
-import { BATCHES_PER_EXECUTION } from '../core/execution-segments';
 import { type Cursor, FINISH_CURSOR, parseStepInput, planNextBatchInput } from './step-inputs';
 import { skipTarget } from './target-updates';
 

@@ -47,9 +47,22 @@ export function describeFailure(event: LifecycleEvent): string[] {
   return lines.concat(tail.map((l) => `| ${l}`));
 }
 
-export function listLine(d: Deployment): string {
-  const o = d.deploymentOverview;
-  return [d.deploymentId, d.status.padEnd(10), d.createTime, `${d.applicationName}/${d.deploymentGroupName}`, d.deploymentConfigName, `${o.Succeeded}/${o.Failed}/${o.Skipped}`, d.creator].join('  ');
+/** One line per deployment under a header; the columns line up because ids and times have fixed widths. */
+export function listTable(deployments: readonly Deployment[]): string {
+  const header = ['DEPLOYMENT ', 'STATUS    ', 'CREATED                 ', 'OK/FAILED/SKIPPED', 'CREATOR           ', 'APPLICATION/GROUP', 'CONFIG'];
+  const rows = deployments.map((d) => {
+    const o = d.deploymentOverview;
+    return [
+      d.deploymentId,
+      d.status.padEnd(10),
+      d.createTime,
+      `${o.Succeeded}/${o.Failed}/${o.Skipped}`.padEnd(17),
+      d.creator.padEnd(18),
+      `${d.applicationName}/${d.deploymentGroupName}`,
+      d.deploymentConfigName,
+    ];
+  });
+  return [header, ...rows].map((cells) => cells.join('  ')).join('\n');
 }
 
 function seconds(from: string, to: string): string {

@@ -2,7 +2,7 @@
 import { isDeploymentId } from '../../functions/core/deployment-ids';
 import type { CliContext } from './cli-context';
 import { EXIT_OK, UsageError } from './cli-errors';
-import { describeDeployment, listLine } from './deployment-summary';
+import { describeDeployment, listTable } from './deployment-summary';
 import { withLocalSession } from './local-session';
 import { parseFlags } from './parse-flags';
 
@@ -33,7 +33,7 @@ export async function localListCommand(args: readonly string[], ctx: CliContext)
   } else if (deployments.length === 0) {
     ctx.stdout.write('No deployments yet. Try: cutover local deploy examples/demo-app/v1\n');
   } else {
-    ctx.stdout.write(`${deployments.map(listLine).join('\n')}\n`);
+    ctx.stdout.write(`${listTable(deployments)}\n`);
   }
   return EXIT_OK;
 }
