@@ -103,8 +103,11 @@ export interface Store {
   acquireGroupLock(lock: GroupLock, deploymentGroupName: string): Promise<void>;
   /** Hands the lock from one deployment to another (a rollback) without ever freeing it. */
   transferGroupLock(deploymentGroupId: string, fromDeploymentId: string, toDeploymentId: string): Promise<void>;
-  /** Frees the lock if `deploymentId` holds it; a no-op otherwise. */
-  releaseGroupLock(deploymentGroupId: string, deploymentId: string): Promise<void>;
+  /**
+   * Frees the lock if `deploymentId` holds it (and, with `onlyIfExecution`, if it still names that execution, or
+   * none for null); a no-op otherwise. Returns whether it freed the lock.
+   */
+  releaseGroupLock(deploymentGroupId: string, deploymentId: string, onlyIfExecution?: string | null): Promise<boolean>;
   getGroupLock(deploymentGroupId: string): Promise<GroupLock | undefined>;
   /** Records the execution that owns the lock, so a dead owner can be recognised. */
   setGroupLockExecution(deploymentGroupId: string, deploymentId: string, executionArn: string): Promise<void>;
@@ -122,6 +125,11 @@ export interface Store {
 
   /** Writes the whole batch item; the set of reported targets starts empty. */
   putBatch(batch: Batch): Promise<void>;
+  /**
+   * Moves the batch to `batch.eventIndex` (whole item, no reports yet), only while the batch is before that event
+   * or has sent nothing. False when another attempt of the same step got there first.
+   */
+  beginBatchEvent(batch: Batch): Promise<boolean>;
   getBatch(deploymentId: string, batchNumber: number): Promise<Batch | undefined>;
   /**
    * Adds `targetId` to the reports of the batch's current event (a set: reporting twice counts once) and returns

@@ -39,6 +39,21 @@ export async function putBatch(table: Table, batch: Batch): Promise<void> {
   await table.put({ Item: batchItem(batch) });
 }
 
+/**
+ * Moves the batch to a new event, only if it is still before it (or has sent nothing yet): of two overlapping
+ * attempts of the same step, one moves it and the other learns that it must not send the event again.
+ */
+export async function beginBatchEvent(table: Table, batch: Batch): Promise<boolean> {
+  const outcome = await conditionally(
+    table.put({
+      Item: batchItem(batch),
+      ConditionExpression: 'attribute_not_exists(pk) OR eventIndex < :eventIndex OR expected = :nothingSent',
+      ExpressionAttributeValues: { ':eventIndex': batch.eventIndex, ':nothingSent': 0 },
+    }),
+  );
+  return outcome.written;
+}
+
 export async function getBatch(table: Table, deploymentId: string, batchNumber: number): Promise<Batch | undefined> {
   return batchFromItem(await table.get(batchKey(deploymentId, batchNumber)));
 }

@@ -76,16 +76,26 @@ export async function transferGroupLock(
  * Frees the lock only for its holder. A failed condition is not an error: release runs in cleanup paths that
  * Step Functions and Lambda may repeat, and after a transfer (or a recovery that freed a dead owner's lock) the
  * old deployment must not free a lock that another deployment now holds. Either way there is nothing of ours
- * to free.
+ * to free. With `onlyIfExecution` (an ARN, or null for "no execution recorded") the lock is freed only if it
+ * still names that execution: lock recovery checked that execution was dead, and a lock that moved on to a new
+ * execution in the meantime is alive. Returns whether the lock was freed.
  */
-export async function releaseGroupLock(table: Table, deploymentGroupId: string, deploymentId: string): Promise<void> {
-  await conditionally(
+export async function releaseGroupLock(
+  table: Table,
+  deploymentGroupId: string,
+  deploymentId: string,
+  onlyIfExecution?: string | null,
+): Promise<boolean> {
+  const execution =
+    onlyIfExecution === undefined ? '' : onlyIfExecution === null ? ' AND attribute_not_exists(executionArn)' : ' AND executionArn = :arn';
+  const outcome = await conditionally(
     table.delete({
       Key: { ...groupLockKey(deploymentGroupId) },
-      ConditionExpression: 'deploymentId = :id',
-      ExpressionAttributeValues: { ':id': deploymentId },
+      ConditionExpression: `deploymentId = :id${execution}`,
+      ExpressionAttributeValues: { ':id': deploymentId, ...(typeof onlyIfExecution === 'string' ? { ':arn': onlyIfExecution } : {}) },
     }),
   );
+  return outcome.written;
 }
 
 export async function getGroupLock(table: Table, deploymentGroupId: string): Promise<GroupLock | undefined> {

@@ -136,8 +136,8 @@ export class DynamoDbStore implements Store {
     return locks.transferGroupLock(this.table, deploymentGroupId, fromDeploymentId, toDeploymentId);
   }
 
-  public releaseGroupLock(deploymentGroupId: string, deploymentId: string): Promise<void> {
-    return locks.releaseGroupLock(this.table, deploymentGroupId, deploymentId);
+  public releaseGroupLock(deploymentGroupId: string, deploymentId: string, onlyIfExecution?: string | null): Promise<boolean> {
+    return locks.releaseGroupLock(this.table, deploymentGroupId, deploymentId, onlyIfExecution);
   }
 
   public getGroupLock(deploymentGroupId: string): Promise<GroupLock | undefined> {
@@ -170,6 +170,10 @@ export class DynamoDbStore implements Store {
 
   public putBatch(batch: Batch): Promise<void> {
     return batches.putBatch(this.table, batch);
+  }
+
+  public beginBatchEvent(batch: Batch): Promise<boolean> {
+    return batches.beginBatchEvent(this.table, batch);
   }
 
   public getBatch(deploymentId: string, batchNumber: number): Promise<Batch | undefined> {

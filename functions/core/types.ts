@@ -225,8 +225,10 @@ export interface Deployment {
   deploymentOverview: DeploymentOverview;
   errorInformation?: ErrorInformation;
   rollbackInfo?: RollbackInfo;
-  /** Set when the execution starts. */
+  /** The execution now running the deployment (a long one hands over to a new execution every so many batches). */
   executionArn?: string;
+  /** First batch of the execution that owns the deployment now; an older execution finding a larger one stops. */
+  executionFirstBatch?: number;
 }
 
 export interface EventDiagnostics {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { resolveConfigName } from '../core/deployment-configs';
 import { newDeploymentId } from '../core/deployment-ids';
 import { deploymentOverview } from '../core/deployment-overview';
-import { DeploymentGroupBusyError, NotFoundError, ValidationError } from '../core/errors';
+import { ConflictError, DeploymentGroupBusyError, NotFoundError, ValidationError } from '../core/errors';
 import { serverInPlaceEvents } from '../core/lifecycle-order';
 import type { AppSpec, AutoRollbackConfiguration, Deployment, DeploymentGroup, RevisionLocation } from '../core/types';
 import type { StepDependencies } from '../ports';
@@ -110,24 +110,44 @@ async function takeGroupLock(deps: StepDependencies, group: DeploymentGroup, dep
 }
 
 async function launch(deps: StepDependencies, group: DeploymentGroup, deployment: Deployment): Promise<Deployment> {
+  const { store } = deps;
+  const { deploymentId } = deployment;
+  const rollback = deployment.creator === 'codeDeployRollback';
   try {
-    await deps.store.createDeployment(deployment);
+    await store.createDeployment(deployment);
   } catch (error) {
-    await deps.store.releaseGroupLock(group.deploymentGroupId, deployment.deploymentId);
-    throw error;
+    // The write may have landed with its answer lost: a record that is there goes ahead.
+    if (!(await store.getDeployment(deploymentId).catch(() => undefined))) {
+      // A rollback's lock stays with the finishing deployment's retry, which completes the hand-over.
+      if (!rollback) await store.releaseGroupLock(group.deploymentGroupId, deploymentId);
+      throw error;
+    }
   }
   await deps.events.publish({ kind: 'deployment', deployment });
+  let executionArn: string;
   try {
-    await deps.executions.start(deployment.deploymentId);
+    ({ executionArn } = await deps.executions.start(deploymentId));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await deps.store.updateDeployment(deployment.deploymentId, {
-      status: 'Failed',
-      completeTime: deps.clock().toISOString(),
-      errorInformation: { code: 'INTERNAL_ERROR', message: `The deployment could not be started: ${message}` },
-    });
-    await deps.store.releaseGroupLock(group.deploymentGroupId, deployment.deploymentId);
+    await store.updateDeployment(
+      deploymentId,
+      {
+        status: 'Failed',
+        completeTime: deps.clock().toISOString(),
+        errorInformation: { code: 'INTERNAL_ERROR', message: `The deployment could not be started: ${message}` },
+      },
+      ['Created'],
+    );
+    await store.releaseGroupLock(group.deploymentGroupId, deploymentId);
     throw error;
+  }
+  // Until the execution's first step records itself, the lock would name no execution (or, after a transfer, the
+  // finishing one): record it now so lock recovery judges the right execution.
+  try {
+    await store.setGroupLockExecution(group.deploymentGroupId, deploymentId, executionArn);
+  } catch (error) {
+    // The lock is no longer ours (recovered as abandoned meanwhile): the execution will find that out and fail.
+    if (!(error instanceof ConflictError)) throw error;
   }
   return deployment;
 }

@@ -19,15 +19,18 @@ export async function recoverAbandonedLock(deps: StepDependencies, group: Deploy
   if (!lock || lock.deploymentId !== holderId) return true;
   const holder = await deps.store.getDeployment(holderId);
   if (await isAlive(deps, lock, holder)) return false;
+  // Freed only if the lock still names the execution found dead: a hand-over to a new execution in the meantime
+  // means the deployment is alive after all.
+  const freed = await deps.store.releaseGroupLock(group.deploymentGroupId, holderId, lock.executionArn ?? null);
+  if (!freed) return false;
   if (holder && !TERMINAL_DEPLOYMENT_STATUSES.includes(holder.status)) await failAbandoned(deps, holder, lock);
-  await deps.store.releaseGroupLock(group.deploymentGroupId, holderId);
   return true;
 }
 
 async function isAlive(deps: StepDependencies, lock: GroupLock, holder: Deployment | undefined): Promise<boolean> {
-  // Finished, yet still holding the lock: its finish step never got to release it.
-  if (holder && TERMINAL_DEPLOYMENT_STATUSES.includes(holder.status)) return false;
+  // Even a finished holder may still be in its finish step (retrying, or handing the lock to a rollback).
   if (lock.executionArn) return deps.executions.isRunning(lock.executionArn);
+  if (holder && TERMINAL_DEPLOYMENT_STATUSES.includes(holder.status)) return false;
   return deps.clock().getTime() - Date.parse(lock.acquiredAt) < LOCK_START_GRACE_MS;
 }
 

@@ -15,6 +15,9 @@ export async function planNextBatch(deps: StepDependencies, raw: unknown): Promi
   const { store } = deps;
   const deployment = await loadDeployment(store, input.deploymentId);
   if (deployment.status !== 'InProgress') return FINISH_CURSOR;
+  // A retry in an execution that already handed over: the newer execution owns the deployment, this one stops.
+  const owner = deployment.executionFirstBatch ?? 1;
+  if (owner > input.firstBatch) return handOver(deps, deployment.deploymentGroupId, deployment.deploymentId, owner);
   const targets = await store.getTargets(deployment.deploymentId);
 
   // A retry after a partial first attempt: the batch already exists, so resume it rather than plan another.
@@ -40,6 +43,8 @@ export async function planNextBatch(deps: StepDependencies, raw: unknown): Promi
 
   const batchNumber = 1 + Math.max(0, ...targets.map((t) => t.batchNumber ?? 0));
   if (batchNumber >= input.firstBatch + (deps.batchesPerExecution ?? BATCHES_PER_EXECUTION)) {
+    // Ownership moves first, so a retry of this step can only ever hand over again, never plan.
+    await store.updateDeployment(deployment.deploymentId, { executionFirstBatch: batchNumber }, ['InProgress']);
     return handOver(deps, deployment.deploymentGroupId, deployment.deploymentId, batchNumber);
   }
   const chosen = new Set(plan.targetIds);
@@ -56,7 +61,7 @@ export async function planNextBatch(deps: StepDependencies, raw: unknown): Promi
   return { action: 'run', batchNumber, eventIndex: 0 };
 }
 
-/** Starts the execution that carries on from `batchNumber`; the lock names it from now on. */
+/** Starts (idempotently) the execution that carries on from `batchNumber`; the lock names it from now on. */
 async function handOver(deps: StepDependencies, deploymentGroupId: string, deploymentId: string, batchNumber: number): Promise<Cursor> {
   const { executionArn } = await deps.executions.start(deploymentId, batchNumber);
   await deps.store.setGroupLockExecution(deploymentGroupId, deploymentId, executionArn);

@@ -31,7 +31,9 @@ export async function runLifecycleEvent(deps: StepDependencies, raw: unknown): P
     );
     const traffic = [...work.values()].find((w) => w.kind === 'traffic');
     if (traffic?.kind === 'traffic') {
-      const changed = await shiftTraffic(deps, deployment, index, active, traffic.direction);
+      // An earlier attempt that got past this event already moved the traffic: never redo it (or overwrite results).
+      const pending = active.filter((t) => t.lifecycleEvents[index]?.status === 'Pending');
+      const changed = pending.length > 0 ? await shiftTraffic(deps, deployment, index, pending, traffic.direction) : [];
       targets = targets.map((t) => changed.find((u) => u.targetId === t.targetId) ?? t);
       continue;
     }
@@ -73,13 +75,10 @@ async function waitForHosts(
 ): Promise<{ dispatched: number }> {
   const { store } = deps;
   const { deploymentId, batchNumber } = batch;
-  let current: Batch;
-  if (batch.eventIndex === index && batch.expected > 0) {
-    current = await store.updateBatchWait(deploymentId, batchNumber, index, { taskToken });
-  } else {
-    current = { ...batch, eventIndex: index, expected: scripted.length, reported: 0, taskToken, dispatched: false };
-    await store.putBatch(current);
-  }
+  const fresh: Batch = { ...batch, eventIndex: index, expected: scripted.length, reported: 0, taskToken, dispatched: false };
+  const begun = !(batch.eventIndex === index && batch.expected > 0) && (await store.beginBatchEvent(fresh));
+  // Not begun here: an earlier or overlapping attempt already began this event; only the waiting token changes.
+  let current = begun ? fresh : await store.updateBatchWait(deploymentId, batchNumber, index, { taskToken });
   let sent = 0;
   if (!current.dispatched) {
     const toSend = scripted.filter((t) => !hasResult(t.lifecycleEvents[index]));

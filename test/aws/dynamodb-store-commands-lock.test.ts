@@ -58,12 +58,26 @@ describe('group lock', () => {
 
   it('releases with a conditional Delete and ignores a lock held by another deployment', async () => {
     ddb.on(DeleteCommand).rejects(conditionFailed());
-    await expect(store.releaseGroupLock('dg-1', 'd-1')).resolves.toBeUndefined();
+    await expect(store.releaseGroupLock('dg-1', 'd-1')).resolves.toBe(false);
     expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
       Key: { pk: 'DG#dg-1', sk: 'LOCK' },
       ConditionExpression: 'deploymentId = :id',
       ExpressionAttributeValues: { ':id': 'd-1' },
+    });
+  });
+
+  it.each([
+    ['arn:x', 'deploymentId = :id AND executionArn = :arn', { ':id': 'd-1', ':arn': 'arn:x' }],
+    [null, 'deploymentId = :id AND attribute_not_exists(executionArn)', { ':id': 'd-1' }],
+  ])('releases only while the lock names execution %j', async (execution, condition, values) => {
+    ddb.on(DeleteCommand).resolves({});
+    await expect(store.releaseGroupLock('dg-1', 'd-1', execution)).resolves.toBe(true);
+    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'DG#dg-1', sk: 'LOCK' },
+      ConditionExpression: condition,
+      ExpressionAttributeValues: values,
     });
   });
 

@@ -78,6 +78,19 @@ describe('batch items', () => {
     });
   });
 
+  it('begins an event with a Put conditioned on the batch being before it or having sent nothing', async () => {
+    ddb.on(PutCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+    const batch = fixture.batch('d-1', { eventIndex: 2, expected: 3, taskToken: 'token-2', dispatched: false });
+    await expect(store.beginBatchEvent(batch)).resolves.toBe(true);
+    await expect(store.beginBatchEvent(batch)).resolves.toBe(false);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Item: { ...BATCH_KEY, ...storedBatch({ eventIndex: 2, expected: 3, taskToken: 'token-2', dispatched: false }) },
+      ConditionExpression: 'attribute_not_exists(pk) OR eventIndex < :eventIndex OR expected = :nothingSent',
+      ExpressionAttributeValues: { ':eventIndex': 2, ':nothingSent': 0 },
+    });
+  });
+
   it('derives reported from the reporters set and ignores a count stored by an older version', async () => {
     ddb
       .on(GetCommand)

@@ -102,6 +102,21 @@ describeStoreOnBackends('DynamoDbStore groups', (subject) => {
       await expect(store.getGroupLock('dg-1')).resolves.toMatchObject({ deploymentId: 'd-2' });
     });
 
+    it('frees the lock on a named execution only while the lock still names it', async () => {
+      const taken = { deploymentGroupId: 'dg-1', deploymentId: 'd-1', acquiredAt: '2026-11-26T08:00:00.000Z' };
+      await store.acquireGroupLock(taken, 'web');
+      await expect(store.releaseGroupLock('dg-1', 'd-1', 'arn:old')).resolves.toBe(false);
+      await store.setGroupLockExecution('dg-1', 'd-1', 'arn:new');
+      await expect(store.releaseGroupLock('dg-1', 'd-1', null)).resolves.toBe(false);
+      await expect(store.releaseGroupLock('dg-1', 'd-1', 'arn:old')).resolves.toBe(false);
+      await expect(store.getGroupLock('dg-1')).resolves.toMatchObject({ deploymentId: 'd-1', executionArn: 'arn:new' });
+      await expect(store.releaseGroupLock('dg-1', 'd-1', 'arn:new')).resolves.toBe(true);
+      await expect(store.getGroupLock('dg-1')).resolves.toBeUndefined();
+
+      await store.acquireGroupLock(taken, 'web');
+      await expect(store.releaseGroupLock('dg-1', 'd-1', null)).resolves.toBe(true);
+    });
+
     it('gives the lock to exactly one of twenty concurrent deployments', async () => {
       const ids = Array.from({ length: 20 }, (_, i) => `d-${i}`);
       const results = await Promise.allSettled(

@@ -128,6 +128,20 @@ describeStoreOnBackends('DynamoDbStore targets and batches', (subject) => {
       expect(await subject.rawItem('DEP#d-1', 'BATCH#000001')).not.toHaveProperty('reportedTargets');
     });
 
+    it('begins an event only while the batch is before it or has sent nothing; of two racing attempts one wins', async () => {
+      await store.putBatch(fixture.batch('d-1', { eventIndex: 0, expected: 0 }));
+      const atZero = fixture.batch('d-1', { eventIndex: 0, expected: 2, taskToken: 'first' });
+      await expect(store.beginBatchEvent(atZero)).resolves.toBe(true);
+      await expect(store.beginBatchEvent({ ...atZero, taskToken: 'second' })).resolves.toBe(false);
+      await expect(store.getBatch('d-1', 1)).resolves.toMatchObject({ eventIndex: 0, taskToken: 'first' });
+
+      const next = fixture.batch('d-1', { eventIndex: 3, expected: 2, taskToken: 'n' });
+      const outcomes = await Promise.all([store.beginBatchEvent(next), store.beginBatchEvent({ ...next, taskToken: 'm' })]);
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      await expect(store.beginBatchEvent(fixture.batch('d-1', { eventIndex: 2, expected: 2 }))).resolves.toBe(false);
+      await expect(store.beginBatchEvent(fixture.batch('d-2', { eventIndex: 0, expected: 1 }))).resolves.toBe(true);
+    });
+
     it('counts each target once, for the current event only', async () => {
       await store.putBatch(fixture.batch('d-1', { eventIndex: 3 }));
       await expect(store.countBatchReport('d-1', 1, 3, 'web-1')).resolves.toMatchObject({ reported: 1, expected: 2 });

@@ -123,4 +123,55 @@ describe('server in-place flow under retries', () => {
     expect(rollbacks.map((d) => [d.deploymentId, d.status])).toEqual([[rollbackId, 'Succeeded']]);
     expect(await h.runtime.store.getGroupLock(failedDeployment.deploymentGroupId)).toBeUndefined();
   });
+
+  it('a retried hand-over never lets the old execution run a batch of the new one', async () => {
+    const fault = failOnceAfter('updateDeployment', (_id, changes) => String(changes.executionArn).includes('-from-'));
+    h = await openHarness({ batchesPerExecution: 2, tokenTimeoutScale: 1000, decorate: fault.decorate });
+    const view = await deployLocally(h.runtime, { ...request(loggingBundle(path.join(h.dir, 'v1'), 'v1')), deploymentConfigName: 'CodeDeployDefault.OneAtATime' });
+
+    expect(fault.fired()).toBe(true);
+    expect(view.status).toBe('Succeeded');
+    for (const host of HOSTS) expect(readLines(path.join(h.hostRoot(host), 'events.log'))).toEqual(HOOKS_ONCE);
+    expect((await h.runtime.executionOutcome(view.deploymentId))?.executions).toBe(2);
+    expect(await h.runtime.store.getGroupLock(view.deploymentGroupId)).toBeUndefined();
+  });
+
+  it('a retried RunLifecycleEvent behind a load balancer neither moves traffic twice nor overwrites host results', async () => {
+    // Index 4 is DownloadBundle when BlockTraffic and its hooks come first.
+    const fault = failOnceAfter('updateBatchWait', (_d, _b, eventIndex, changes) => eventIndex === 4 && changes.dispatched === true);
+    let deregistrations = 0;
+    h = await openHarness({
+      tokenTimeoutScale: 1000,
+      decorate: (deps) => {
+        const faulty = fault.decorate(deps);
+        const traffic = deps.traffic!;
+        return {
+          ...faulty,
+          traffic: {
+            register: (info, ids) => traffic.register(info, ids),
+            deregister: async (info, ids) => {
+              deregistrations += 1;
+              await traffic.deregister(info, ids);
+            },
+          },
+        };
+      },
+    });
+    const view = await deployLocally(h.runtime, { ...request(loggingBundle(path.join(h.dir, 'v1'), 'v1')), loadBalancers: ['web-tg'] });
+
+    expect(fault.fired()).toBe(true);
+    expect(deregistrations).toBe(1);
+    expect(view.status).toBe('Succeeded');
+    for (const target of view.targets) expect(target.lifecycleEvents.filter((e) => e.status !== 'Succeeded')).toEqual([]);
+  });
+
+  it('a deployment record written with its answer lost still runs, and leaves no Created record behind', async () => {
+    const fault = failOnceAfter('createDeployment', () => true);
+    h = await openHarness({ decorate: fault.decorate });
+    const view = await deployLocally(h.runtime, request(loggingBundle(path.join(h.dir, 'v1'), 'v1')));
+
+    expect(fault.fired()).toBe(true);
+    expect(view.status).toBe('Succeeded');
+    expect((await h.runtime.store.listDeployments()).map((d) => d.status)).toEqual(['Succeeded']);
+  });
 });

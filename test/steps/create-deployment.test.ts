@@ -81,7 +81,38 @@ describe('createDeployment', () => {
     expect(started).toEqual([first.deploymentId]);
   });
 
+  it('records the started execution on the lock at once, so recovery judges that execution', async () => {
+    const deps = withStarter([], async () => true);
+    const deployment = await createDeployment(deps, base);
+    expect(await h.runtime.store.getGroupLock(await groupId())).toMatchObject({
+      deploymentId: deployment.deploymentId,
+      executionArn: `arn:${deployment.deploymentId}`,
+    });
+  });
+
   describe('with a lock left behind by a dead deployment', () => {
+    it('leaves a finished holder alone while its execution still runs (its finish step is retrying)', async () => {
+      const started: string[] = [];
+      const holder = await createDeployment(withStarter(started, async () => true), base);
+      await h.runtime.store.updateDeployment(holder.deploymentId, { status: 'Failed' });
+      await expect(createDeployment(withStarter(started, async () => true), base)).rejects.toBeInstanceOf(DeploymentGroupBusyError);
+      expect((await h.runtime.store.getGroupLock(await groupId()))?.deploymentId).toBe(holder.deploymentId);
+    });
+
+    it('does not free a lock that moved on to a new execution while the old one was checked', async () => {
+      const started: string[] = [];
+      const holder = await createDeployment(withStarter(started, async () => true), base);
+      const gid = await groupId();
+      // The check finds the recorded execution dead, but by then the deployment handed over to a new one.
+      const isRunning = async (): Promise<boolean> => {
+        await h.runtime.store.setGroupLockExecution(gid, holder.deploymentId, `arn:${holder.deploymentId}-from-201`);
+        return false;
+      };
+      await expect(createDeployment(withStarter(started, isRunning), base)).rejects.toBeInstanceOf(DeploymentGroupBusyError);
+      expect((await h.runtime.store.getDeployment(holder.deploymentId))?.status).toBe('Created');
+      expect((await h.runtime.store.getGroupLock(gid))?.executionArn).toBe(`arn:${holder.deploymentId}-from-201`);
+    });
+
     it('fails the abandoned deployment, frees the group and goes ahead when its execution no longer runs', async () => {
       const started: string[] = [];
       const abandoned = await createDeployment(withStarter(started, async () => true), base);
@@ -96,9 +127,13 @@ describe('createDeployment', () => {
       expect((await h.runtime.store.getGroupLock(await groupId()))?.deploymentId).toBe(next.deploymentId);
     });
 
-    it('keeps refusing while the holder is within its start grace, and recovers after it', async () => {
+    it('keeps refusing while a holder without an execution is within its start grace, and recovers after it', async () => {
       const started: string[] = [];
-      const first = await createDeployment(withStarter(started, async () => false), base);
+      const first = await createDeployment(withStarter(started, async () => true), base);
+      // As if its creator died between taking the lock and starting the execution: no execution on the lock.
+      const gid = await groupId();
+      await h.runtime.store.releaseGroupLock(gid, first.deploymentId);
+      await h.runtime.store.acquireGroupLock({ deploymentGroupId: gid, deploymentId: first.deploymentId, acquiredAt: new Date().toISOString() }, 'group');
       await expect(createDeployment(withStarter(started, async () => false), base)).rejects.toBeInstanceOf(DeploymentGroupBusyError);
 
       const later = new Date(Date.now() + LOCK_START_GRACE_MS + 1000);
