@@ -6,7 +6,7 @@ import { ConflictError } from '../core/errors';
 import { parseHostReport } from '../core/host-script';
 import { nextEventAfterFailure } from '../core/lifecycle-order';
 import type { Deployment, LifecycleEvent } from '../core/types';
-import type { HostReport, StepDependencies } from '../ports';
+import type { Batch, HostReport, StepDependencies } from '../ports';
 import { loadBatch, loadBatchTargets, loadDeployment } from './deployment-context';
 import { hostReportInput, parseStepInput } from './step-inputs';
 import { cursorAfterEvent, hasResult } from './target-updates';
@@ -50,7 +50,7 @@ export async function hostReport(deps: StepDependencies, raw: unknown): Promise<
   if (eventName === 'Install' && stored?.status === 'Succeeded') await rememberInstall(deps, deployment, report.targetId);
   if (recorded && fatal && target) await deps.events.publish({ kind: 'target', deploymentId: report.deploymentId, target });
 
-  let counted;
+  let counted: Batch;
   try {
     counted = await store.countBatchReport(report.deploymentId, report.batchNumber, report.eventIndex, report.targetId);
   } catch (error) {
