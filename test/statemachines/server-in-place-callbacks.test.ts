@@ -4,21 +4,14 @@ import type { HostReport } from '../../functions/ports';
 import { deployLocally } from '../../lib/cli/local-deploy';
 import { LocalHostRunner } from '../../lib/local/local-host-runner';
 import { loggingBundle } from '../support/bundles';
+import { deployRequest } from '../support/deploy-requests';
 import { type Harness, openHarness } from '../support/local-runtime-harness';
 
 const HOSTS = ['host-1', 'host-2', 'host-3'];
 
 async function deploy(h: Harness, config = 'CodeDeployDefault.AllAtOnce') {
   const bundle = loggingBundle(path.join(h.dir, 'v1'), 'v1');
-  return deployLocally(h.runtime, {
-    bundle,
-    applicationName: 'app',
-    deploymentGroupName: 'group',
-    hosts: HOSTS,
-    deploymentConfigName: config,
-    autoRollback: false,
-    ignoreApplicationStopFailures: false,
-  });
+  return deployLocally(h.runtime, deployRequest(bundle, { hosts: HOSTS, deploymentConfigName: config }));
 }
 
 describe('host report callbacks', () => {

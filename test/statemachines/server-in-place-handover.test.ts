@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { BATCHES_PER_EXECUTION } from '../../functions/core/execution-segments';
 import { deployLocally } from '../../lib/cli/local-deploy';
 import { loggingBundle, readLines } from '../support/bundles';
+import { deployRequest } from '../support/deploy-requests';
 import { type Harness, openHarness } from '../support/local-runtime-harness';
 
 const HOSTS = ['host-1', 'host-2', 'host-3', 'host-4', 'host-5'];
@@ -18,15 +19,8 @@ describe('execution hand-over', () => {
   });
 
   it('runs 5 one-host batches as 3 executions of 2, 2 and 1 batches, with the same result as one', async () => {
-    const view = await deployLocally(h.runtime, {
-      bundle: loggingBundle(path.join(h.dir, 'v1'), 'v1'),
-      applicationName: 'app',
-      deploymentGroupName: 'group',
-      hosts: HOSTS,
-      deploymentConfigName: 'CodeDeployDefault.OneAtATime',
-      autoRollback: false,
-      ignoreApplicationStopFailures: false,
-    });
+    const bundle = loggingBundle(path.join(h.dir, 'v1'), 'v1');
+    const view = await deployLocally(h.runtime, deployRequest(bundle, { hosts: HOSTS, deploymentConfigName: 'CodeDeployDefault.OneAtATime' }));
 
     expect(view.status).toBe('Succeeded');
     expect(view.targets.map((t) => t.batchNumber)).toEqual([1, 2, 3, 4, 5]);

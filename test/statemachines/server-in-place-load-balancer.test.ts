@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { SCRIPTABLE_EVENTS } from '../../functions/core/types';
 import { deployLocally, type LocalDeployRequest } from '../../lib/cli/local-deploy';
 import { readLines, writeBundle } from '../support/bundles';
+import { deployRequest } from '../support/deploy-requests';
 import { type Harness, openHarness } from '../support/local-runtime-harness';
 
 const HOSTS = ['host-1', 'host-2', 'host-3', 'host-4'];
@@ -25,18 +26,8 @@ function bundle(h: Harness, label: string, failHost = ''): string {
   });
 }
 
-function request(source: string, overrides: Partial<LocalDeployRequest> = {}): LocalDeployRequest {
-  return {
-    bundle: source,
-    applicationName: 'app',
-    deploymentGroupName: 'web',
-    hosts: HOSTS,
-    loadBalancers: ['web-tg'],
-    deploymentConfigName: 'CodeDeployDefault.HalfAtATime',
-    autoRollback: false,
-    ignoreApplicationStopFailures: false,
-    ...overrides,
-  };
+function request(source: string): LocalDeployRequest {
+  return deployRequest(source, { deploymentGroupName: 'web', hosts: HOSTS, loadBalancers: ['web-tg'], deploymentConfigName: 'CodeDeployDefault.HalfAtATime' });
 }
 
 describe('server in-place flow behind a load balancer', () => {

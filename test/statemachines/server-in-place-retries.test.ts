@@ -6,21 +6,14 @@ import { TransientStoreError } from '../../functions/core/errors';
 import type { StepDependencies, Store } from '../../functions/ports';
 import { deployLocally, type LocalDeployRequest } from '../../lib/cli/local-deploy';
 import { loggingBundle, readLines } from '../support/bundles';
+import { deployRequest } from '../support/deploy-requests';
 import { type Harness, openHarness } from '../support/local-runtime-harness';
 
 const HOSTS = ['host-1', 'host-2', 'host-3'];
 const HOOKS_ONCE = ['BeforeInstall v1', 'AfterInstall v1', 'ApplicationStart v1', 'ValidateService v1'];
 
 function request(bundle: string): LocalDeployRequest {
-  return {
-    bundle,
-    applicationName: 'app',
-    deploymentGroupName: 'group',
-    hosts: HOSTS,
-    deploymentConfigName: 'CodeDeployDefault.AllAtOnce',
-    autoRollback: false,
-    ignoreApplicationStopFailures: false,
-  };
+  return deployRequest(bundle, { hosts: HOSTS, deploymentConfigName: 'CodeDeployDefault.AllAtOnce' });
 }
 
 /** Makes `method` of the store do its work, then fail once when `when` holds (a lost response). */

@@ -6,21 +6,14 @@ import { DeploymentGroupBusyError } from '../../functions/core/errors';
 import type { DeploymentView } from '../../functions/core/types';
 import { deployLocally, type LocalDeployRequest } from '../../lib/cli/local-deploy';
 import { loggingBundle, readLines, writeBundle } from '../support/bundles';
+import { deployRequest } from '../support/deploy-requests';
 import { type Harness, openHarness } from '../support/local-runtime-harness';
 
 const HOSTS5 = ['host-1', 'host-2', 'host-3', 'host-4', 'host-5'];
 const FIRST_TIME_EVENTS = ['BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService'];
 
 function request(bundle: string, overrides: Partial<LocalDeployRequest> = {}): LocalDeployRequest {
-  return {
-    bundle,
-    applicationName: 'app',
-    deploymentGroupName: 'group',
-    hosts: HOSTS5,
-    autoRollback: false,
-    ignoreApplicationStopFailures: false,
-    ...overrides,
-  };
+  return deployRequest(bundle, { hosts: HOSTS5, ...overrides });
 }
 
 function batchesOf(view: DeploymentView): string[][] {
