@@ -175,9 +175,26 @@ export interface HostReport {
   readonly endTime: string;
 }
 
+/** Which hosts' results for one dispatched event a safety check asks the runner for. */
+export interface HostCollection {
+  readonly deploymentId: string;
+  readonly batchNumber: number;
+  readonly eventIndex: number;
+  readonly eventName: ServerLifecycleEventName;
+  readonly targetIds: readonly string[];
+  /** When the event was dispatched (ISO 8601): nothing older belongs to it. */
+  readonly dispatchedAt: string;
+}
+
 /** Runs scripts on hosts. Results come back later through the host-report callback, never as a return value. */
 export interface HostRunner {
   dispatch(dispatch: HostDispatch): Promise<void>;
+  /**
+   * The safety check behind lost callbacks (design rule 6), used only once a wait timed out: results the runner
+   * can still find for these hosts' event (SSM: GetCommandInvocation), for hosts whose script has finished.
+   * Hosts still running or never reached are left out.
+   */
+  collect(collection: HostCollection): Promise<HostReport[]>;
 }
 
 /** Step Functions' callback API. */

@@ -1,18 +1,15 @@
 // Builds the steps' dependencies for Lambda, once per cold start. SDK clients are created here, at module scope of
 // each handler, and reused across invocations.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { EventSink, StateChange, StepDependencies, TargetDirectory } from '../ports';
 import { DynamoDbStore } from './dynamodb-store';
 import { S3RevisionSource } from './s3-revision-source';
 import { SfnExecutionStarter } from './sfn-execution-starter';
 import { SfnTaskCallbacks } from './sfn-task-callbacks';
-import { SsmCommandIndex } from './ssm-command-index';
 import { SsmCommandReporter } from './ssm-command-report';
 import { SsmHostRunner } from './ssm-host-runner';
 import { explicitInstances } from '../core/instance-list';
@@ -49,15 +46,11 @@ export interface AwsRuntime {
 export function createAwsRuntime(env: NodeJS.ProcessEnv = process.env): AwsRuntime {
   const config = parseAwsEnvironment(env);
   const logger = new Logger();
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
   const ssm = new SSMClient({});
-  const commandIndex = new SsmCommandIndex({ client: documents, tableName: config.TABLE_NAME });
   const sfn = new SFNClient({});
   const deps: StepDependencies = {
     store: new DynamoDbStore({ tableName: config.TABLE_NAME }),
-    hosts: new SsmHostRunner({ client: ssm, commands: commandIndex, logGroupName: config.SSM_LOG_GROUP }),
+    hosts: new SsmHostRunner({ client: ssm, logGroupName: config.SSM_LOG_GROUP }),
     callbacks: new SfnTaskCallbacks(sfn),
     executions: new SfnExecutionStarter({ client: sfn, stateMachineArn: config.STATE_MACHINE_ARN }),
     targets: instanceListDirectory,
@@ -65,7 +58,7 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv = process.env): AwsRunti
     events: new LoggingEventSink(logger),
     clock: () => new Date(),
   };
-  return { deps, commandReports: new SsmCommandReporter({ client: ssm, commands: commandIndex }), logger };
+  return { deps, commandReports: new SsmCommandReporter({ client: ssm }), logger };
 }
 
 // Only explicit instance lists for now: EC2 tag, on-premises tag and Auto Scaling selectors arrive with the AWS

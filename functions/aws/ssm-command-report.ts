@@ -1,16 +1,19 @@
 // Turns an "EC2 Command Invocation Status-change Notification" into the HostReport the host-report step records.
-// The event carries only the coarse status, so the exit code and output come from GetCommandInvocation.
+// The event carries only the coarse status, so the exit code, the output and the command's Comment (which names the
+// deployment event, functions/aws/command-correlation.ts) come from GetCommandInvocation. The safety check in
+// ssm-host-runner.ts builds its reports with the same functions.
 import { GetCommandInvocationCommand, type GetCommandInvocationCommandOutput, type SSMClient } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
 import { CutoverError, ValidationError } from '../core/errors';
 import type { HostReport } from '../ports';
-import type { CommandLookup } from './command-correlation';
+import { type CommandCorrelation, parseCommandComment } from './command-correlation';
 
 /** The exit code reported for a script SSM never ran (ResponseCode -1: not delivered, cancelled, agent gone). */
 export const NOT_RUN_EXIT_CODE = 255;
 
-// GetCommandInvocation returns the first 24,000 characters of stdout (and 8,000 of stderr).
+// GetCommandInvocation returns the first 24,000 characters of stdout and the first 8,000 of stderr.
 const SSM_STDOUT_LIMIT = 24_000;
+const SSM_STDERR_LIMIT = 8_000;
 
 const TERMINAL_STATUSES = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
 
@@ -38,60 +41,80 @@ export class CommandInvocationNotReadyError extends CutoverError {
   }
 }
 
+/** One command's invocation on one host. */
+export interface InvocationKey {
+  readonly commandId: string;
+  readonly instanceId: string;
+}
+
+/** Whether an invocation status is final (Cancelling, Pending, InProgress and Delayed still move). */
+export function isTerminalStatus(status: string | undefined): boolean {
+  return status !== undefined && TERMINAL_STATUSES.has(status);
+}
+
+/** GetCommandInvocation, with InvocationDoesNotExist (SSM has not caught up with its own command) as not ready. */
+export async function getInvocation(client: SSMClient, key: InvocationKey): Promise<GetCommandInvocationCommandOutput> {
+  try {
+    return await client.send(new GetCommandInvocationCommand({ CommandId: key.commandId, InstanceId: key.instanceId }));
+  } catch (error) {
+    if (error instanceof Error && error.name === 'InvocationDoesNotExist') {
+      throw new CommandInvocationNotReadyError(key.commandId, key.instanceId, 'InvocationDoesNotExist', { cause: error });
+    }
+    throw error;
+  }
+}
+
+/**
+ * The HostReport of a finished invocation of a Cutover command. `fallbackTime` stands in for the execution times SSM
+ * leaves empty when the script never ran. Throws CommandInvocationNotReadyError while the invocation has not settled.
+ */
+export function invocationReport(
+  correlation: CommandCorrelation,
+  key: InvocationKey,
+  invocation: GetCommandInvocationCommandOutput,
+  fallbackTime: string,
+): HostReport {
+  if (!isTerminalStatus(invocation.Status)) {
+    throw new CommandInvocationNotReadyError(key.commandId, key.instanceId, `status ${invocation.Status ?? 'missing'}`);
+  }
+  return {
+    deploymentId: correlation.deploymentId,
+    batchNumber: correlation.batchNumber,
+    eventIndex: correlation.eventIndex,
+    targetId: key.instanceId,
+    exitCode: exitCodeOf(invocation),
+    output: outputOf(invocation, key.instanceId),
+    startTime: isoOr(invocation.ExecutionStartDateTime, fallbackTime),
+    endTime: isoOr(invocation.ExecutionEndDateTime, fallbackTime),
+  };
+}
+
 export interface SsmCommandReporterOptions {
   readonly client: SSMClient;
-  readonly commands: CommandLookup;
 }
 
 export class SsmCommandReporter {
   private readonly client: SSMClient;
-  private readonly commands: CommandLookup;
 
   public constructor(options: SsmCommandReporterOptions) {
     this.client = options.client;
-    this.commands = options.commands;
   }
 
-  /** The report for this event, or undefined when the event is not about a finished Cutover command on one of its hosts. */
+  /** The report for this event, or undefined when the event is not about a finished Cutover command. */
   public async toHostReport(input: unknown): Promise<HostReport | undefined> {
     const event = parseStatusEvent(input);
-    const commandId = event.detail['command-id'];
-    const instanceId = event.detail['instance-id'];
-    if (!TERMINAL_STATUSES.has(event.detail.status)) {
+    if (!isTerminalStatus(event.detail.status)) {
       return undefined;
     }
-    // Other tools in the account run commands too; the rule sees their events, and they have no correlation item.
-    const correlation = await this.commands.getCommand(commandId);
-    if (correlation === undefined || !correlation.targetIds.includes(instanceId)) {
+    const key = { commandId: event.detail['command-id'], instanceId: event.detail['instance-id'] };
+    const invocation = await getInvocation(this.client, key);
+    // Other tools in the account run AWS-RunShellScript too; the rule sees their events, and their comments are not
+    // Cutover's. Checked before the status, so a foreign command still moving is not retried.
+    const correlation = parseCommandComment(invocation.Comment);
+    if (correlation === undefined) {
       return undefined;
     }
-    const invocation = await this.getInvocation(commandId, instanceId);
-    return {
-      deploymentId: correlation.deploymentId,
-      batchNumber: correlation.batchNumber,
-      eventIndex: correlation.eventIndex,
-      targetId: instanceId,
-      exitCode: exitCodeOf(invocation),
-      output: outputOf(invocation, instanceId),
-      startTime: isoOr(invocation.ExecutionStartDateTime, event.time),
-      endTime: isoOr(invocation.ExecutionEndDateTime, event.time),
-    };
-  }
-
-  private async getInvocation(commandId: string, instanceId: string): Promise<GetCommandInvocationCommandOutput> {
-    let invocation: GetCommandInvocationCommandOutput;
-    try {
-      invocation = await this.client.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
-    } catch (error) {
-      if (error instanceof Error && error.name === 'InvocationDoesNotExist') {
-        throw new CommandInvocationNotReadyError(commandId, instanceId, 'InvocationDoesNotExist', { cause: error });
-      }
-      throw error;
-    }
-    if (invocation.Status === undefined || !TERMINAL_STATUSES.has(invocation.Status)) {
-      throw new CommandInvocationNotReadyError(commandId, instanceId, `status ${invocation.Status ?? 'missing'}`);
-    }
-    return invocation;
+    return invocationReport(correlation, key, invocation, event.time);
   }
 }
 
@@ -130,6 +153,9 @@ function outputOf(invocation: GetCommandInvocationCommandOutput, instanceId: str
   }
   if (stdout.length >= SSM_STDOUT_LIMIT) {
     notes.push(`[cutover] SSM returned only the first ${SSM_STDOUT_LIMIT} characters of output; the command output log group has all of it.`);
+  }
+  if (stderr.length >= SSM_STDERR_LIMIT) {
+    notes.push(`[cutover] SSM returned only the first ${SSM_STDERR_LIMIT} characters of error output; the command output log group has all of it.`);
   }
   // The rendered script's result marker is the last line of stdout, and parseHostReport reads the last line: notes
   // and stderr go before stdout, never after it.

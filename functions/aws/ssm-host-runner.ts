@@ -1,8 +1,10 @@
 // Runs a lifecycle event's rendered scripts on EC2 and on-premises hosts through SSM Run Command. Completion comes
-// back later as an EventBridge status event (functions/aws/ssm-command-report.ts), never as a return value.
-import { SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import type { HostDispatch, HostRunner } from '../ports';
-import type { CommandRecorder } from './command-correlation';
+// back later as an EventBridge status event (functions/aws/ssm-command-report.ts), never as a return value. Those
+// events are best effort, so once a wait has timed out `collect` looks the invocations up itself.
+import { ListCommandInvocationsCommand, SendCommandCommand, type CommandInvocation, type SSMClient } from '@aws-sdk/client-ssm';
+import type { HostCollection, HostDispatch, HostReport, HostRunner } from '../ports';
+import { type CommandCorrelation, formatCommandComment, parseCommandComment, sameEvent } from './command-correlation';
+import { CommandInvocationNotReadyError, getInvocation, invocationReport, isTerminalStatus } from './ssm-command-report';
 
 /** SendCommand accepts at most 50 InstanceIds. */
 export const MAX_INSTANCES_PER_COMMAND = 50;
@@ -10,37 +12,53 @@ export const MAX_INSTANCES_PER_COMMAND = 50;
 /** How long SSM may take to hand the command to an agent before the invocation ends DeliveryTimedOut. */
 export const DELIVERY_TIMEOUT_SECONDS = 600;
 
+/** How much earlier than the recorded dispatch time SSM may have stamped the command: its clock is not Lambda's. */
+export const CLOCK_SKEW_SECONDS = 60;
+
+/** Hosts `collect` looks up at once: a batch's worth finishes in seconds, far below SSM's read throttling. */
+export const COLLECT_CONCURRENCY = 5;
+
 const RUN_SHELL_SCRIPT = 'AWS-RunShellScript';
-const MAX_COMMENT_LENGTH = 100;
 // AWS-RunShellScript's executionTimeout accepts 1..172800 seconds (48 hours).
 const MAX_EXECUTION_TIMEOUT_SECONDS = 172_800;
+// ListCommandInvocations' largest page.
+const LIST_PAGE_SIZE = 50;
+// One host's commands since the dispatch: Cutover sends one per event, so a thousand means something else floods the
+// host. The search stops there and the host counts as silent rather than holding up the whole batch.
+const MAX_LIST_PAGES = 20;
 
 export interface SsmHostRunnerOptions {
   readonly client: SSMClient;
-  readonly commands: CommandRecorder;
   /** Log group the agents write script output to. */
   readonly logGroupName: string;
 }
 
+/** A finished invocation of the command sent for the event being collected. */
+interface FoundInvocation {
+  readonly commandId: string;
+  readonly correlation: CommandCorrelation;
+  readonly requestedAt: string;
+}
+
 export class SsmHostRunner implements HostRunner {
   private readonly client: SSMClient;
-  private readonly commands: CommandRecorder;
   private readonly logGroupName: string;
 
   public constructor(options: SsmHostRunnerOptions) {
     this.client = options.client;
-    this.commands = options.commands;
     this.logGroupName = options.logGroupName;
   }
 
   public async dispatch(dispatch: HostDispatch): Promise<void> {
     const executionTimeout = String(clampExecutionTimeout(dispatch.timeoutSeconds));
-    const comment = `${dispatch.deploymentId} ${dispatch.eventName}`.slice(0, MAX_COMMENT_LENGTH);
+    // The comment is the whole correlation: status events and `collect` read the deployment event back from it.
+    const { deploymentId, batchNumber, eventIndex, eventName } = dispatch;
+    const comment = formatCommandComment({ deploymentId, batchNumber, eventIndex, eventName });
     // Sequential on purpose: a batch needs at most a few dozen calls, and one at a time stays far below SendCommand's
     // throttling limit even when several deployments dispatch at once.
     for (const group of dispatch.scripts) {
       for (const instanceIds of chunk(group.targetIds, MAX_INSTANCES_PER_COMMAND)) {
-        const response = await this.client.send(
+        await this.client.send(
           new SendCommandCommand({
             DocumentName: RUN_SHELL_SCRIPT,
             InstanceIds: instanceIds,
@@ -54,19 +72,115 @@ export class SsmHostRunner implements HostRunner {
             CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: this.logGroupName },
           }),
         );
-        const commandId = response.Command?.CommandId;
-        if (commandId === undefined) {
-          throw new Error(`SendCommand returned no CommandId for ${comment} on ${instanceIds.join(', ')}`);
-        }
-        await this.commands.saveCommand(commandId, {
-          deploymentId: dispatch.deploymentId,
-          batchNumber: dispatch.batchNumber,
-          eventIndex: dispatch.eventIndex,
-          targetIds: instanceIds,
-        });
       }
     }
   }
+
+  public async collect(collection: HostCollection): Promise<HostReport[]> {
+    const invokedAfter = invokedAfterFilterValue(collection.dispatchedAt);
+    const reports = await mapInOrder(collection.targetIds, COLLECT_CONCURRENCY, (instanceId) =>
+      this.collectHost(collection, instanceId, invokedAfter),
+    );
+    return reports.filter((report): report is HostReport => report !== undefined);
+  }
+
+  private async collectHost(collection: HostCollection, instanceId: string, invokedAfter: string): Promise<HostReport | undefined> {
+    const found = await this.findFinishedInvocation(collection, instanceId, invokedAfter);
+    if (found === undefined) {
+      return undefined;
+    }
+    const key = { commandId: found.commandId, instanceId };
+    try {
+      return invocationReport(found.correlation, key, await getInvocation(this.client, key), found.requestedAt);
+    } catch (error) {
+      // The list ran ahead of GetCommandInvocation: to this check the host is still running, like one not finished.
+      if (error instanceof CommandInvocationNotReadyError) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** The host's finished invocation of the command sent for exactly this event, among those since its dispatch. */
+  private async findFinishedInvocation(
+    collection: HostCollection,
+    instanceId: string,
+    invokedAfter: string,
+  ): Promise<FoundInvocation | undefined> {
+    let nextToken: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
+      const response = await this.client.send(
+        new ListCommandInvocationsCommand({
+          InstanceId: instanceId,
+          Filters: [{ key: 'InvokedAfter', value: invokedAfter }],
+          // Status and Comment are enough here; the output comes from GetCommandInvocation, which is not cut at 2,500.
+          Details: false,
+          MaxResults: LIST_PAGE_SIZE,
+          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+        }),
+      );
+      for (const invocation of response.CommandInvocations ?? []) {
+        const found = finishedInvocationOf(invocation, collection);
+        if (found !== undefined) {
+          return found;
+        }
+      }
+      nextToken = response.NextToken;
+      if (nextToken === undefined || nextToken === '') {
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+}
+
+// Earlier events of the same deployment and other tools' commands share the window; only the comment tells them
+// apart. A resent dispatch may leave two commands for one event: either result is this event's script's result.
+function finishedInvocationOf(invocation: CommandInvocation, collection: HostCollection): FoundInvocation | undefined {
+  const correlation = parseCommandComment(invocation.Comment);
+  if (invocation.CommandId === undefined || correlation === undefined || !sameEvent(correlation, collection)) {
+    return undefined;
+  }
+  if (!isTerminalStatus(invocation.Status)) {
+    return undefined;
+  }
+  return {
+    commandId: invocation.CommandId,
+    correlation,
+    requestedAt: invocation.RequestedDateTime?.toISOString() ?? collection.dispatchedAt,
+  };
+}
+
+/** The InvokedAfter filter: the dispatch time less the clock-skew margin, in whole seconds as SSM's own examples. */
+function invokedAfterFilterValue(dispatchedAt: string): string {
+  const dispatched = Date.parse(dispatchedAt);
+  if (Number.isNaN(dispatched)) {
+    throw new RangeError(`dispatchedAt must be an ISO 8601 time (got '${dispatchedAt}')`);
+  }
+  // Rounding down only widens the window.
+  const seconds = Math.floor(dispatched / 1000) - CLOCK_SKEW_SECONDS;
+  return new Date(seconds * 1000).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/** `map` with at most `limit` calls running at once, results in the order of `items`; stops at the first failure. */
+async function mapInOrder<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const index = next;
+      next += 1;
+      try {
+        results[index] = await map(items[index]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function clampExecutionTimeout(seconds: number): number {

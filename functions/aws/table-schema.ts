@@ -10,12 +10,9 @@
 //   DEP#<deploymentId>      DEP                deployment          gsi1: DEPLOYMENTS / <createTime>#<id>
 //   DEP#<deploymentId>      TGT#<targetId>     deployment target with its lifecycle events
 //   DEP#<deploymentId>      BATCH#<nnnnnn>     batch: targets, current event, task token, report counter
-//   CMD#<commandId>         CMD                SSM command → deployment, batch, event (expires via expiresAt)
 
 export const TABLE_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',
   gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  /** Epoch seconds; DynamoDB's TTL removes expired command correlation items. */
-  ttlAttribute: 'expiresAt',
 } as const;

@@ -1,5 +1,6 @@
 // Lambda entry for SSM Run Command status events (EventBridge rule on the default bus): each finished invocation of
-// a Cutover command becomes a HostReport for the host-report step. Other commands' events are ignored.
+// a Cutover command becomes a HostReport for the host-report step. Events of commands whose Comment is not Cutover's
+// are ignored; an invocation SSM has not settled yet throws, so Lambda's asynchronous retry delivers it again.
 import { hostReport } from '../steps/host-report';
 import { createAwsRuntime } from '../aws/aws-dependencies';
 

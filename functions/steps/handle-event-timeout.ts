@@ -1,10 +1,12 @@
-// The safety net behind host reports: the wait for an event ran out. Hosts that never reported fail the event
-// (their later reports are refused as late); hosts that did report carry on. A timed-out stop hook is treated like
-// a failed one, so ignoreApplicationStopFailures lets the host go on.
+// The safety net behind host reports: the wait for an event ran out. First the host runner is asked for results
+// whose callback got lost (SSM: the invocation's status), and those are recorded like a late report. Hosts still
+// silent after that fail the event (their later reports are refused as late); the others carry on. A timed-out
+// stop hook is treated like a failed one, so ignoreApplicationStopFailures lets the host go on.
 import { nextEventAfterFailure } from '../core/lifecycle-order';
-import type { EventDiagnostics } from '../core/types';
-import type { StepDependencies } from '../ports';
+import type { EventDiagnostics, ServerLifecycleEventName } from '../core/types';
+import type { Batch, StepDependencies } from '../ports';
 import { loadBatch, loadBatchTargets, loadDeployment } from './deployment-context';
+import { hostReport } from './host-report';
 import { type Cursor, cursorInput, parseStepInput } from './step-inputs';
 import { cursorAfterEvent } from './target-updates';
 
@@ -23,6 +25,7 @@ export async function handleEventTimeout(deps: StepDependencies, raw: unknown): 
     logTail: '',
   };
 
+  await collectLostReports(deps, batch, eventName);
   for (const target of await loadBatchTargets(store, batch)) {
     const event = target.lifecycleEvents[batch.eventIndex];
     if (event?.status !== 'InProgress') continue;
@@ -41,4 +44,20 @@ export async function handleEventTimeout(deps: StepDependencies, raw: unknown): 
     }
   }
   return cursorAfterEvent(await loadBatchTargets(store, batch), batch.batchNumber, batch.eventIndex);
+}
+
+/** Results the runner still has for hosts whose callback never came, recorded through the usual report step. */
+async function collectLostReports(deps: StepDependencies, batch: Batch, eventName: ServerLifecycleEventName): Promise<void> {
+  const silent = (await loadBatchTargets(deps.store, batch)).filter((t) => t.lifecycleEvents[batch.eventIndex]?.status === 'InProgress');
+  if (silent.length === 0) return;
+  const starts = silent.map((t) => t.lifecycleEvents[batch.eventIndex]?.startTime).filter((s): s is string => s !== undefined);
+  const found = await deps.hosts.collect({
+    deploymentId: batch.deploymentId,
+    batchNumber: batch.batchNumber,
+    eventIndex: batch.eventIndex,
+    eventName,
+    targetIds: silent.map((t) => t.targetId),
+    dispatchedAt: starts.sort()[0] ?? deps.clock().toISOString(),
+  });
+  for (const report of found) await hostReport(deps, report);
 }

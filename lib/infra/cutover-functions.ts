@@ -58,13 +58,15 @@ export class CutoverFunctions extends Construct {
       ...common,
       handlerFile: 'run-lifecycle-event',
       description: 'Cutover: send a lifecycle event to the hosts of a batch through SSM Run Command',
-      // A large batch is a few dozen sequential SendCommand calls plus their correlation items.
+      // A large batch is a few dozen sequential SendCommand calls.
       timeout: Duration.minutes(2),
     });
     this.handleEventTimeout = new StepHandler(this, 'HandleEventTimeout', {
       ...common,
       handlerFile: 'handle-event-timeout',
-      description: 'Cutover: fail the hosts that never reported a lifecycle event',
+      description: 'Cutover: look up lost host results in SSM, then fail the hosts that never reported',
+      // About two SSM calls per silent host, five hosts at a time.
+      timeout: Duration.minutes(2),
     });
     this.finishDeployment = new StepHandler(this, 'FinishDeployment', {
       ...common,
@@ -90,7 +92,10 @@ export class CutoverFunctions extends Construct {
       starter.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachine.arn] }));
     }
     grantSendCommand(this.runLifecycleEvent);
-    grantGetCommandInvocation(this.hostReport);
+    // Commands carry their correlation in their Comment, so reading results back needs no table item: host-report
+    // reads the invocation an event names; handle-event-timeout, the safety check, lists a host's invocations first.
+    grantInvocationReads(this.hostReport, ['ssm:GetCommandInvocation']);
+    grantInvocationReads(this.handleEventTimeout, ['ssm:ListCommandInvocations', 'ssm:GetCommandInvocation']);
     for (const bucket of props.revisionBuckets) {
       grantRevisionRead(this.runLifecycleEvent, bucket);
     }
@@ -155,13 +160,17 @@ function grantSendCommand(handler: StepHandler): void {
   );
 }
 
-function grantGetCommandInvocation(handler: StepHandler): void {
-  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ssm:GetCommandInvocation'], resources: ['*'] }));
+// Neither read supports resource-level permissions, so both can only be granted on *.
+function grantInvocationReads(
+  handler: StepHandler,
+  actions: readonly ('ssm:GetCommandInvocation' | 'ssm:ListCommandInvocations')[],
+): void {
+  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources: ['*'] }));
   acknowledgeWildcard(
     handler,
     '*',
-    'ssm:GetCommandInvocation has no resource-level permissions, so it can only be granted on *; it is read-only and ' +
-      'the only action in the statement',
+    `Read-only SSM invocation lookups (${actions.join(', ')}) have no resource-level permissions, so they can only ` +
+      'be granted on *; nothing else is in the statement',
   );
 }
 

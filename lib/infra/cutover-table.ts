@@ -1,10 +1,9 @@
-// The single table: applications, groups, deployments, targets, batches, locks, host records and SSM command
-// correlation items. Keys come from functions/aws/table-schema.ts, shared with the adapter and the embedded runtime.
+// The single table: applications, groups, configs, deployments, targets, batches, locks and host records. Keys come
+// from functions/aws/table-schema.ts, shared with the adapter and the embedded runtime.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { COMMAND_EXPIRES_AT_ATTRIBUTE } from '../../functions/aws/ssm-command-index';
 import { TABLE_KEYS } from '../../functions/aws/table-schema';
 
 // What the store adapter calls for the steps: single items, base-table queries and batches. No Scan, no
@@ -45,7 +44,6 @@ export class CutoverTable extends Construct {
       sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: COMMAND_EXPIRES_AT_ATTRIBUTE,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       deletionProtection: props.deletionProtection ?? true,
       globalSecondaryIndexes: [

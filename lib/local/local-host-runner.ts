@@ -4,13 +4,16 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { HostDispatch, HostReport, HostRunner } from '../../functions/ports';
+import type { HostCollection, HostDispatch, HostReport, HostRunner } from '../../functions/ports';
 import { Semaphore } from './semaphore';
 
 /** Output kept per script run: enough for the 4 KB log tail and the result marker. */
 const OUTPUT_LIMIT_BYTES = 64 * 1024;
 /** Grace beyond the event's own limit before the runner kills a script that ignored its timeouts. */
 const KILL_GRACE_SECONDS = 60;
+/** Finished results kept for `collect`, like SSM keeps invocations: the most recent ones, with a bounded tail each. */
+const KEPT_RESULTS = 5000;
+const KEPT_OUTPUT_BYTES = 8 * 1024;
 
 export interface LocalHostRunnerOptions {
   readonly hostsDir: string;
@@ -22,6 +25,8 @@ export interface LocalHostRunnerOptions {
 export class LocalHostRunner implements HostRunner {
   private readonly slots: Semaphore;
   private readonly running = new Set<Promise<void>>();
+  /** Reports of finished scripts by deployment/batch/event/target, oldest first (a Map keeps insertion order). */
+  private readonly finished = new Map<string, HostReport>();
 
   public constructor(private readonly options: LocalHostRunnerOptions) {
     this.slots = new Semaphore(options.concurrency);
@@ -39,6 +44,12 @@ export class LocalHostRunner implements HostRunner {
         this.running.add(run);
       }
     }
+  }
+
+  public async collect(collection: HostCollection): Promise<HostReport[]> {
+    return collection.targetIds
+      .map((targetId) => this.finished.get(resultKey(collection, targetId)))
+      .filter((report): report is HostReport => report !== undefined);
   }
 
   /** Resolves when every script started so far has finished and reported. */
@@ -61,7 +72,7 @@ export class LocalHostRunner implements HostRunner {
       // The host could not even start the script (its folder is unusable): that is the host's failure to report.
       result = { exitCode: 255, output: `cutover: could not run the script on ${targetId}: ${error instanceof Error ? error.message : String(error)}` };
     }
-    await this.options.report({
+    const report: HostReport = {
       deploymentId: dispatch.deploymentId,
       batchNumber: dispatch.batchNumber,
       eventIndex: dispatch.eventIndex,
@@ -70,7 +81,16 @@ export class LocalHostRunner implements HostRunner {
       output: result.output,
       startTime,
       endTime: new Date().toISOString(),
-    });
+    };
+    this.keep(report);
+    await this.options.report(report);
+  }
+
+  private keep(report: HostReport): void {
+    const tail = Buffer.from(report.output, 'utf8');
+    const output = tail.length > KEPT_OUTPUT_BYTES ? tail.subarray(tail.length - KEPT_OUTPUT_BYTES).toString('utf8') : report.output;
+    this.finished.set(resultKey(report, report.targetId), { ...report, output });
+    if (this.finished.size > KEPT_RESULTS) this.finished.delete(this.finished.keys().next().value as string);
   }
 }
 
@@ -101,6 +121,10 @@ function runScript(script: string, root: string, targetId: string, killAfterSeco
       resolve({ exitCode: code ?? 255, output: signal ? `${text}\nkilled by ${signal}` : text });
     });
   });
+}
+
+function resultKey(event: { deploymentId: string; batchNumber: number; eventIndex: number }, targetId: string): string {
+  return `${event.deploymentId}/${event.batchNumber}/${event.eventIndex}/${targetId}`;
 }
 
 function killGroup(pid: number | undefined): void {

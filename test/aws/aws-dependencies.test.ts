@@ -1,4 +1,6 @@
 import { createAwsRuntime, parseAwsEnvironment } from '../../functions/aws/aws-dependencies';
+import { SsmCommandReporter } from '../../functions/aws/ssm-command-report';
+import { SsmHostRunner } from '../../functions/aws/ssm-host-runner';
 import type { DeploymentGroup } from '../../functions/core/types';
 
 const ENV = {
@@ -41,6 +43,13 @@ describe('createAwsRuntime', () => {
       'mi-00000000000000002',
     ]);
     await expect(deps.targets.resolve(group)).resolves.toEqual([]);
+  });
+
+  it('wires the SSM host runner and the status-event reporter', () => {
+    const { deps, commandReports } = createAwsRuntime(ENV);
+
+    expect(deps.hosts).toBeInstanceOf(SsmHostRunner);
+    expect(commandReports).toBeInstanceOf(SsmCommandReporter);
   });
 
   it('fails at construction without its environment', () => {

@@ -1,20 +1,16 @@
 import { GetCommandInvocationCommand, InvocationDoesNotExist, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import type { CommandCorrelation, CommandLookup } from '../../functions/aws/command-correlation';
 import { CommandInvocationNotReadyError, SsmCommandReporter } from '../../functions/aws/ssm-command-report';
 import { ValidationError } from '../../functions/core/errors';
 
 const COMMAND_ID = 'e8d3c0e4-71f7-4491-898f-c9b35bee5f3b';
 const INSTANCE_ID = 'i-0123456789abcdef0';
+// What SsmHostRunner sends for batch 2, event 5 of d-ABCDEFGH1.
+const COMMENT = 'cutover d-ABCDEFGH1 b2 e5 ApplicationStart';
 
 const ssm = mockClient(SSMClient);
-
-const commands: Record<string, CommandCorrelation> = {
-  [COMMAND_ID]: { deploymentId: 'd-ABCDEFGH1', batchNumber: 2, eventIndex: 5, targetIds: [INSTANCE_ID, 'i-0fedcba9876543210'] },
-};
-const lookup: CommandLookup = { getCommand: async (commandId) => commands[commandId] };
-const reporter = new SsmCommandReporter({ client: new SSMClient({}), commands: lookup });
+const reporter = new SsmCommandReporter({ client: new SSMClient({}) });
 
 // The shape SSM puts on the default bus (aws-contracts.md §1.5).
 const statusEvent = (detail: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -43,6 +39,7 @@ describe('SsmCommandReporter', () => {
     ssm.on(GetCommandInvocationCommand).resolves({
       CommandId: COMMAND_ID,
       InstanceId: INSTANCE_ID,
+      Comment: COMMENT,
       Status: 'Success',
       StatusDetails: 'Success',
       ResponseCode: 0,
@@ -62,6 +59,8 @@ describe('SsmCommandReporter', () => {
       startTime: '2026-11-26T10:04:30.439Z',
       endTime: '2026-11-26T10:04:31.000Z',
     });
+    expect(ssm).toHaveReceivedCommandTimes(GetCommandInvocationCommand, 1);
+    expect(ssm).toHaveReceivedCommandWith(GetCommandInvocationCommand, { CommandId: COMMAND_ID, InstanceId: INSTANCE_ID });
     expect(ssm.commandCalls(GetCommandInvocationCommand).map((call) => call.args[0].input)).toEqual([
       { CommandId: COMMAND_ID, InstanceId: INSTANCE_ID },
     ]);
@@ -69,6 +68,7 @@ describe('SsmCommandReporter', () => {
 
   it('reports a failed script with its own exit code, keeping stdout (and its result marker) last', async () => {
     ssm.on(GetCommandInvocationCommand).resolves({
+      Comment: COMMENT,
       Status: 'Failed',
       StatusDetails: 'Failed',
       ResponseCode: 3,
@@ -87,17 +87,26 @@ describe('SsmCommandReporter', () => {
   });
 
   it('says so when SSM cut the output short', async () => {
-    ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Success', ResponseCode: 0, StandardOutputContent: 'x'.repeat(24_000) });
+    ssm.on(GetCommandInvocationCommand).resolves({
+      Comment: COMMENT,
+      Status: 'Success',
+      ResponseCode: 0,
+      StandardOutputContent: 'x'.repeat(24_000),
+      StandardErrorContent: 'e'.repeat(8_000),
+    });
 
     const report = await reporter.toHostReport(statusEvent());
 
     expect(report?.output).toBe(
-      `[cutover] SSM returned only the first 24000 characters of output; the command output log group has all of it.\n${'x'.repeat(24_000)}`,
+      '[cutover] SSM returned only the first 24000 characters of output; the command output log group has all of it.\n' +
+        '[cutover] SSM returned only the first 8000 characters of error output; the command output log group has all of it.\n' +
+        `${'e'.repeat(8_000)}\n${'x'.repeat(24_000)}`,
     );
   });
 
   it('maps ResponseCode -1 (never ran) to exit code 255 with a message, timed from the event', async () => {
     ssm.on(GetCommandInvocationCommand).resolves({
+      Comment: COMMENT,
       Status: 'TimedOut',
       StatusDetails: 'DeliveryTimedOut',
       ResponseCode: -1,
@@ -121,8 +130,32 @@ describe('SsmCommandReporter', () => {
     });
   });
 
+  it('reports a script stopped at its execution timeout as failed, with what it printed so far', async () => {
+    ssm.on(GetCommandInvocationCommand).resolves({
+      Comment: COMMENT,
+      Status: 'TimedOut',
+      StatusDetails: 'ExecutionTimedOut',
+      ResponseCode: 0,
+      ExecutionStartDateTime: '2026-11-26T10:04:30.000Z',
+      ExecutionEndDateTime: '2026-11-26T10:19:30.000Z',
+      StandardOutputContent: 'waiting for the service\n',
+      StandardErrorContent: '',
+    });
+
+    await expect(reporter.toHostReport(statusEvent({ status: 'TimedOut' }))).resolves.toEqual({
+      deploymentId: 'd-ABCDEFGH1',
+      batchNumber: 2,
+      eventIndex: 5,
+      targetId: INSTANCE_ID,
+      exitCode: 255,
+      output: '[cutover] SSM status TimedOut (ExecutionTimedOut).\nwaiting for the service\n',
+      startTime: '2026-11-26T10:04:30.000Z',
+      endTime: '2026-11-26T10:19:30.000Z',
+    });
+  });
+
   it('never reports success for a cancelled invocation that left ResponseCode 0', async () => {
-    ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Cancelled', StatusDetails: 'Cancelled', ResponseCode: 0 });
+    ssm.on(GetCommandInvocationCommand).resolves({ Comment: COMMENT, Status: 'Cancelled', StatusDetails: 'Cancelled', ResponseCode: 0 });
 
     await expect(reporter.toHostReport(statusEvent({ status: 'Cancelled' }))).resolves.toMatchObject({ exitCode: 255 });
   });
@@ -137,20 +170,28 @@ describe('SsmCommandReporter', () => {
   });
 
   it('asks to be retried when the invocation has not settled behind the event', async () => {
-    ssm.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress', ResponseCode: -1 });
+    ssm.on(GetCommandInvocationCommand).resolves({ Comment: COMMENT, Status: 'InProgress', ResponseCode: -1 });
 
     await expect(reporter.toHostReport(statusEvent())).rejects.toThrow(
       `SSM invocation ${COMMAND_ID} on ${INSTANCE_ID} is not settled yet: status InProgress`,
     );
   });
 
-  it.each([
-    ['a command Cutover did not send', { 'command-id': 'another-tool' }],
-    ['an instance outside the command', { 'instance-id': 'i-99999999999999999' }],
-    ['a status that is not final', { status: 'InProgress' }],
-  ])('ignores %s without calling SSM', async (_case, detail) => {
-    await expect(reporter.toHostReport(statusEvent(detail))).resolves.toBeUndefined();
+  it('ignores a status that is not final without calling SSM', async () => {
+    await expect(reporter.toHostReport(statusEvent({ status: 'InProgress' }))).resolves.toBeUndefined();
     expect(ssm).not.toHaveReceivedCommand(GetCommandInvocationCommand);
+  });
+
+  it.each([
+    ['another tool', 'nightly patching'],
+    ['no comment', undefined],
+    ['a comment in the wrong format', 'cutover d-ABCDEFGH1 ApplicationStart'],
+  ])('ignores the invocation of a command with %s, settled or not', async (_case, comment) => {
+    // Not Cutover's: even an unsettled status is no reason for a retry.
+    ssm.on(GetCommandInvocationCommand).resolves({ Comment: comment, Status: 'InProgress', ResponseCode: 7 });
+
+    await expect(reporter.toHostReport(statusEvent())).resolves.toBeUndefined();
+    expect(ssm).toHaveReceivedCommandWith(GetCommandInvocationCommand, { CommandId: COMMAND_ID, InstanceId: INSTANCE_ID });
   });
 
   it('rejects an event without the fields it needs, naming them', async () => {

@@ -1,19 +1,24 @@
-import { SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  type CommandInvocation,
+  type CommandInvocationStatus,
+  GetCommandInvocationCommand,
+  InvocationDoesNotExist,
+  ListCommandInvocationsCommand,
+  SendCommandCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import type { CommandCorrelation, CommandRecorder } from '../../functions/aws/command-correlation';
 import { SsmHostRunner } from '../../functions/aws/ssm-host-runner';
-import type { HostDispatch } from '../../functions/ports';
+import type { HostCollection, HostDispatch } from '../../functions/ports';
 
 const ssm = mockClient(SSMClient);
+const runner = new SsmHostRunner({ client: new SSMClient({}), logGroupName: '/cutover/commands' });
 
-class RecordedCommands implements CommandRecorder {
-  public readonly saved: { commandId: string; correlation: CommandCorrelation }[] = [];
-
-  public async saveCommand(commandId: string, correlation: CommandCorrelation): Promise<void> {
-    this.saved.push({ commandId, correlation });
-  }
-}
+const COMMENT = 'cutover d-ABCDEFGH1 b2 e3 ApplicationStart';
+const HOST_A = 'i-0000000000000000a';
+const HOST_B = 'i-0000000000000000b';
+const HOST_C = 'mi-0000000000000000c';
 
 const instanceIds = (count: number, prefix = 'i-0000000000000'): string[] =>
   Array.from({ length: count }, (_, n) => `${prefix}${n.toString(16).padStart(4, '0')}`);
@@ -28,20 +33,36 @@ const dispatchOf = (scripts: HostDispatch['scripts'], overrides: Partial<HostDis
   ...overrides,
 });
 
-function setup(): { runner: SsmHostRunner; commands: RecordedCommands } {
-  let next = 0;
-  ssm.on(SendCommandCommand).callsFake(async () => ({ Command: { CommandId: `cmd-${++next}` } }));
-  const commands = new RecordedCommands();
-  const runner = new SsmHostRunner({ client: new SSMClient({}), commands, logGroupName: '/cutover/commands' });
-  return { runner, commands };
-}
+const collectionOf = (targetIds: readonly string[]): HostCollection => ({
+  deploymentId: 'd-ABCDEFGH1',
+  batchNumber: 2,
+  eventIndex: 3,
+  eventName: 'ApplicationStart',
+  targetIds,
+  dispatchedAt: '2026-11-26T10:04:00.250Z',
+});
 
-beforeEach(() => ssm.reset());
+// 60 s of clock-skew margin before the dispatch, in whole seconds.
+const LIST_INPUT = { Filters: [{ key: 'InvokedAfter', value: '2026-11-26T10:03:00Z' }], Details: false, MaxResults: 50 };
 
-describe('SsmHostRunner', () => {
-  it('sends 120 hosts as three commands of 50, 50 and 20, with string-array parameters', async () => {
+const listed = (commandId: string, instanceId: string, status: CommandInvocationStatus, comment = COMMENT): CommandInvocation => ({
+  CommandId: commandId,
+  InstanceId: instanceId,
+  Comment: comment,
+  DocumentName: 'AWS-RunShellScript',
+  RequestedDateTime: new Date('2026-11-26T10:04:01.000Z'),
+  Status: status,
+  StatusDetails: status,
+});
+
+beforeEach(() => {
+  ssm.reset();
+  ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-1' } });
+});
+
+describe('SsmHostRunner.dispatch', () => {
+  it('sends 120 hosts as three commands of 50, 50 and 20, each carrying the correlation in its Comment', async () => {
     // GIVEN
-    const { runner, commands } = setup();
     const ids = instanceIds(120);
 
     // WHEN
@@ -57,25 +78,18 @@ describe('SsmHostRunner', () => {
       TimeoutSeconds: 600,
       MaxConcurrency: '100%',
       MaxErrors: '100%',
-      Comment: 'd-ABCDEFGH1 ApplicationStart',
+      Comment: COMMENT,
       CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: '/cutover/commands' },
     }));
     expected.forEach((input, n) => expect(ssm).toHaveReceivedNthCommandWith(n + 1, SendCommandCommand, input));
     // The matchers compare a subset; the inputs must be exactly these, with nothing added.
     expect(ssm.commandCalls(SendCommandCommand).map((call) => call.args[0].input)).toEqual(expected);
     expect(expected.map((input) => input.InstanceIds.length)).toEqual([50, 50, 20]);
-    expect(commands.saved).toEqual(
-      chunks.map((chunk, n) => ({
-        commandId: `cmd-${n + 1}`,
-        correlation: { deploymentId: 'd-ABCDEFGH1', batchNumber: 2, eventIndex: 3, targetIds: chunk },
-      })),
-    );
+    // Nothing but SendCommand: the Comment is the correlation, so nothing is written after SSM answers.
+    expect(ssm.calls()).toHaveLength(3);
   });
 
-  it('sends each script group as its own command', async () => {
-    // GIVEN
-    const { runner, commands } = setup();
-
+  it('sends each script group as its own command, all under the same comment', async () => {
     // WHEN
     await runner.dispatch(
       dispatchOf([
@@ -89,52 +103,199 @@ describe('SsmHostRunner', () => {
     expect(ssm).toHaveReceivedNthCommandWith(1, SendCommandCommand, {
       InstanceIds: ['i-00000000000000001'],
       Parameters: { commands: ['echo old'], executionTimeout: ['900'] },
+      Comment: COMMENT,
     });
     expect(ssm).toHaveReceivedNthCommandWith(2, SendCommandCommand, {
       InstanceIds: ['i-00000000000000002', 'mi-00000000000000003'],
       Parameters: { commands: ['echo new'], executionTimeout: ['900'] },
+      Comment: COMMENT,
     });
-    expect(commands.saved.map((saved) => saved.correlation.targetIds)).toEqual([
-      ['i-00000000000000001'],
-      ['i-00000000000000002', 'mi-00000000000000003'],
-    ]);
   });
 
-  it('keeps the comment within 100 characters and the execution timeout within what SSM accepts', async () => {
-    // GIVEN
-    const { runner } = setup();
-    const longId = `d-${'X'.repeat(120)}`;
-
-    // WHEN
+  it('names batch and event in the comment and keeps the execution timeout within what SSM accepts', async () => {
     await runner.dispatch(
-      dispatchOf([{ script: 'true', targetIds: ['i-00000000000000001'] }], { deploymentId: longId, timeoutSeconds: 200_000.5 }),
+      dispatchOf([{ script: 'true', targetIds: ['i-00000000000000001'] }], {
+        batchNumber: 12,
+        eventIndex: 10,
+        eventName: 'BeforeAllowTraffic',
+        timeoutSeconds: 200_000.5,
+      }),
     );
 
-    // THEN
-    const input = ssm.commandCalls(SendCommandCommand)[0].args[0].input;
-    expect(input.Comment).toBe(`${longId} ApplicationStart`.slice(0, 100));
-    expect(input.Parameters).toEqual({ commands: ['true'], executionTimeout: ['172800'] });
+    expect(ssm).toHaveReceivedCommandWith(SendCommandCommand, {
+      Comment: 'cutover d-ABCDEFGH1 b12 e10 BeforeAllowTraffic',
+      Parameters: { commands: ['true'], executionTimeout: ['172800'] },
+    });
   });
 
   it('sends nothing for a dispatch without hosts', async () => {
-    const { runner, commands } = setup();
-
     await runner.dispatch(dispatchOf([{ script: 'true', targetIds: [] }]));
 
     expect(ssm).not.toHaveReceivedCommand(SendCommandCommand);
-    expect(commands.saved).toEqual([]);
   });
 
-  it('fails when SSM returns no command id, before recording anything', async () => {
-    // GIVEN
-    ssm.on(SendCommandCommand).resolves({});
-    const commands = new RecordedCommands();
-    const runner = new SsmHostRunner({ client: new SSMClient({}), commands, logGroupName: '/cutover/commands' });
+  it('refuses, before sending anything, an event its comment could not name', async () => {
+    const attempt = runner.dispatch(dispatchOf([{ script: 'true', targetIds: ['i-00000000000000001'] }], { deploymentId: 'deploy-42' }));
 
-    // WHEN / THEN
-    await expect(runner.dispatch(dispatchOf([{ script: 'true', targetIds: ['i-00000000000000001'] }]))).rejects.toThrow(
-      'SendCommand returned no CommandId for d-ABCDEFGH1 ApplicationStart on i-00000000000000001',
+    await expect(attempt).rejects.toThrow(/^Cannot name .*"deploy-42".* in an SSM command comment$/);
+    expect(ssm).not.toHaveReceivedCommand(SendCommandCommand);
+  });
+});
+
+describe('SsmHostRunner.collect', () => {
+  it('pages through the invocations of a host to the one this event sent, and reports it like its status event would', async () => {
+    // GIVEN: the first page holds an older event's command, another tool's and the next event's; the second, ours.
+    ssm
+      .on(ListCommandInvocationsCommand, { InstanceId: HOST_A })
+      .resolves({
+        CommandInvocations: [
+          listed('cmd-earlier', HOST_A, 'Success', 'cutover d-ABCDEFGH1 b2 e2 AfterInstall'),
+          listed('cmd-other-tool', HOST_A, 'Success', 'nightly patching'),
+          listed('cmd-other-batch', HOST_A, 'Success', 'cutover d-ABCDEFGH1 b1 e3 ApplicationStart'),
+        ],
+        NextToken: 'page-2',
+      })
+      .on(ListCommandInvocationsCommand, { InstanceId: HOST_A, NextToken: 'page-2' })
+      .resolves({ CommandInvocations: [listed('cmd-ours', HOST_A, 'Failed')] });
+    ssm.on(GetCommandInvocationCommand).resolves({
+      CommandId: 'cmd-ours',
+      InstanceId: HOST_A,
+      Comment: COMMENT,
+      Status: 'Failed',
+      StatusDetails: 'Failed',
+      ResponseCode: 3,
+      ExecutionStartDateTime: '2026-11-26T10:04:30.000Z',
+      ExecutionEndDateTime: '2026-11-26T10:04:32.000Z',
+      StandardOutputContent: 'starting\n@@cutover result=ScriptFailed exit=3\n',
+      StandardErrorContent: '',
+    });
+
+    // WHEN
+    const reports = await runner.collect(collectionOf([HOST_A]));
+
+    // THEN
+    expect(reports).toEqual([
+      {
+        deploymentId: 'd-ABCDEFGH1',
+        batchNumber: 2,
+        eventIndex: 3,
+        targetId: HOST_A,
+        exitCode: 3,
+        output: '[cutover] SSM status Failed (Failed).\nstarting\n@@cutover result=ScriptFailed exit=3\n',
+        startTime: '2026-11-26T10:04:30.000Z',
+        endTime: '2026-11-26T10:04:32.000Z',
+      },
+    ]);
+    expect(ssm).toHaveReceivedCommandTimes(ListCommandInvocationsCommand, 2);
+    expect(ssm).toHaveReceivedNthCommandWith(1, ListCommandInvocationsCommand, { InstanceId: HOST_A, ...LIST_INPUT });
+    expect(ssm.commandCalls(ListCommandInvocationsCommand).map((call) => call.args[0].input)).toEqual([
+      { InstanceId: HOST_A, ...LIST_INPUT },
+      { InstanceId: HOST_A, ...LIST_INPUT, NextToken: 'page-2' },
+    ]);
+    expect(ssm.commandCalls(GetCommandInvocationCommand).map((call) => call.args[0].input)).toEqual([
+      { CommandId: 'cmd-ours', InstanceId: HOST_A },
+    ]);
+  });
+
+  it('returns reports in target order and leaves out hosts still running or without an invocation', async () => {
+    // GIVEN: A succeeded, B is still running, C has nothing since the dispatch, D never got the script (ResponseCode -1).
+    const hostD = 'i-0000000000000000d';
+    ssm
+      .on(ListCommandInvocationsCommand, { InstanceId: HOST_A })
+      .resolves({ CommandInvocations: [listed('cmd-1', HOST_A, 'Success')] })
+      .on(ListCommandInvocationsCommand, { InstanceId: HOST_B })
+      .resolves({ CommandInvocations: [listed('cmd-1', HOST_B, 'InProgress'), listed('cmd-2', HOST_B, 'Cancelling')] })
+      .on(ListCommandInvocationsCommand, { InstanceId: HOST_C })
+      .resolves({ CommandInvocations: [] })
+      .on(ListCommandInvocationsCommand, { InstanceId: hostD })
+      .resolves({ CommandInvocations: [listed('cmd-2', hostD, 'TimedOut')] });
+    ssm
+      .on(GetCommandInvocationCommand, { CommandId: 'cmd-1', InstanceId: HOST_A })
+      .resolves({
+        Comment: COMMENT,
+        Status: 'Success',
+        StatusDetails: 'Success',
+        ResponseCode: 0,
+        ExecutionStartDateTime: '2026-11-26T10:04:02.000Z',
+        ExecutionEndDateTime: '2026-11-26T10:04:03.000Z',
+        StandardOutputContent: 'ok\n',
+      })
+      .on(GetCommandInvocationCommand, { CommandId: 'cmd-2', InstanceId: hostD })
+      .resolves({ Comment: COMMENT, Status: 'TimedOut', StatusDetails: 'DeliveryTimedOut', ResponseCode: -1, ExecutionStartDateTime: '' });
+
+    // WHEN
+    const reports = await runner.collect(collectionOf([hostD, HOST_C, HOST_B, HOST_A]));
+
+    // THEN
+    expect(reports).toEqual([
+      {
+        deploymentId: 'd-ABCDEFGH1',
+        batchNumber: 2,
+        eventIndex: 3,
+        targetId: hostD,
+        exitCode: 255,
+        output: `[cutover] SSM did not run the script on ${hostD} (ResponseCode -1).\n[cutover] SSM status TimedOut (DeliveryTimedOut).`,
+        // SSM leaves the execution times empty; the invocation's request time stands in.
+        startTime: '2026-11-26T10:04:01.000Z',
+        endTime: '2026-11-26T10:04:01.000Z',
+      },
+      {
+        deploymentId: 'd-ABCDEFGH1',
+        batchNumber: 2,
+        eventIndex: 3,
+        targetId: HOST_A,
+        exitCode: 0,
+        output: 'ok\n',
+        startTime: '2026-11-26T10:04:02.000Z',
+        endTime: '2026-11-26T10:04:03.000Z',
+      },
+    ]);
+    for (const instanceId of [HOST_A, HOST_B, HOST_C, hostD]) {
+      expect(ssm).toHaveReceivedCommandWith(ListCommandInvocationsCommand, { InstanceId: instanceId, ...LIST_INPUT });
+    }
+    expect(ssm).toHaveReceivedCommandTimes(ListCommandInvocationsCommand, 4);
+    expect(ssm).toHaveReceivedCommandTimes(GetCommandInvocationCommand, 2);
+  });
+
+  it('leaves out a host whose invocation GetCommandInvocation does not have yet', async () => {
+    ssm.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: [listed('cmd-1', HOST_A, 'Success')] });
+    ssm.on(GetCommandInvocationCommand).rejects(new InvocationDoesNotExist({ message: 'no such invocation', $metadata: {} }));
+
+    await expect(runner.collect(collectionOf([HOST_A]))).resolves.toEqual([]);
+  });
+
+  it('passes on other SSM errors (throttling left after the SDK retries, access denied)', async () => {
+    ssm.on(ListCommandInvocationsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    await expect(runner.collect(collectionOf([HOST_A, HOST_B]))).rejects.toThrow('Rate exceeded');
+  });
+
+  it('looks up at most five hosts at once', async () => {
+    // GIVEN: every lookup holds until the test has seen how many run together.
+    let running = 0;
+    let most = 0;
+    ssm.on(ListCommandInvocationsCommand).callsFake(async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running -= 1;
+      return { CommandInvocations: [] };
+    });
+
+    // WHEN
+    await expect(runner.collect(collectionOf(instanceIds(12)))).resolves.toEqual([]);
+
+    // THEN
+    expect(most).toBe(5);
+    expect(ssm).toHaveReceivedCommandTimes(ListCommandInvocationsCommand, 12);
+  });
+
+  it('asks SSM nothing for no hosts, and refuses a dispatch time that is not one', async () => {
+    await expect(runner.collect(collectionOf([]))).resolves.toEqual([]);
+    expect(ssm.calls()).toHaveLength(0);
+
+    await expect(runner.collect({ ...collectionOf([HOST_A]), dispatchedAt: 'yesterday' })).rejects.toThrow(
+      "dispatchedAt must be an ISO 8601 time (got 'yesterday')",
     );
-    expect(commands.saved).toEqual([]);
   });
 });

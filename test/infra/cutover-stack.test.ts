@@ -97,7 +97,6 @@ describe('CutoverStack: table', () => {
             DeletionProtectionEnabled: true,
           }),
         ],
-        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       },
     });
   });
@@ -237,7 +236,7 @@ describe('CutoverStack: permissions', () => {
     }
   });
 
-  it('sends commands from run-lifecycle-event and reads invocations from host-report only', () => {
+  it('sends commands from run-lifecycle-event and reads invocations from host-report and handle-event-timeout only', () => {
     const ssmActions = Object.fromEntries(
       HANDLERS.map((handler) => [handler, actionsOfRole(roleOf(handler)).filter((action) => action.startsWith('ssm:'))]),
     );
@@ -245,10 +244,19 @@ describe('CutoverStack: permissions', () => {
       StartDeployment: [],
       PlanNextBatch: [],
       RunLifecycleEvent: ['ssm:SendCommand'],
-      HandleEventTimeout: [],
+      HandleEventTimeout: ['ssm:ListCommandInvocations', 'ssm:GetCommandInvocation'],
       FinishDeployment: [],
       HostReport: ['ssm:GetCommandInvocation'],
     });
+  });
+
+  it('grants the invocation reads, which have no resource-level permissions, on * in a statement of their own', () => {
+    const reads = (handler: string): PolicyStatement[] =>
+      statementsOfRole(roleOf(handler)).filter((statement) => [statement.Action].flat().some((action) => action.startsWith('ssm:')));
+    expect(reads('HandleEventTimeout')).toEqual([
+      { Effect: 'Allow', Action: ['ssm:ListCommandInvocations', 'ssm:GetCommandInvocation'], Resource: '*' },
+    ]);
+    expect(reads('HostReport')).toEqual([{ Effect: 'Allow', Action: 'ssm:GetCommandInvocation', Resource: '*' }]);
   });
 
   it('grants no wildcard action anywhere', () => {

@@ -41,7 +41,7 @@ describe('host report callbacks', () => {
     expect(h.runtime.failedReports).toEqual([]);
   });
 
-  it('fails a host whose report never comes once the event times out, and finishes the others', async () => {
+  it('recovers a lost report through the runner when the event times out', async () => {
     // 4,500 s of event limit pass in 0.45 s at this scale.
     h = await openHarness({
       tokenTimeoutScale: 10_000,
@@ -50,10 +50,31 @@ describe('host report callbacks', () => {
           hostsDir,
           concurrency: 4,
           report: async (r) => {
-            if (r.targetId === 'host-2' && r.eventIndex === 4) return; // AfterInstall's report is lost
+            if (r.targetId === 'host-2' && r.eventIndex === 4) return; // AfterInstall's callback is lost
             await report(r);
           },
         }),
+    });
+    const view = await deploy(h);
+    expect(view.status).toBe('Succeeded');
+    expect(view.targets.map((t) => t.status)).toEqual(['Succeeded', 'Succeeded', 'Succeeded']);
+    expect(view.targets[1].lifecycleEvents[4]).toMatchObject({ lifecycleEventName: 'AfterInstall', status: 'Succeeded' });
+  });
+
+  it('fails a host that never ran the event once it times out, and finishes the others', async () => {
+    h = await openHarness({
+      tokenTimeoutScale: 10_000,
+      hostRunner: (report, hostsDir) => {
+        const local = new LocalHostRunner({ hostsDir, concurrency: 4, report });
+        // host-2 never receives AfterInstall (an agent that is gone): nothing runs, nothing can be collected.
+        return {
+          dispatch: (d) =>
+            local.dispatch(
+              d.eventIndex === 4 ? { ...d, scripts: d.scripts.map((s) => ({ ...s, targetIds: s.targetIds.filter((id) => id !== 'host-2') })) } : d,
+            ),
+          collect: (c) => local.collect(c),
+        };
+      },
     });
     const view = await deploy(h);
     expect(view.status).toBe('Succeeded');
