@@ -1,8 +1,11 @@
-// `npm run bench`: wall time, executions and state transitions of local deployments to 100 and 1,000 hosts with no-op hooks,
-// for the three predefined server configs. A baseline for later work, not a test: nothing here asserts timings.
-//   npm run bench                      the full table
-//   npm run bench -- --hosts 100       one fleet size
-//   npm run bench -- --json            JSON rows instead of the table
+// `npm run bench`: wall time, executions and state transitions of local deployments to 100 and 1,000 hosts with
+// no-op hooks, for the three predefined server configs. A baseline for later work, not a test: nothing here asserts
+// timings. With --cost: what one deployment to 10, 100 and 1,000 hosts uses on AWS, counted from the same real runs,
+// priced at list prices (bench/prices.ts).
+//   npm run bench                          the timing table
+//   npm run bench -- --hosts 100           one fleet size
+//   npm run bench -- --cost                the cost table
+//   npm run --silent bench -- --json       JSON rows instead of a table (with --cost: the cost rows)
 import '../lib/local/polyfills';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,6 +13,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { deployLocally } from '../lib/cli/local-deploy';
 import { LocalRuntime } from '../lib/local/local-runtime';
+import { priceOf } from './prices';
+import { UsageMeter } from './usage-meter';
 
 const CONFIGS = ['CodeDeployDefault.OneAtATime', 'CodeDeployDefault.HalfAtATime', 'CodeDeployDefault.AllAtOnce'];
 const HOOK_EVENTS = ['ApplicationStop', 'BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService'];
@@ -21,6 +26,10 @@ interface Row {
   batches: number;
   executions: number;
   stateTransitions: number;
+  lambdaInvocations: number;
+  dynamodbWrites: number;
+  ssmCommands: number;
+  usd: number;
   wallSeconds: number;
 }
 
@@ -36,7 +45,9 @@ function noopBundle(dir: string): string {
 
 async function measure(hosts: number, config: string, work: string): Promise<Row> {
   const stateDir = fs.mkdtempSync(path.join(work, 'state-'));
-  const runtime = await LocalRuntime.open({ stateDir, persist: false, hostConcurrency: Math.max(4, os.cpus().length * 4) });
+  const meter = new UsageMeter();
+  const concurrency = Math.max(4, os.cpus().length * 4);
+  const runtime = await LocalRuntime.open({ stateDir, persist: false, decorate: meter.decorate, hostRunner: meter.hostRunner(concurrency) });
   try {
     const started = process.hrtime.bigint();
     const view = await deployLocally(runtime, {
@@ -50,13 +61,21 @@ async function measure(hosts: number, config: string, work: string): Promise<Row
     });
     const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const outcome = await runtime.executionOutcome(view.deploymentId);
+    const usage = {
+      stateTransitions: outcome?.transitions ?? 0,
+      // Each Task state is one Lambda invocation; each host report is one of the SSM event handler.
+      lambdaInvocations: (outcome?.taskInvocations ?? 0) + meter.hostReports,
+      dynamodbWrites: meter.dynamodbWrites,
+      ssmCommands: meter.ssmCommands,
+    };
     return {
       hosts,
       config,
       status: view.status,
       batches: Math.max(0, ...view.targets.map((t) => t.batchNumber ?? 0)),
       executions: outcome?.executions ?? 0,
-      stateTransitions: outcome?.transitions ?? 0,
+      ...usage,
+      usd: priceOf(usage),
       wallSeconds: Math.round(wallSeconds * 100) / 100,
     };
   } finally {
@@ -66,8 +85,11 @@ async function measure(hosts: number, config: string, work: string): Promise<Row
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { hosts: { type: 'string', multiple: true }, json: { type: 'boolean' } } });
-  const sizes = (values.hosts ?? ['100', '1000']).map(Number);
+  const { values } = parseArgs({ options: { hosts: { type: 'string', multiple: true }, json: { type: 'boolean' }, cost: { type: 'boolean' } } });
+  const sizes = (values.hosts ?? (values.cost ? ['10', '100', '1000'] : ['100', '1000'])).map(Number);
+  for (const size of sizes) {
+    if (!Number.isInteger(size) || size < 1 || size > 1000) throw new Error(`--hosts must be a whole number from 1 to 1000 (got ${size})`);
+  }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-bench-'));
   noopBundle(path.join(work, 'bundle'));
   const rows: Row[] = [];
@@ -83,19 +105,20 @@ async function main(): Promise<void> {
     fs.rmSync(work, { recursive: true, force: true });
   }
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    const shaped = values.cost
+      ? rows.map(({ hosts, config, stateTransitions, lambdaInvocations, dynamodbWrites, ssmCommands, usd }) => ({ hosts, config, stateTransitions, lambdaInvocations, dynamodbWrites, ssmCommands, usd }))
+      : rows.map(({ hosts, config, status, batches, executions, stateTransitions, wallSeconds }) => ({ hosts, config, status, batches, executions, stateTransitions, wallSeconds }));
+    process.stdout.write(`${JSON.stringify(shaped, null, 2)}\n`);
     return;
   }
-  const header = ['hosts', 'config', 'status', 'batches', 'executions', 'state transitions', 'wall s'];
-  const lines = rows.map((r) => [
-    String(r.hosts),
-    r.config,
-    r.status,
-    String(r.batches),
-    String(r.executions),
-    String(r.stateTransitions),
-    r.wallSeconds.toFixed(2),
-  ]);
+  const header = values.cost
+    ? ['hosts', 'config', 'state transitions', 'Lambda invocations', 'DynamoDB writes', 'SSM commands', 'USD']
+    : ['hosts', 'config', 'status', 'batches', 'executions', 'state transitions', 'wall s'];
+  const lines = rows.map((r) =>
+    values.cost
+      ? [String(r.hosts), r.config, String(r.stateTransitions), String(r.lambdaInvocations), String(r.dynamodbWrites), String(r.ssmCommands), r.usd.toFixed(6)]
+      : [String(r.hosts), r.config, r.status, String(r.batches), String(r.executions), String(r.stateTransitions), r.wallSeconds.toFixed(2)],
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   process.stdout.write(`${fmt(header)}\n${fmt(widths.map((w) => '-'.repeat(w)))}\n${lines.map(fmt).join('\n')}\n`);

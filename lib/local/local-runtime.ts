@@ -149,7 +149,8 @@ export class LocalRuntime {
     if (!chain) return undefined;
     const outcomes = await Promise.all(chain.map((e) => e.result));
     const transitions = outcomes.reduce((sum, o) => sum + (o.transitions ?? 0), 0);
-    return { ...outcomes[outcomes.length - 1], transitions, executions: chain.length };
+    const taskInvocations = outcomes.reduce((sum, o) => sum + (o.taskInvocations ?? 0), 0);
+    return { ...outcomes[outcomes.length - 1], transitions, taskInvocations, executions: chain.length };
   }
 
   /** Waits until every execution of the deployment has ended, including ones that took over meanwhile. */

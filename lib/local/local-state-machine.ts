@@ -65,13 +65,13 @@ export class LocalStateMachine {
         retryIntervalOverrides: this.retryIntervals(),
       },
     });
-    const stats = { transitions: 0 };
+    const stats = { transitions: 0, taskInvocations: 0 };
     const counted = countTransitions(execution.eventLogs, stats);
     const result = execution.result.then(
       (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output }),
       (error: unknown): ExecutionOutcome => ({ status: 'FAILED', error: error instanceof Error ? error.message : String(error) }),
     );
-    return { executionArn, result: result.then(async (outcome) => ({ ...outcome, transitions: (await counted).transitions })) };
+    return { executionArn, result: result.then(async (outcome) => ({ ...outcome, ...(await counted) })) };
   }
 
   private taskHandlers(): Record<string, (input: Json) => Promise<Json>> {
@@ -111,6 +111,8 @@ export class LocalStateMachine {
 export type ExecutionOutcome = ({ status: 'SUCCEEDED'; output: unknown } | { status: 'FAILED'; error: string }) & {
   /** States entered, what Step Functions bills as state transitions. */
   readonly transitions?: number;
+  /** Task states entered: one Lambda invocation each in the cloud (retries add more there). */
+  readonly taskInvocations?: number;
 };
 
 export interface LocalExecution {
@@ -118,10 +120,15 @@ export interface LocalExecution {
   readonly result: Promise<ExecutionOutcome>;
 }
 
-/** Counts StateEntered events, which is how Step Functions counts billable transitions. */
-async function countTransitions(logs: AsyncGenerator<{ type: string }>, stats: { transitions: number }): Promise<{ transitions: number }> {
+/** Counts StateEntered events, which is how Step Functions counts billable transitions, and the Task ones among them. */
+async function countTransitions(
+  logs: AsyncGenerator<{ type: string; state?: { type?: string } }>,
+  stats: { transitions: number; taskInvocations: number },
+): Promise<{ transitions: number; taskInvocations: number }> {
   for await (const event of logs) {
-    if (event.type === 'StateEntered') stats.transitions += 1;
+    if (event.type !== 'StateEntered') continue;
+    stats.transitions += 1;
+    if (event.state?.type === 'Task') stats.taskInvocations += 1;
   }
   return stats;
 }
