@@ -25,6 +25,7 @@ const WRITES: Partial<Record<keyof Store, (...args: never[]) => number>> = {
   beginBatchEvent: () => 1,
   countBatchReport: () => 1,
   updateBatchWait: () => 1,
+  markBatchSent: () => 1,
   putHostRecords: (records: readonly unknown[]) => records.length,
 };
 
@@ -44,9 +45,9 @@ export class UsageMeter {
       };
     }
     const hosts: HostRunner = {
-      dispatch: (dispatch) => {
+      dispatch: (dispatch, onSent) => {
         for (const { targetIds } of dispatch.scripts) this.ssmCommands += Math.ceil(targetIds.length / SEND_COMMAND_INSTANCE_LIMIT);
-        return deps.hosts.dispatch(dispatch);
+        return deps.hosts.dispatch(dispatch, onSent);
       },
       collect: (collection) => deps.hosts.collect(collection),
     };

@@ -38,6 +38,8 @@ export interface Batch {
   readonly taskToken?: string;
   /** True once the current event's scripts were handed to the host runner (a retried step must not resend them). */
   readonly dispatched?: boolean;
+  /** Hosts certainly sent the current event so far: a retry after a partial dispatch sends only to the others. */
+  readonly sentTargetIds?: readonly string[];
 }
 
 /** What a finished deployment changes on its group; written without touching the group's other settings. */
@@ -140,6 +142,8 @@ export interface Store {
    * For the batch's current event (ConflictError if it moved on): records the task token now waiting and, with
    * `dispatched`, that the scripts went out. Keeps the reports already counted. Returns the batch after the write.
    */
+  /** Adds hosts to those sent the batch's current event (a set); ConflictError when the batch moved on. */
+  markBatchSent(deploymentId: string, batchNumber: number, eventIndex: number, targetIds: readonly string[]): Promise<Batch>;
   updateBatchWait(
     deploymentId: string,
     batchNumber: number,
@@ -188,7 +192,11 @@ export interface HostCollection {
 
 /** Runs scripts on hosts. Results come back later through the host-report callback, never as a return value. */
 export interface HostRunner {
-  dispatch(dispatch: HostDispatch): Promise<void>;
+  /**
+   * Hands the event's scripts to the hosts. `onSent` is awaited after each group of hosts has certainly been handed
+   * its script (SSM: each SendCommand that returned a command id), so a dispatch that fails halfway can be resumed.
+   */
+  dispatch(dispatch: HostDispatch, onSent?: (targetIds: readonly string[]) => Promise<void>): Promise<void>;
   /**
    * The safety check behind lost callbacks (design rule 6), used only once a wait timed out: results the runner
    * can still find for these hosts' event (SSM: GetCommandInvocation), for hosts whose script has finished.

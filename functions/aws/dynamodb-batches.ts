@@ -11,8 +11,10 @@ import type { Table } from './dynamodb-table';
 
 /** The string set (SS) of target ids that reported for the current event; absent while none has. */
 const REPORTERS_ATTRIBUTE = 'reportedTargets';
+/** The string set (SS) of target ids certainly sent the current event; absent while none was. */
+const SENT_ATTRIBUTE = 'sentTargets';
 
-type StoredBatch = Omit<Batch, 'reported'>;
+type StoredBatch = Omit<Batch, 'reported' | 'sentTargetIds'>;
 type WaitChanges = { readonly taskToken: string; readonly dispatched?: boolean };
 
 /**
@@ -20,7 +22,7 @@ type WaitChanges = { readonly taskToken: string; readonly dispatched?: boolean }
  * set, never stored, so a stale number can never disagree with it.
  */
 function batchItem(batch: Batch): KeyedItem {
-  const { reported: _derived, ...stored } = batch;
+  const { reported: _derived, sentTargetIds: _sent, ...stored } = batch;
   return { ...stored, ...batchKey(batch.deploymentId, batch.batchNumber) };
 }
 
@@ -29,10 +31,11 @@ function batchFromItem(item: StoredItem): Batch;
 function batchFromItem(item: StoredItem | undefined): Batch | undefined;
 function batchFromItem(item: StoredItem | undefined): Batch | undefined {
   if (item === undefined) return undefined;
-  const { [REPORTERS_ATTRIBUTE]: reporters, reported: _legacy, ...rest } = fromItem<StoredItem>(item);
+  const { [REPORTERS_ATTRIBUTE]: reporters, [SENT_ATTRIBUTE]: sent, reported: _legacy, ...rest } = fromItem<StoredItem>(item);
   // lib-dynamodb unmarshalls a string set as Set<string>.
   const reported = reporters instanceof Set ? reporters.size : 0;
-  return { ...(rest as StoredBatch), reported };
+  const sentTargetIds = sent instanceof Set ? [...(sent as Set<string>)].sort() : undefined;
+  return { ...(rest as StoredBatch), reported, ...(sentTargetIds ? { sentTargetIds } : {}) };
 }
 
 export async function putBatch(table: Table, batch: Batch): Promise<void> {
@@ -73,6 +76,22 @@ export function countBatchReport(
   return guardedBatchUpdate(table, deploymentId, batchNumber, eventIndex, {
     expression: `ADD ${REPORTERS_ATTRIBUTE} :reporter`,
     values: { ':reporter': new Set([targetId]) },
+  });
+}
+
+/** Adds hosts to the set of those certainly sent the current event, while the batch is still at it. */
+export function markBatchSent(
+  table: Table,
+  deploymentId: string,
+  batchNumber: number,
+  eventIndex: number,
+  targetIds: readonly string[],
+): Promise<Batch> {
+  // DynamoDB refuses an empty set; adding nobody changes nothing anyway.
+  if (targetIds.length === 0) return guardedBatchUpdate(table, deploymentId, batchNumber, eventIndex, { expression: 'SET eventIndex = :eventIndex', values: {} });
+  return guardedBatchUpdate(table, deploymentId, batchNumber, eventIndex, {
+    expression: `ADD ${SENT_ATTRIBUTE} :sent`,
+    values: { ':sent': new Set(targetIds) },
   });
 }
 

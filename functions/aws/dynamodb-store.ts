@@ -176,6 +176,10 @@ export class DynamoDbStore implements Store {
     return batches.beginBatchEvent(this.table, batch);
   }
 
+  public markBatchSent(deploymentId: string, batchNumber: number, eventIndex: number, targetIds: readonly string[]): Promise<Batch> {
+    return batches.markBatchSent(this.table, deploymentId, batchNumber, eventIndex, targetIds);
+  }
+
   public getBatch(deploymentId: string, batchNumber: number): Promise<Batch | undefined> {
     return batches.getBatch(this.table, deploymentId, batchNumber);
   }

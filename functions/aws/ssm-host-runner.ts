@@ -49,7 +49,7 @@ export class SsmHostRunner implements HostRunner {
     this.logGroupName = options.logGroupName;
   }
 
-  public async dispatch(dispatch: HostDispatch): Promise<void> {
+  public async dispatch(dispatch: HostDispatch, onSent?: (targetIds: readonly string[]) => Promise<void>): Promise<void> {
     const executionTimeout = String(clampExecutionTimeout(dispatch.timeoutSeconds));
     // The comment is the whole correlation: status events and `collect` read the deployment event back from it.
     const { deploymentId, batchNumber, eventIndex, eventName } = dispatch;
@@ -72,6 +72,8 @@ export class SsmHostRunner implements HostRunner {
             CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: this.logGroupName },
           }),
         );
+        // SSM has these hosts' command now: if a later chunk fails, the retried step must not send them it again.
+        await onSent?.(instanceIds);
       }
     }
   }

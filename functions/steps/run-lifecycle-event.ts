@@ -61,8 +61,8 @@ export async function runLifecycleEvent(deps: StepDependencies, raw: unknown): P
 
 /**
  * Sends the event to the hosts and leaves the execution waiting on `taskToken`. A retried step (the batch already
- * at this event) keeps the reports counted so far, swaps in the new token, and sends nothing twice once the first
- * attempt's dispatch went through.
+ * at this event) keeps the reports counted so far, swaps in the new token, and sends nothing to a host twice: hosts
+ * are marked sent as each part of the dispatch goes out.
  */
 async function waitForHosts(
   deps: StepDependencies,
@@ -75,15 +75,29 @@ async function waitForHosts(
 ): Promise<{ dispatched: number }> {
   const { store } = deps;
   const { deploymentId, batchNumber } = batch;
-  const fresh: Batch = { ...batch, eventIndex: index, expected: scripted.length, reported: 0, taskToken, dispatched: false };
+  // Built field by field: nothing of the previous event (its reports, its sent hosts) may carry over.
+  const fresh: Batch = {
+    deploymentId,
+    batchNumber,
+    targetIds: batch.targetIds,
+    eventIndex: index,
+    expected: scripted.length,
+    reported: 0,
+    taskToken,
+    dispatched: false,
+  };
   const begun = !(batch.eventIndex === index && batch.expected > 0) && (await store.beginBatchEvent(fresh));
   // Not begun here: an earlier or overlapping attempt already began this event; only the waiting token changes.
   let current = begun ? fresh : await store.updateBatchWait(deploymentId, batchNumber, index, { taskToken });
   let sent = 0;
   if (!current.dispatched) {
-    const toSend = scripted.filter((t) => !hasResult(t.lifecycleEvents[index]));
+    // Hosts an interrupted earlier attempt already sent the event to, or that already answered, are not sent it again.
+    const alreadySent = new Set(current.sentTargetIds ?? []);
+    const toSend = scripted.filter((t) => !hasResult(t.lifecycleEvents[index]) && !alreadySent.has(t.targetId));
     const eventName = deployment.lifecycleEventNames[index];
-    await deps.hosts.dispatch(groupScripts(deployment, batchNumber, index, eventName, work, toSend));
+    await deps.hosts.dispatch(groupScripts(deployment, batchNumber, index, eventName, work, toSend), async (ids) => {
+      await store.markBatchSent(deploymentId, batchNumber, index, ids);
+    });
     current = await store.updateBatchWait(deploymentId, batchNumber, index, { taskToken, dispatched: true });
     sent = toSend.length;
   }

@@ -32,7 +32,7 @@ export class LocalHostRunner implements HostRunner {
     this.slots = new Semaphore(options.concurrency);
   }
 
-  public async dispatch(dispatch: HostDispatch): Promise<void> {
+  public async dispatch(dispatch: HostDispatch, onSent?: (targetIds: readonly string[]) => Promise<void>): Promise<void> {
     for (const { script, targetIds } of dispatch.scripts) {
       for (const targetId of targetIds) {
         const run = this.slots
@@ -44,6 +44,8 @@ export class LocalHostRunner implements HostRunner {
         this.running.add(run);
       }
     }
+    // Every script is queued in this process: all hosts count as sent at once.
+    await onSent?.(dispatch.scripts.flatMap((group) => group.targetIds));
   }
 
   public async collect(collection: HostCollection): Promise<HostReport[]> {

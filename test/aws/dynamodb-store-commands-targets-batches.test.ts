@@ -101,6 +101,25 @@ describe('batch items', () => {
   });
 });
 
+describe('markBatchSent', () => {
+  it('adds the hosts to the sent set under a condition on the current event', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: { ...storedBatch({}), sentTargets: new Set(['web-2', 'web-1']) } });
+    await expect(store.markBatchSent('d-1', 1, 0, ['web-1', 'web-2'])).resolves.toEqual({
+      ...fixture.batch('d-1', { reported: 0 }),
+      sentTargetIds: ['web-1', 'web-2'],
+    });
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: BATCH_KEY,
+      UpdateExpression: 'ADD sentTargets :sent',
+      ConditionExpression: 'eventIndex = :eventIndex',
+      ExpressionAttributeValues: { ':sent': new Set(['web-1', 'web-2']), ':eventIndex': 0 },
+      ReturnValues: 'ALL_NEW',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+  });
+});
+
 describe('countBatchReport', () => {
   it('adds the target to the reporters set under a condition on the current event, returning the batch', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: storedBatch({}, ['web-2', 'web-1']) });

@@ -142,6 +142,17 @@ describeStoreOnBackends('DynamoDbStore targets and batches', (subject) => {
       await expect(store.beginBatchEvent(fixture.batch('d-2', { eventIndex: 0, expected: 1 }))).resolves.toBe(true);
     });
 
+    it('keeps the hosts sent the current event as a set, emptied when the batch moves to another event', async () => {
+      await store.putBatch(fixture.batch('d-1', { eventIndex: 2, expected: 3 }));
+      await store.markBatchSent('d-1', 1, 2, ['web-2', 'web-1']);
+      await expect(store.markBatchSent('d-1', 1, 2, ['web-1', 'web-3'])).resolves.toMatchObject({ sentTargetIds: ['web-1', 'web-2', 'web-3'] });
+      await expect(store.markBatchSent('d-1', 1, 2, [])).resolves.toMatchObject({ sentTargetIds: ['web-1', 'web-2', 'web-3'] });
+      await expect(store.markBatchSent('d-1', 1, 1, ['web-4'])).rejects.toThrow(ConflictError);
+      await expect(store.beginBatchEvent(fixture.batch('d-1', { eventIndex: 3, expected: 3 }))).resolves.toBe(true);
+      const moved = await store.getBatch('d-1', 1);
+      expect(moved?.sentTargetIds).toBeUndefined();
+    });
+
     it('counts each target once, for the current event only', async () => {
       await store.putBatch(fixture.batch('d-1', { eventIndex: 3 }));
       await expect(store.countBatchReport('d-1', 1, 3, 'web-1')).resolves.toMatchObject({ reported: 1, expected: 2 });

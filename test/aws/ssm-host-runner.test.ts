@@ -89,6 +89,23 @@ describe('SsmHostRunner.dispatch', () => {
     expect(ssm.calls()).toHaveLength(3);
   });
 
+  it('reports each chunk as sent once SSM has it, so a failure in a later chunk leaves the earlier ones marked', async () => {
+    const ids = instanceIds(120);
+    ssm
+      .on(SendCommandCommand)
+      .resolvesOnce({ Command: { CommandId: 'cmd-1' } })
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const sent: string[][] = [];
+
+    await expect(
+      runner.dispatch(dispatchOf([{ script: '#!/bin/bash\necho start', targetIds: ids }]), async (targetIds) => {
+        sent.push([...targetIds]);
+      }),
+    ).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(sent).toEqual([ids.slice(0, 50)]);
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 2);
+  });
+
   it('sends each script group as its own command, all under the same comment', async () => {
     // WHEN
     await runner.dispatch(

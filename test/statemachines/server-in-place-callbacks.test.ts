@@ -68,9 +68,10 @@ describe('host report callbacks', () => {
         const local = new LocalHostRunner({ hostsDir, concurrency: 4, report });
         // host-2 never receives AfterInstall (an agent that is gone): nothing runs, nothing can be collected.
         return {
-          dispatch: (d) =>
+          dispatch: (d, onSent) =>
             local.dispatch(
               d.eventIndex === 4 ? { ...d, scripts: d.scripts.map((s) => ({ ...s, targetIds: s.targetIds.filter((id) => id !== 'host-2') })) } : d,
+              onSent,
             ),
           collect: (c) => local.collect(c),
         };

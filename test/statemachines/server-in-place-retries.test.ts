@@ -167,4 +167,29 @@ describe('server in-place flow under retries', () => {
     expect(view.status).toBe('Succeeded');
     expect((await h.runtime.store.listDeployments()).map((d) => d.status)).toEqual(['Succeeded']);
   });
+
+  it('a dispatch that fails halfway is resumed by the retry without sending the event to a host twice', async () => {
+    let interrupted = false;
+    h = await openHarness({
+      decorate: (deps) => ({
+        ...deps,
+        hosts: {
+          collect: (c) => deps.hosts.collect(c),
+          dispatch: async (d, onSent) => {
+            if (interrupted || d.eventIndex !== 2) return deps.hosts.dispatch(d, onSent);
+            // The first part (host-1) goes out, then the next SendCommand is throttled for good.
+            interrupted = true;
+            const first = { ...d, scripts: d.scripts.map((s) => ({ ...s, targetIds: s.targetIds.slice(0, 1) })) };
+            await deps.hosts.dispatch(first, onSent);
+            throw new TransientStoreError('injected: the second SendCommand failed');
+          },
+        },
+      }),
+    });
+    const view = await deployLocally(h.runtime, request(loggingBundle(path.join(h.dir, 'v1'), 'v1')));
+
+    expect(interrupted).toBe(true);
+    expect(view.status).toBe('Succeeded');
+    for (const host of HOSTS) expect(readLines(path.join(h.hostRoot(host), 'events.log'))).toEqual(HOOKS_ONCE);
+  });
 });
