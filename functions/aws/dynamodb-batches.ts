@@ -80,15 +80,19 @@ export function countBatchReport(
 }
 
 /** Adds hosts to the set of those certainly sent the current event, while the batch is still at it. */
-export function markBatchSent(
+export async function markBatchSent(
   table: Table,
   deploymentId: string,
   batchNumber: number,
   eventIndex: number,
   targetIds: readonly string[],
 ): Promise<Batch> {
-  // DynamoDB refuses an empty set; adding nobody changes nothing anyway.
-  if (targetIds.length === 0) return guardedBatchUpdate(table, deploymentId, batchNumber, eventIndex, { expression: 'SET eventIndex = :eventIndex', values: {} });
+  // DynamoDB refuses an empty set, and adding nobody changes nothing: read instead of writing, same checks.
+  if (targetIds.length === 0) {
+    const current = await getBatch(table, deploymentId, batchNumber);
+    if (current?.eventIndex === eventIndex) return current;
+    throw batchNotAt(deploymentId, batchNumber, eventIndex, current);
+  }
   return guardedBatchUpdate(table, deploymentId, batchNumber, eventIndex, {
     expression: `ADD ${SENT_ATTRIBUTE} :sent`,
     values: { ':sent': new Set(targetIds) },
@@ -139,8 +143,11 @@ async function guardedBatchUpdate(
   if (outcome.written) return batchFromItem(fromUpdatedItem<StoredItem>(outcome.output.Attributes));
   // dynalite returns no item with the failure: read it back to tell "missing" from "moved on".
   const current = batchFromItem(outcome.current ?? (await table.get(batchKey(deploymentId, batchNumber))));
-  if (current === undefined) throw new NotFoundError('Batch', `${deploymentId}/${batchNumber}`);
-  throw new ConflictError(
-    `Batch ${batchNumber} of deployment '${deploymentId}' is at event ${current.eventIndex}, not ${eventIndex}`,
-  );
+  throw batchNotAt(deploymentId, batchNumber, eventIndex, current);
+}
+
+/** Why a batch is not at `eventIndex`: it does not exist, or it moved on. */
+function batchNotAt(deploymentId: string, batchNumber: number, eventIndex: number, current: Batch | undefined): Error {
+  if (current === undefined) return new NotFoundError('Batch', `${deploymentId}/${batchNumber}`);
+  return new ConflictError(`Batch ${batchNumber} of deployment '${deploymentId}' is at event ${current.eventIndex}, not ${eventIndex}`);
 }

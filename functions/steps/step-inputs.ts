@@ -7,8 +7,6 @@ const deploymentId = z.string().regex(/^d-[A-Z0-9]{9}$/, 'must look like d-XXXXX
 const batchNumber = z.number().int().min(1);
 const eventIndex = z.number().int().min(0);
 
-export const deploymentRefInput = z.object({ deploymentId }).strict();
-
 export const startDeploymentInput = z.object({ deploymentId, executionArn: z.string().min(1) }).strict();
 
 export const planNextBatchInput = z.object({ deploymentId, firstBatch: batchNumber }).strict();

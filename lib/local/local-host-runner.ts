@@ -45,7 +45,8 @@ export class LocalHostRunner implements HostRunner {
       }
     }
     // Every script is queued in this process: all hosts count as sent at once.
-    await onSent?.(dispatch.scripts.flatMap((group) => group.targetIds));
+    const sent = dispatch.scripts.flatMap((group) => group.targetIds);
+    if (sent.length > 0) await onSent?.(sent);
   }
 
   public async collect(collection: HostCollection): Promise<HostReport[]> {
