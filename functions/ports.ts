@@ -10,6 +10,7 @@ import type {
   HostRecord,
   LifecycleEvent,
   LoadBalancerInfo,
+  PendingTarget,
   RevisionLocation,
   ServerLifecycleEventName,
   TargetStatus,
@@ -190,13 +191,25 @@ export interface HostCollection {
   readonly dispatchedAt: string;
 }
 
+/** A host the runner could not hand an event to, and why (shown to the user as the event's failure). */
+export interface UnreachableHost {
+  readonly targetId: string;
+  readonly reason: string;
+}
+
+/** What a dispatch did not send: hosts known unreachable fail the event at once instead of waiting for a timeout. */
+export interface DispatchOutcome {
+  readonly unreachable: readonly UnreachableHost[];
+}
+
 /** Runs scripts on hosts. Results come back later through the host-report callback, never as a return value. */
 export interface HostRunner {
   /**
    * Hands the event's scripts to the hosts. `onSent` is awaited after each group of hosts has certainly been handed
    * its script (SSM: each SendCommand that returned a command id), so a dispatch that fails halfway can be resumed.
+   * Hosts the runner knows cannot run it (SSM: not Online) are not sent it and come back in `unreachable`.
    */
-  dispatch(dispatch: HostDispatch, onSent?: (targetIds: readonly string[]) => Promise<void>): Promise<void>;
+  dispatch(dispatch: HostDispatch, onSent?: (targetIds: readonly string[]) => Promise<void>): Promise<DispatchOutcome>;
   /**
    * The safety check behind lost callbacks (design rule 6), used only once a wait timed out: results the runner
    * can still find for these hosts' event (SSM: GetCommandInvocation), for hosts whose script has finished.
@@ -226,22 +239,47 @@ export interface TargetDirectory {
   resolve(group: DeploymentGroup): Promise<string[]>;
 }
 
-/** How a host fetches a revision's bundle. */
+/** How a host fetches a revision's bundle, and how it unpacks it (`format`; absent means tar). */
 export type BundleFetch =
-  | { readonly kind: 'file'; readonly path: string; readonly sha256: string }
-  | { readonly kind: 'url'; readonly url: string; readonly sha256?: string };
+  | { readonly kind: 'file'; readonly path: string; readonly sha256: string; readonly format?: 'tar' | 'tgz' | 'zip' }
+  | { readonly kind: 'url'; readonly url: string; readonly sha256?: string; readonly format?: 'tar' | 'tgz' | 'zip' };
 
 export interface RevisionSource {
+  /**
+   * Checks a revision before a deployment of it is created and returns it pinned: the exact object version, ETag
+   * and SHA-256 that hosts will fetch and verify. RevisionMissingError when it does not exist or cannot be read,
+   * InvalidRevisionError when it is not what the request says (ETag or version mismatch, bad bundle type).
+   */
+  check(revision: RevisionLocation): Promise<RevisionLocation>;
   bundleFetch(revision: RevisionLocation): Promise<BundleFetch>;
+}
+
+export type { PendingTarget };
+
+export type TrafficDirection = 'deregister' | 'register';
+
+/** Where a BlockTraffic or AllowTraffic change stands. */
+export interface TrafficProgress {
+  /** Every host is out of (deregister) or healthy in (register) every load balancer. */
+  readonly done: boolean;
+  /** When to look again, in seconds, while not done. */
+  readonly checkAfterSeconds: number;
+  /** Longest the whole change may take from its start; past it, the waiting hosts fail the event. */
+  readonly limitSeconds: number;
+  /** Why it takes this long, for the deployment record: deregistration delays, health-check thresholds. */
+  readonly reason: string;
+  readonly pending: readonly PendingTarget[];
 }
 
 /**
  * BlockTraffic and AllowTraffic: take hosts out of the group's load balancers before they change, put them back
- * after. Each call returns once the load balancer reports the change done (drained, or healthy).
+ * after. Starting a change returns at once with its progress; the engine waits (a Wait state, no Lambda running)
+ * and calls `check` until it is done or its limit passes.
  */
 export interface TrafficControl {
-  deregister(info: LoadBalancerInfo, targetIds: readonly string[]): Promise<void>;
-  register(info: LoadBalancerInfo, targetIds: readonly string[]): Promise<void>;
+  deregister(info: LoadBalancerInfo, targetIds: readonly string[]): Promise<TrafficProgress>;
+  register(info: LoadBalancerInfo, targetIds: readonly string[]): Promise<TrafficProgress>;
+  check(info: LoadBalancerInfo, targetIds: readonly string[], direction: TrafficDirection): Promise<TrafficProgress>;
 }
 
 /** A deployment or target changed state. */
@@ -270,6 +308,6 @@ export interface StepDependencies {
   readonly clock: () => Date;
   /** Absent where no load balancer adapter is installed: groups with loadBalancerInfo are then refused. */
   readonly traffic?: TrafficControl;
-  /** Batches one execution runs before a new one takes over; default BATCHES_PER_EXECUTION (tests lower it). */
+  /** Batches one execution runs before a new one takes over; default batchesPerExecution() (tests lower it). */
   readonly batchesPerExecution?: number;
 }

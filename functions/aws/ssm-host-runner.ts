@@ -2,9 +2,10 @@
 // back later as an EventBridge status event (functions/aws/ssm-command-report.ts), never as a return value. Those
 // events are best effort, so once a wait has timed out `collect` looks the invocations up itself.
 import { ListCommandInvocationsCommand, SendCommandCommand, type CommandInvocation, type SSMClient } from '@aws-sdk/client-ssm';
-import type { HostCollection, HostDispatch, HostReport, HostRunner } from '../ports';
+import type { DispatchOutcome, HostCollection, HostDispatch, HostReport, HostRunner } from '../ports';
 import { type CommandCorrelation, formatCommandComment, parseCommandComment, sameEvent } from './command-correlation';
 import { CommandInvocationNotReadyError, getInvocation, invocationReport, isTerminalStatus } from './ssm-command-report';
+import { unreachableNodes } from './ssm-node-reachability';
 
 /** SendCommand accepts at most 50 InstanceIds. */
 export const MAX_INSTANCES_PER_COMMAND = 50;
@@ -49,15 +50,18 @@ export class SsmHostRunner implements HostRunner {
     this.logGroupName = options.logGroupName;
   }
 
-  public async dispatch(dispatch: HostDispatch, onSent?: (targetIds: readonly string[]) => Promise<void>): Promise<void> {
+  public async dispatch(dispatch: HostDispatch, onSent?: (targetIds: readonly string[]) => Promise<void>): Promise<DispatchOutcome> {
     const executionTimeout = String(clampExecutionTimeout(dispatch.timeoutSeconds));
     // The comment is the whole correlation: status events and `collect` read the deployment event back from it.
     const { deploymentId, batchNumber, eventIndex, eventName } = dispatch;
     const comment = formatCommandComment({ deploymentId, batchNumber, eventIndex, eventName });
+    const unreachable = await unreachableNodes(this.client, dispatch.scripts.flatMap((group) => group.targetIds));
+    const skipped = new Set(unreachable.map((host) => host.targetId));
     // Sequential on purpose: a batch needs at most a few dozen calls, and one at a time stays far below SendCommand's
     // throttling limit even when several deployments dispatch at once.
     for (const group of dispatch.scripts) {
-      for (const instanceIds of chunk(group.targetIds, MAX_INSTANCES_PER_COMMAND)) {
+      const reachable = group.targetIds.filter((targetId) => !skipped.has(targetId));
+      for (const instanceIds of chunk(reachable, MAX_INSTANCES_PER_COMMAND)) {
         await this.client.send(
           new SendCommandCommand({
             DocumentName: RUN_SHELL_SCRIPT,
@@ -76,6 +80,7 @@ export class SsmHostRunner implements HostRunner {
         await onSent?.(instanceIds);
       }
     }
+    return { unreachable };
   }
 
   public async collect(collection: HostCollection): Promise<HostReport[]> {

@@ -83,6 +83,22 @@ export class TransientStoreError extends CutoverError {
   }
 }
 
+/** CodeDeploy's RevisionDoesNotExistException: the bundle is not there, or Cutover may not read it. */
+export class RevisionMissingError extends CutoverError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RevisionMissingError';
+  }
+}
+
+/** The revision exists but is not what the request says (version, ETag, bundle type). */
+export class InvalidRevisionError extends CutoverError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InvalidRevisionError';
+  }
+}
+
 /** Names Step Functions may catch; pinned by a test against the ASL files. */
 export const ERROR_NAMES = [
   'CutoverError',
@@ -92,4 +108,6 @@ export const ERROR_NAMES = [
   'DeploymentGroupBusyError',
   'ConflictError',
   'TransientStoreError',
+  'RevisionMissingError',
+  'InvalidRevisionError',
 ] as const;

@@ -115,6 +115,8 @@ export interface S3Revision {
     readonly bundleType: 'tar' | 'tgz' | 'zip';
     readonly version?: string;
     readonly eTag?: string;
+    /** Hex SHA-256 of the bundle, recorded by Cutover when it checks the revision; hosts verify it. */
+    readonly sha256?: string;
   };
 }
 
@@ -134,6 +136,13 @@ export interface LoadBalancerInfo {
   readonly elbInfoList?: readonly { readonly name: string }[];
 }
 
+/** CodeDeploy's EC2TagFilter / TagFilter: KEY_ONLY matches the key, VALUE_ONLY any key with the value. */
+export interface TagFilter {
+  readonly Key?: string;
+  readonly Value?: string;
+  readonly Type: 'KEY_ONLY' | 'VALUE_ONLY' | 'KEY_AND_VALUE';
+}
+
 export interface Application {
   readonly applicationId: string;
   readonly applicationName: string;
@@ -151,9 +160,18 @@ export interface DeploymentGroup {
   readonly loadBalancerInfo?: LoadBalancerInfo;
   /**
    * An explicit list of hosts: local host names (`.cutover/hosts/<name>`) in the embedded runtime, instance ids
-   * (`i-…`, `mi-…`) on AWS. Tag and Auto Scaling selectors come with the AWS target adapters.
+   * (`i-…`, `mi-…`) on AWS (CodeDeploy's targetInstances, kept on the group).
    */
   readonly instanceNames?: readonly string[];
+  /** One tag group: an instance matches if any filter matches. Exclusive with ec2TagSet. */
+  readonly ec2TagFilters?: readonly TagFilter[];
+  /** Up to 3 tag groups: OR within a group, AND across groups. */
+  readonly ec2TagSet?: { readonly ec2TagSetList: readonly (readonly TagFilter[])[] };
+  /** On-premises instances registered with SSM (`mi-…`), selected by their SSM tags. */
+  readonly onPremisesInstanceTagFilters?: readonly TagFilter[];
+  readonly onPremisesTagSet?: { readonly onPremisesTagSetList: readonly (readonly TagFilter[])[] };
+  /** Auto Scaling group names; their InService instances are targets. */
+  readonly autoScalingGroups?: readonly string[];
   /** The revision of the last deployment that succeeded (CodeDeploy's targetRevision). */
   readonly targetRevision?: RevisionLocation;
   readonly lastSuccessfulDeployment?: DeploymentSummary;
@@ -229,6 +247,31 @@ export interface Deployment {
   executionArn?: string;
   /** First batch of the execution that owns the deployment now; an older execution finding a larger one stops. */
   executionFirstBatch?: number;
+  /** While a batch waits on its load balancers: what for and why it takes this long. Gone once the change is done. */
+  trafficWait?: TrafficWaitRecord;
+}
+
+/** A host a load balancer has not finished with yet. */
+export interface PendingTarget {
+  readonly targetId: string;
+  /** Target group or classic ELB name. */
+  readonly loadBalancer: string;
+  /** The load balancer's own word for the target's state, e.g. `draining`, `initial`, `OutOfService`. */
+  readonly state: string;
+  readonly reason?: string;
+}
+
+/** A BlockTraffic or AllowTraffic change a batch is waiting on. */
+export interface TrafficWaitRecord {
+  readonly batchNumber: number;
+  readonly lifecycleEventName: 'BlockTraffic' | 'AllowTraffic';
+  readonly since: string;
+  readonly nextCheck: string;
+  /** Past this time the hosts still pending fail the event. */
+  readonly until: string;
+  /** Why it takes this long: deregistration delays, health-check thresholds. */
+  readonly reason: string;
+  readonly pending: readonly PendingTarget[];
 }
 
 export interface EventDiagnostics {

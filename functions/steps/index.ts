@@ -1,5 +1,6 @@
 // Every step the state machine can call, by the name that the ASL's FunctionName placeholders stand for.
 import type { StepDependencies } from '../ports';
+import { checkTraffic } from './check-traffic';
 import { finishDeployment } from './finish-deployment';
 import { handleEventTimeout } from './handle-event-timeout';
 import { planNextBatch } from './plan-next-batch';
@@ -15,4 +16,5 @@ export const STATE_MACHINE_STEPS: Readonly<Record<string, Step>> = {
   RunLifecycleEventFunctionArn: runLifecycleEvent,
   HandleEventTimeoutFunctionArn: handleEventTimeout,
   FinishDeploymentFunctionArn: finishDeployment,
+  CheckTrafficFunctionArn: checkTraffic,
 };

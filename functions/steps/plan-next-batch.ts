@@ -2,7 +2,7 @@
 // new execution when this one has run its share of batches.
 import { planNextBatch as planBatch } from '../core/batch-planning';
 import { deploymentOverview } from '../core/deployment-overview';
-import { BATCHES_PER_EXECUTION } from '../core/execution-segments';
+import { batchesPerExecution } from '../core/execution-segments';
 import type { DeploymentTarget } from '../core/types';
 import type { StepDependencies } from '../ports';
 import { loadDeployment } from './deployment-context';
@@ -42,7 +42,8 @@ export async function planNextBatch(deps: StepDependencies, raw: unknown): Promi
   }
 
   const batchNumber = 1 + Math.max(0, ...targets.map((t) => t.batchNumber ?? 0));
-  if (batchNumber >= input.firstBatch + (deps.batchesPerExecution ?? BATCHES_PER_EXECUTION)) {
+  const perExecution = deps.batchesPerExecution ?? batchesPerExecution(deployment.loadBalancerInfo !== undefined);
+  if (batchNumber >= input.firstBatch + perExecution) {
     // Ownership moves first, so a retry of this step can only ever hand over again, never plan.
     await store.updateDeployment(deployment.deploymentId, { executionFirstBatch: batchNumber }, ['InProgress']);
     return handOver(deps, deployment.deploymentGroupId, deployment.deploymentId, batchNumber);

@@ -1,14 +1,17 @@
 // Runs the batch's next lifecycle event that has work on some host. Events that are no-ops on every active host
 // are recorded and passed over in this same call, so the state machine only pauses where a host really works.
 // When the batch has no event left, the execution is resumed at once with a 'plan' cursor.
-import { CutoverError } from '../core/errors';
 import { eventWork, type EventWork } from '../core/event-scripts';
 import { usesPreviousRevision } from '../core/lifecycle-order';
 import type { Deployment, DeploymentTarget } from '../core/types';
-import type { Batch, HostDispatch, StepDependencies } from '../ports';
+import { ConflictError } from '../core/errors';
+import { unreachableHostReport } from '../core/host-script';
+import type { Batch, HostDispatch, StepDependencies, UnreachableHost } from '../ports';
 import { loadBatch, loadBatchTargets, loadDeployment } from './deployment-context';
+import { hostReport } from './host-report';
 import { type Cursor, parseStepInput, runLifecycleEventInput } from './step-inputs';
-import { cursorAfterEvent, failTarget, hasResult, isActive, withEvent } from './target-updates';
+import { cursorAfterEvent, hasResult, isActive, withEvent } from './target-updates';
+import { startTrafficEvent } from './traffic-events';
 
 export async function runLifecycleEvent(deps: StepDependencies, raw: unknown): Promise<{ dispatched: number }> {
   const input = parseStepInput(runLifecycleEventInput, raw, 'run-lifecycle-event');
@@ -29,13 +32,16 @@ export async function runLifecycleEvent(deps: StepDependencies, raw: unknown): P
     const work = new Map<string, EventWork>(
       active.map((t) => [t.targetId, eventWork({ event: events[index], deployment, previousInstall: previousInstalls.get(t.targetId), bundle })]),
     );
-    const traffic = [...work.values()].find((w) => w.kind === 'traffic');
-    if (traffic?.kind === 'traffic') {
+    if ([...work.values()].some((w) => w.kind === 'traffic')) {
       // An earlier attempt that got past this event already moved the traffic: never redo it (or overwrite results).
-      const pending = active.filter((t) => t.lifecycleEvents[index]?.status === 'Pending');
-      const changed = pending.length > 0 ? await shiftTraffic(deps, deployment, index, pending, traffic.direction) : [];
-      targets = targets.map((t) => changed.find((u) => u.targetId === t.targetId) ?? t);
-      continue;
+      const waiting = active.filter((t) => !hasResult(t.lifecycleEvents[index]));
+      if (waiting.length === 0) continue;
+      const step = await startTrafficEvent(deps, deployment, batch.batchNumber, index, waiting);
+      targets = targets.map((t) => step.changed.find((u) => u.targetId === t.targetId) ?? t);
+      if (step.waitSeconds === undefined) continue;
+      const cursor: Cursor = { action: 'traffic', batchNumber: batch.batchNumber, eventIndex: index, waitSeconds: step.waitSeconds };
+      await deps.callbacks.succeed(input.taskToken, cursor);
+      return { dispatched: 0 };
     }
     // Results already written (by an earlier attempt of this step) are kept: only events not yet started change.
     const updated = active
@@ -95,11 +101,19 @@ async function waitForHosts(
     const alreadySent = new Set(current.sentTargetIds ?? []);
     const toSend = scripted.filter((t) => !hasResult(t.lifecycleEvents[index]) && !alreadySent.has(t.targetId));
     const eventName = deployment.lifecycleEventNames[index];
-    await deps.hosts.dispatch(groupScripts(deployment, batchNumber, index, eventName, work, toSend), async (ids) => {
+    const { unreachable } = await deps.hosts.dispatch(groupScripts(deployment, batchNumber, index, eventName, work, toSend), async (ids) => {
       await store.markBatchSent(deploymentId, batchNumber, index, ids);
     });
-    current = await store.updateBatchWait(deploymentId, batchNumber, index, { taskToken, dispatched: true });
-    sent = toSend.length;
+    // Before the dispatch counts as done, so a retry that finds it done has nothing of it left to do. The last of
+    // these reports may complete the event and resume the execution, which then moves the batch on.
+    await reportUnreachable(deps, batch, index, unreachable);
+    try {
+      current = await store.updateBatchWait(deploymentId, batchNumber, index, { taskToken, dispatched: true });
+    } catch (error) {
+      if (error instanceof ConflictError) return { dispatched: toSend.length - unreachable.length };
+      throw error;
+    }
+    sent = toSend.length - unreachable.length;
   }
   // Every host has already reported (on an earlier attempt, or faster than this write): resume now. A second
   // callback for the same token is harmless.
@@ -110,34 +124,22 @@ async function waitForHosts(
   return { dispatched: sent };
 }
 
-/** BlockTraffic / AllowTraffic: the engine (de)registers the whole batch with the group's load balancers. */
-async function shiftTraffic(
-  deps: StepDependencies,
-  deployment: Deployment,
-  index: number,
-  active: readonly DeploymentTarget[],
-  direction: 'deregister' | 'register',
-): Promise<DeploymentTarget[]> {
-  const lifecycleEventName = deployment.lifecycleEventNames[index];
-  const startTime = deps.clock().toISOString();
-  let failure: string | undefined;
-  try {
-    if (!deps.traffic || !deployment.loadBalancerInfo) {
-      throw new CutoverError('this installation has no load balancer adapter for the deployment group\'s loadBalancerInfo');
-    }
-    await deps.traffic[direction](deployment.loadBalancerInfo, active.map((t) => t.targetId));
-  } catch (error) {
-    failure = `${lifecycleEventName} failed: ${error instanceof Error ? error.message : String(error)}`;
+/** Hosts the runner could not reach fail the event now, through the same report step as hosts that ran it. */
+async function reportUnreachable(deps: StepDependencies, batch: Batch, eventIndex: number, hosts: readonly UnreachableHost[]): Promise<void> {
+  for (const host of hosts) {
+    const now = deps.clock().toISOString();
+    const { exitCode, output } = unreachableHostReport(host.reason);
+    await hostReport(deps, {
+      deploymentId: batch.deploymentId,
+      batchNumber: batch.batchNumber,
+      eventIndex,
+      targetId: host.targetId,
+      exitCode,
+      output,
+      startTime: now,
+      endTime: now,
+    });
   }
-  const endTime = deps.clock().toISOString();
-  const updated = active.map((t) => {
-    if (!failure) return withEvent(t, index, { lifecycleEventName, status: 'Succeeded', startTime, endTime }, endTime);
-    const running = withEvent(t, index, { lifecycleEventName, status: 'InProgress', startTime }, endTime);
-    return failTarget(running, { errorCode: 'UnknownError', scriptName: '', message: failure, logTail: '' }, endTime);
-  });
-  await deps.store.updateTargets(updated);
-  if (failure) for (const target of updated) await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });
-  return updated;
 }
 
 /** Every event of the batch is done: hosts still active succeeded. The next plan step refreshes the overview. */

@@ -49,10 +49,15 @@ export function parseStepInput<T>(schema: z.ZodType<T>, input: unknown, step: st
 
 /** Where the state machine goes next; every field is always present because the ASL selects all three. */
 export interface Cursor {
-  /** handover: a new execution took over the deployment, this one ends. */
-  readonly action: 'plan' | 'run' | 'finish' | 'handover';
+  /**
+   * handover: a new execution took over the deployment, this one ends. traffic: the batch waits `waitSeconds` on a
+   * load balancer change at `eventIndex`, then checks it again.
+   */
+  readonly action: 'plan' | 'run' | 'finish' | 'handover' | 'traffic';
   readonly batchNumber: number;
   readonly eventIndex: number;
+  /** Only with action 'traffic' (check-traffic always sets it, 0 otherwise, because its ResultSelector reads it). */
+  readonly waitSeconds?: number;
 }
 
 export const PLAN_CURSOR: Cursor = { action: 'plan', batchNumber: 0, eventIndex: 0 };

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { HostCollection, HostDispatch, HostReport, HostRunner } from '../../functions/ports';
+import type { DispatchOutcome, HostCollection, HostDispatch, HostReport, HostRunner } from '../../functions/ports';
 import { Semaphore } from './semaphore';
 
 /** Output kept per script run: enough for the 4 KB log tail and the result marker. */
@@ -32,7 +32,7 @@ export class LocalHostRunner implements HostRunner {
     this.slots = new Semaphore(options.concurrency);
   }
 
-  public async dispatch(dispatch: HostDispatch, onSent?: (targetIds: readonly string[]) => Promise<void>): Promise<void> {
+  public async dispatch(dispatch: HostDispatch, onSent?: (targetIds: readonly string[]) => Promise<void>): Promise<DispatchOutcome> {
     for (const { script, targetIds } of dispatch.scripts) {
       for (const targetId of targetIds) {
         const run = this.slots
@@ -47,6 +47,8 @@ export class LocalHostRunner implements HostRunner {
     // Every script is queued in this process: all hosts count as sent at once.
     const sent = dispatch.scripts.flatMap((group) => group.targetIds);
     if (sent.length > 0) await onSent?.(sent);
+    // A local host is a folder the runner creates on demand: it is always there to run the script.
+    return { unreachable: [] };
   }
 
   public async collect(collection: HostCollection): Promise<HostReport[]> {

@@ -5,20 +5,46 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ValidationError } from '../../functions/core/errors';
 import type { LoadBalancerInfo } from '../../functions/core/types';
-import type { TrafficControl } from '../../functions/ports';
+import type { PendingTarget, TrafficControl, TrafficDirection, TrafficProgress } from '../../functions/ports';
+
+// Only reached if a file was changed by hand between the change and its check.
+const LOCAL_CHECK_SECONDS = 1;
+const LOCAL_LIMIT_SECONDS = 10;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export class LocalLoadBalancers implements TrafficControl {
   public constructor(private readonly dir: string) {}
 
-  public async deregister(info: LoadBalancerInfo, targetIds: readonly string[]): Promise<void> {
+  public async deregister(info: LoadBalancerInfo, targetIds: readonly string[]): Promise<TrafficProgress> {
     const leaving = new Set(targetIds);
     for (const name of balancerNames(info)) this.write(name, this.registered(name).filter((id) => !leaving.has(id)));
+    return this.check(info, targetIds, 'deregister');
   }
 
-  public async register(info: LoadBalancerInfo, targetIds: readonly string[]): Promise<void> {
+  public async register(info: LoadBalancerInfo, targetIds: readonly string[]): Promise<TrafficProgress> {
     for (const name of balancerNames(info)) this.write(name, [...new Set([...this.registered(name), ...targetIds])].sort());
+    return this.check(info, targetIds, 'register');
+  }
+
+  /** A simulated load balancer has no draining or health checks: a host is in or out the moment its file says so. */
+  public async check(info: LoadBalancerInfo, targetIds: readonly string[], direction: TrafficDirection): Promise<TrafficProgress> {
+    const pending: PendingTarget[] = [];
+    for (const loadBalancer of balancerNames(info)) {
+      const registered = new Set(this.registered(loadBalancer));
+      for (const targetId of targetIds) {
+        if (registered.has(targetId) !== (direction === 'register')) {
+          pending.push({ targetId, loadBalancer, state: direction === 'register' ? 'unused' : 'registered' });
+        }
+      }
+    }
+    return {
+      done: pending.length === 0,
+      checkAfterSeconds: LOCAL_CHECK_SECONDS,
+      limitSeconds: LOCAL_LIMIT_SECONDS,
+      reason: 'simulated load balancers take effect at once',
+      pending,
+    };
   }
 
   /** Hosts registered with one load balancer (target group or classic ELB) right now. */

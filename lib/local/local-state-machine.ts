@@ -16,6 +16,12 @@ interface TaskState {
   readonly Resource?: string;
   readonly TimeoutSeconds?: number;
   readonly Retry?: unknown[];
+  readonly SecondsPath?: string;
+}
+
+/** The `waitSeconds` the last Task of one execution asked for; its next Wait state sleeps that long, scaled. */
+interface WaitRequest {
+  seconds?: number;
 }
 
 const WAIT_FOR_TOKEN = '.waitForTaskToken';
@@ -55,14 +61,16 @@ export class LocalStateMachine {
   /** Starts an execution; the result promise never rejects (a failed execution resolves with its error). */
   public start(name: string, input: Record<string, unknown>): LocalExecution {
     const executionArn = `${this.options.arnPrefix}:${name}`;
+    const wait: WaitRequest = {};
     const execution = this.machine.run(input as Json, {
       context: {
         Execution: { Id: executionArn, Name: name, Input: input as Json, StartTime: new Date().toISOString() },
         Task: { Token: 'replaced-per-task' },
       } as never,
       overrides: {
-        taskResourceLocalHandlers: this.taskHandlers(),
+        taskResourceLocalHandlers: this.taskHandlers(wait),
         retryIntervalOverrides: this.retryIntervals(),
+        waitTimeOverrides: this.waitTimes(wait),
       },
     });
     const stats = { transitions: 0, taskInvocations: 0 };
@@ -74,7 +82,7 @@ export class LocalStateMachine {
     return { executionArn, result: result.then(async (outcome) => ({ ...outcome, ...(await counted) })) };
   }
 
-  private taskHandlers(): Record<string, (input: Json) => Promise<Json>> {
+  private taskHandlers(wait: WaitRequest): Record<string, (input: Json) => Promise<Json>> {
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
     for (const [stateName, state] of Object.entries(this.states)) {
       if (state.Type !== 'Task') continue;
@@ -86,16 +94,33 @@ export class LocalStateMachine {
         if (!step) throw new Error(`State ${stateName}: no local step for FunctionName ${FunctionName}`);
         if (!waits) {
           const result = await step(this.options.deps(), Payload);
+          wait.seconds = waitSecondsOf(result);
           return { StatusCode: 200, Payload: (result ?? null) as Json };
         }
         const { token, result } = this.options.callbacks.open(Math.min(timeoutMs, 2 ** 31 - 1));
         await step(this.options.deps(), { ...Payload, taskToken: token }).catch(async (error: unknown) => {
           await this.options.callbacks.fail(token, errorName(error), errorMessage(error));
         });
-        return (await result) as Json;
+        const output = await result;
+        wait.seconds = waitSecondsOf(output);
+        return output as Json;
       };
     }
     return handlers;
+  }
+
+  /**
+   * Wait states that read their seconds from the input sleep what the last Task asked for, shortened by timeScale.
+   * The library takes fixed overrides only, but reads them as each Wait starts, so a getter supplies the value.
+   */
+  private waitTimes(wait: WaitRequest): Record<string, number> {
+    const overrides: Record<string, number> = {};
+    if (this.options.timeScale === 1) return overrides;
+    for (const [name, state] of Object.entries(this.states)) {
+      if (state.Type !== 'Wait' || state.SecondsPath === undefined) continue;
+      Object.defineProperty(overrides, name, { enumerable: true, get: () => ((wait.seconds ?? 0) * 1000) / this.options.timeScale });
+    }
+    return overrides;
   }
 
   /** Retries keep their order and count; only the sleeping between them is shortened. */
@@ -106,6 +131,11 @@ export class LocalStateMachine {
         .map(([name]) => [name, Math.ceil(2000 / this.options.timeScale)]),
     );
   }
+}
+
+function waitSecondsOf(output: unknown): number | undefined {
+  const seconds = (output as { waitSeconds?: unknown } | null | undefined)?.waitSeconds;
+  return typeof seconds === 'number' ? seconds : undefined;
 }
 
 export type ExecutionOutcome = ({ status: 'SUCCEEDED'; output: unknown } | { status: 'FAILED'; error: string }) & {

@@ -1,6 +1,8 @@
 import {
   type CommandInvocation,
   type CommandInvocationStatus,
+  DescribeInstanceInformationCommand,
+  type DescribeInstanceInformationCommandInput,
   GetCommandInvocationCommand,
   InvocationDoesNotExist,
   ListCommandInvocationsCommand,
@@ -55,9 +57,23 @@ const listed = (commandId: string, instanceId: string, status: CommandInvocation
   StatusDetails: status,
 });
 
+/** SSM answers every lookup with the asked-for nodes Online, except those named here. */
+function nodesOnlineExcept(offline: Readonly<Record<string, 'ConnectionLost' | 'absent'>> = {}): void {
+  ssm.on(DescribeInstanceInformationCommand).callsFake((input: DescribeInstanceInformationCommandInput) => ({
+    InstanceInformationList: (input.Filters?.[0]?.Values ?? [])
+      .filter((id) => offline[id] !== 'absent')
+      .map((id) => ({
+        InstanceId: id,
+        PingStatus: offline[id] ?? 'Online',
+        LastPingDateTime: new Date('2026-11-26T09:00:00.000Z'),
+      })),
+  }));
+}
+
 beforeEach(() => {
   ssm.reset();
   ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-1' } });
+  nodesOnlineExcept();
 });
 
 describe('SsmHostRunner.dispatch', () => {
@@ -81,12 +97,64 @@ describe('SsmHostRunner.dispatch', () => {
       Comment: COMMENT,
       CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: '/cutover/commands' },
     }));
-    expected.forEach((input, n) => expect(ssm).toHaveReceivedNthCommandWith(n + 1, SendCommandCommand, input));
     // The matchers compare a subset; the inputs must be exactly these, with nothing added.
     expect(ssm.commandCalls(SendCommandCommand).map((call) => call.args[0].input)).toEqual(expected);
     expect(expected.map((input) => input.InstanceIds.length)).toEqual([50, 50, 20]);
-    // Nothing but SendCommand: the Comment is the correlation, so nothing is written after SSM answers.
-    expect(ssm.calls()).toHaveLength(3);
+    // Besides the reachability lookups (50 ids each), nothing but SendCommand: the Comment is the correlation.
+    expect(ssm.commandCalls(DescribeInstanceInformationCommand).map((call) => call.args[0].input)).toEqual(
+      chunks.map((chunk) => ({ Filters: [{ Key: 'InstanceIds', Values: chunk }], MaxResults: 50 })),
+    );
+    expect(ssm.calls()).toHaveLength(6);
+  });
+
+  it('sends nothing to hosts SSM does not report Online and returns each with the reason', async () => {
+    // GIVEN
+    const lost = 'i-00000000000000002';
+    const unknown = 'mi-00000000000000003';
+    nodesOnlineExcept({ [lost]: 'ConnectionLost', [unknown]: 'absent' });
+    const sent: string[][] = [];
+
+    // WHEN
+    const outcome = await runner.dispatch(
+      dispatchOf([{ script: 'true', targetIds: ['i-00000000000000001', lost, unknown] }]),
+      async (ids) => {
+        sent.push([...ids]);
+      },
+    );
+
+    // THEN
+    expect(ssm.commandCalls(SendCommandCommand).map((call) => call.args[0].input.InstanceIds)).toEqual([['i-00000000000000001']]);
+    expect(sent).toEqual([['i-00000000000000001']]);
+    expect(outcome.unreachable).toEqual([
+      { targetId: lost, reason: expect.stringMatching(/^SSM reports i-00000000000000002 ConnectionLost \(last contact .* at 2026-11-26T09:00:00.000Z\)/) },
+      { targetId: unknown, reason: expect.stringMatching(/^SSM does not list mi-00000000000000003 as a managed node.*AmazonSSMManagedInstanceCore/) },
+    ]);
+  });
+
+  it('sends no command at all when no host is reachable', async () => {
+    nodesOnlineExcept({ 'i-00000000000000001': 'absent' });
+
+    const outcome = await runner.dispatch(dispatchOf([{ script: 'true', targetIds: ['i-00000000000000001'] }]));
+
+    expect(ssm).not.toHaveReceivedCommand(SendCommandCommand);
+    expect(outcome.unreachable.map((host) => host.targetId)).toEqual(['i-00000000000000001']);
+  });
+
+  it('follows NextToken when SSM pages a lookup', async () => {
+    ssm
+      .on(DescribeInstanceInformationCommand)
+      .resolvesOnce({ InstanceInformationList: [{ InstanceId: 'i-00000000000000001', PingStatus: 'Online' }], NextToken: 'more' })
+      .resolvesOnce({ InstanceInformationList: [{ InstanceId: 'i-00000000000000002', PingStatus: 'Online' }] });
+
+    const outcome = await runner.dispatch(dispatchOf([{ script: 'true', targetIds: ['i-00000000000000001', 'i-00000000000000002'] }]));
+
+    expect(outcome.unreachable).toEqual([]);
+    expect(ssm).toHaveReceivedNthCommandWith(2, DescribeInstanceInformationCommand, {
+      Filters: [{ Key: 'InstanceIds', Values: ['i-00000000000000001', 'i-00000000000000002'] }],
+      MaxResults: 50,
+      NextToken: 'more',
+    });
+    expect(ssm).toHaveReceivedCommandWith(SendCommandCommand, { InstanceIds: ['i-00000000000000001', 'i-00000000000000002'] });
   });
 
   it('reports each chunk as sent once SSM has it, so a failure in a later chunk leaves the earlier ones marked', async () => {
@@ -117,16 +185,15 @@ describe('SsmHostRunner.dispatch', () => {
 
     // THEN
     expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 2);
-    expect(ssm).toHaveReceivedNthCommandWith(1, SendCommandCommand, {
-      InstanceIds: ['i-00000000000000001'],
-      Parameters: { commands: ['echo old'], executionTimeout: ['900'] },
-      Comment: COMMENT,
-    });
-    expect(ssm).toHaveReceivedNthCommandWith(2, SendCommandCommand, {
-      InstanceIds: ['i-00000000000000002', 'mi-00000000000000003'],
-      Parameters: { commands: ['echo new'], executionTimeout: ['900'] },
-      Comment: COMMENT,
-    });
+    const sends = ssm.commandCalls(SendCommandCommand).map((call) => call.args[0].input);
+    expect(sends).toMatchObject([
+      { InstanceIds: ['i-00000000000000001'], Parameters: { commands: ['echo old'], executionTimeout: ['900'] }, Comment: COMMENT },
+      {
+        InstanceIds: ['i-00000000000000002', 'mi-00000000000000003'],
+        Parameters: { commands: ['echo new'], executionTimeout: ['900'] },
+        Comment: COMMENT,
+      },
+    ]);
   });
 
   it('names batch and event in the comment and keeps the execution timeout within what SSM accepts', async () => {
@@ -148,7 +215,7 @@ describe('SsmHostRunner.dispatch', () => {
   it('sends nothing for a dispatch without hosts', async () => {
     await runner.dispatch(dispatchOf([{ script: 'true', targetIds: [] }]));
 
-    expect(ssm).not.toHaveReceivedCommand(SendCommandCommand);
+    expect(ssm.calls()).toHaveLength(0);
   });
 
   it('refuses, before sending anything, an event its comment could not name', async () => {

@@ -1,7 +1,13 @@
 // Long deployments run as a chain of executions, each handing over after a set number of batches, so no execution
 // nears Step Functions' 25,000-event history limit.
 import * as path from 'node:path';
-import { BATCHES_PER_EXECUTION } from '../../functions/core/execution-segments';
+import {
+  BATCHES_PER_EXECUTION,
+  batchesPerExecution,
+  HISTORY_EVENTS_PER_BATCH,
+  HISTORY_EVENTS_PER_TRAFFIC_CHECK,
+} from '../../functions/core/execution-segments';
+import { MAX_TRAFFIC_CHECKS } from '../../functions/core/traffic-wait';
 import { deployLocally } from '../../lib/cli/local-deploy';
 import { loggingBundle, readLines } from '../support/bundles';
 import { deployRequest } from '../support/deploy-requests';
@@ -30,8 +36,14 @@ describe('execution hand-over', () => {
     expect(await h.runtime.store.getGroupLock(view.deploymentGroupId)).toBeUndefined();
   });
 
-  it('keeps the default far below the history limit even for the costliest batches', () => {
-    // ~90 history events per batch at worst (see execution-segments.ts) must stay under 25,000.
-    expect(BATCHES_PER_EXECUTION * 90).toBeLessThan(25_000);
+  it.each([
+    [false, BATCHES_PER_EXECUTION, 0],
+    [true, 53, MAX_TRAFFIC_CHECKS],
+  ])('keeps executions below the history limit even for the costliest batches (load balancer: %p)', (withLoadBalancer, batches, checks) => {
+    // ~90 history events per batch at worst (see execution-segments.ts), plus every look at BlockTraffic and
+    // AllowTraffic when a load balancer makes the batch wait.
+    expect(batchesPerExecution(withLoadBalancer)).toBe(batches);
+    const perBatch = HISTORY_EVENTS_PER_BATCH + 2 * checks * HISTORY_EVENTS_PER_TRAFFIC_CHECK;
+    expect(batches * perBatch).toBeLessThan(25_000);
   });
 });

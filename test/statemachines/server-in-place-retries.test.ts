@@ -144,8 +144,9 @@ describe('server in-place flow under retries', () => {
             register: (info, ids) => traffic.register(info, ids),
             deregister: async (info, ids) => {
               deregistrations += 1;
-              await traffic.deregister(info, ids);
+              return traffic.deregister(info, ids);
             },
+            check: (info, ids, direction) => traffic.check(info, ids, direction),
           },
         };
       },

@@ -1,7 +1,7 @@
 // Turns what a host sent back (exit status and combined output of a rendered script) into the lifecycle event's
 // status and CodeDeploy-style diagnostics.
 import type { EventDiagnostics } from '../types';
-import { EXIT_CODES, type FailureCode, LOG_TAIL_BYTES, type Marker, parseMarkerLine } from './protocol';
+import { EXIT_CODES, type FailureCode, LOG_TAIL_BYTES, MARKER_PREFIX, type Marker, markerPayload, parseMarkerLine } from './protocol';
 
 const FAILURE_CODES: readonly FailureCode[] = ['ScriptMissing', 'ScriptNotExecutable', 'ScriptTimedOut', 'ScriptFailed', 'UnknownError'];
 
@@ -31,6 +31,14 @@ export function parseHostReport(exitCode: number, output: string): ParsedHostRep
     return { status: 'Failed', diagnostics: { errorCode: 'UnknownError', scriptName, message, logTail } };
   }
   return { status: 'Failed', diagnostics: { errorCode: code, scriptName, message: failureMessage(code, marker), logTail } };
+}
+
+/**
+ * What a host that was never sent the event "reports": the runner knew it could not reach it (its agent is offline),
+ * so it fails at once, through the same parser as a script's own report, instead of staying silent until the timeout.
+ */
+export function unreachableHostReport(reason: string): { readonly exitCode: number; readonly output: string } {
+  return { exitCode: EXIT_CODES.UnknownError, output: `${MARKER_PREFIX}result=${markerPayload('UnknownError', { message: reason })}\n` };
 }
 
 function failureMessage(code: FailureCode, marker: Marker): string {

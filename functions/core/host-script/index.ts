@@ -4,5 +4,5 @@ export { hostPaths, type HostPaths } from './host-paths';
 export type { ScriptContext } from './prelude';
 export { renderLifecycleScript, type RenderInput } from './render';
 export { resolveFileExistsBehavior } from './render-install';
-export { parseHostReport, type ParsedHostReport } from './host-report';
+export { parseHostReport, type ParsedHostReport, unreachableHostReport } from './host-report';
 export { EXIT_CODES, LOG_TAIL_BYTES, MARKER_PREFIX } from './protocol';

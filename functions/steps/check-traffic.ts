@@ -1,0 +1,25 @@
+// After a Wait state: looks again at the batch's BlockTraffic or AllowTraffic change. Done, the batch goes on with
+// its next event; not yet, the execution waits again; out of time, the hosts the load balancer never finished with
+// fail the event and the batch goes on with the others.
+import type { StepDependencies } from '../ports';
+import { loadBatch, loadBatchTargets, loadDeployment } from './deployment-context';
+import { type Cursor, cursorInput, parseStepInput } from './step-inputs';
+import { checkTrafficEvent } from './traffic-events';
+import { cursorAfterEvent, isActive } from './target-updates';
+
+export async function checkTraffic(deps: StepDependencies, raw: unknown): Promise<Cursor & { readonly waitSeconds: number }> {
+  const input = parseStepInput(cursorInput, raw, 'check-traffic');
+  const { store } = deps;
+  const deployment = await loadDeployment(store, input.deploymentId);
+  const batch = await loadBatch(store, input.deploymentId, input.batchNumber);
+  const targets = await loadBatchTargets(store, batch);
+  const waiting = targets.filter((t) => isActive(t) && t.lifecycleEvents[input.eventIndex]?.status === 'InProgress');
+  if (waiting.length > 0) {
+    const step = await checkTrafficEvent(deps, deployment, batch.batchNumber, input.eventIndex, waiting);
+    if (step.waitSeconds !== undefined) {
+      return { action: 'traffic', batchNumber: batch.batchNumber, eventIndex: input.eventIndex, waitSeconds: step.waitSeconds };
+    }
+  }
+  // A retried check may find the event already settled by the attempt before it: either way, read what is stored.
+  return { ...cursorAfterEvent(await loadBatchTargets(store, batch), batch.batchNumber, input.eventIndex), waitSeconds: 0 };
+}
