@@ -5,6 +5,7 @@ import { ListCommandInvocationsCommand, SendCommandCommand, type CommandInvocati
 import type { DispatchOutcome, HostCollection, HostDispatch, HostReport, HostRunner } from '../ports';
 import { type CommandCorrelation, formatCommandComment, parseCommandComment, sameEvent } from './command-correlation';
 import { CommandInvocationNotReadyError, getInvocation, invocationReport, isTerminalStatus } from './ssm-command-report';
+import { mapWithLimit } from './bounded-map';
 import { unreachableNodes } from './ssm-node-reachability';
 
 /** SendCommand accepts at most 50 InstanceIds. */
@@ -85,7 +86,7 @@ export class SsmHostRunner implements HostRunner {
 
   public async collect(collection: HostCollection): Promise<HostReport[]> {
     const invokedAfter = invokedAfterFilterValue(collection.dispatchedAt);
-    const reports = await mapInOrder(collection.targetIds, COLLECT_CONCURRENCY, (instanceId) =>
+    const reports = await mapWithLimit(collection.targetIds, COLLECT_CONCURRENCY, (instanceId) =>
       this.collectHost(collection, instanceId, invokedAfter),
     );
     return reports.filter((report): report is HostReport => report !== undefined);
@@ -167,27 +168,6 @@ function invokedAfterFilterValue(dispatchedAt: string): string {
   // Rounding down only widens the window.
   const seconds = Math.floor(dispatched / 1000) - CLOCK_SKEW_SECONDS;
   return new Date(seconds * 1000).toISOString().replace(/\.000Z$/, 'Z');
-}
-
-/** `map` with at most `limit` calls running at once, results in the order of `items`; stops at the first failure. */
-async function mapInOrder<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const index = next;
-      next += 1;
-      try {
-        results[index] = await map(items[index]);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 function clampExecutionTimeout(seconds: number): number {

@@ -3,12 +3,10 @@
 // reachable. Asking first turns that into an immediate failure that says why.
 import { DescribeInstanceInformationCommand, type InstanceInformation, type SSMClient } from '@aws-sdk/client-ssm';
 import type { UnreachableHost } from '../ports';
+import { allPages } from './all-pages';
 
 /** DescribeInstanceInformation's largest page; asking for as many ids as a page holds keeps it to one call each. */
 export const NODES_PER_LOOKUP = 50;
-
-// A lookup of 50 ids fits one page; more pages mean SSM paginates oddly, and the bound keeps a bug from looping.
-const MAX_PAGES_PER_LOOKUP = 10;
 
 /** The hosts among `instanceIds` that SSM does not report Online, each with the reason a user can act on. */
 export async function unreachableNodes(client: SSMClient, instanceIds: readonly string[]): Promise<UnreachableHost[]> {
@@ -26,9 +24,7 @@ export async function unreachableNodes(client: SSMClient, instanceIds: readonly 
 }
 
 async function describeNodes(client: SSMClient, instanceIds: readonly string[]): Promise<InstanceInformation[]> {
-  const nodes: InstanceInformation[] = [];
-  let nextToken: string | undefined;
-  for (let page = 0; page < MAX_PAGES_PER_LOOKUP; page += 1) {
+  return allPages(async (nextToken) => {
     const response = await client.send(
       new DescribeInstanceInformationCommand({
         Filters: [{ Key: 'InstanceIds', Values: [...instanceIds] }],
@@ -36,11 +32,8 @@ async function describeNodes(client: SSMClient, instanceIds: readonly string[]):
         ...(nextToken === undefined ? {} : { NextToken: nextToken }),
       }),
     );
-    nodes.push(...(response.InstanceInformationList ?? []));
-    nextToken = response.NextToken;
-    if (nextToken === undefined || nextToken === '') break;
-  }
-  return nodes;
+    return { items: response.InstanceInformationList ?? [], nextToken: response.NextToken };
+  });
 }
 
 function unreachableReason(targetId: string, node: InstanceInformation | undefined): string {
