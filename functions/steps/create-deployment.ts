@@ -1,5 +1,5 @@
-// CreateDeployment: validate, take the group lock, write the record, start the execution. Each failure undoes what
-// came before it, so a refused or failed request leaves neither a deployment nor a lock behind.
+// CreateDeployment: validate, check and pin the revision, take the group lock, write the record, start the execution.
+// Each failure undoes what came before it, so a refused or failed request leaves neither a deployment nor a lock behind.
 import { z } from 'zod';
 import { resolveConfigName } from '../core/deployment-configs';
 import { newDeploymentId } from '../core/deployment-ids';
@@ -54,11 +54,14 @@ export async function createDeployment(deps: StepDependencies, request: CreateDe
   }
   const configName = resolveConfigName(options.deploymentConfigName, group.deploymentConfigName);
   await resolveDeploymentConfig(deps.store, configName);
+  // Before the lock, so a missing or mismatched revision has nothing to undo. The pinned revision (exact version,
+  // ETag, SHA-256) is what hosts fetch and verify, and what a later rollback redeploys.
+  const revision = await deps.revisions.check(request.revision);
 
   const deployment = newDeploymentRecord(deps, group, {
     ...options,
     deploymentConfigName: configName,
-    revision: request.revision,
+    revision,
     appSpec: request.appSpec,
     creator: 'user',
   });

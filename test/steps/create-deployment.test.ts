@@ -1,7 +1,14 @@
 // CreateDeployment: every refusal and failure leaves neither a deployment nor a lock behind.
 import * as path from 'node:path';
-import { DeploymentGroupBusyError, NotFoundError, ValidationError } from '../../functions/core/errors';
-import type { StepDependencies } from '../../functions/ports';
+import {
+  DeploymentGroupBusyError,
+  InvalidRevisionError,
+  NotFoundError,
+  RevisionMissingError,
+  ValidationError,
+} from '../../functions/core/errors';
+import type { RevisionLocation, S3Revision } from '../../functions/core/types';
+import type { RevisionSource, StepDependencies } from '../../functions/ports';
 import { createDeployment, type CreateDeploymentRequest } from '../../functions/steps/create-deployment';
 import { LOCK_START_GRACE_MS } from '../../functions/steps/lock-recovery';
 import { loadBundle } from '../../lib/local/bundle';
@@ -51,6 +58,63 @@ describe('createDeployment', () => {
     const deps: StepDependencies = { ...h.runtime.deps, traffic: undefined };
     await expect(createDeployment(deps, base)).rejects.toThrow(/loadBalancerInfo: .*no load balancer adapter/);
     expect(await h.runtime.store.listDeployments()).toEqual([]);
+  });
+
+  describe('checks the revision', () => {
+    const requested: S3Revision = {
+      revisionType: 'S3',
+      s3Location: { bucket: 'my-bundles', key: 'app/v2.zip', bundleType: 'zip' },
+    };
+    const pinned: S3Revision = {
+      revisionType: 'S3',
+      s3Location: { ...requested.s3Location, version: 'v-42', eTag: '0a1b2c', sha256: 'ab'.repeat(32) },
+    };
+
+    /** Deps whose revision check answers with `check`, recording what it was asked. */
+    function withCheck(asked: RevisionLocation[], check: () => Promise<RevisionLocation>): StepDependencies {
+      const revisions: RevisionSource = {
+        check: async (revision) => (asked.push(revision), check()),
+        bundleFetch: h.runtime.deps.revisions.bundleFetch.bind(h.runtime.deps.revisions),
+      };
+      return { ...withStarter([], async () => true), revisions };
+    }
+
+    it('and records the pinned revision, not the requested one', async () => {
+      const asked: RevisionLocation[] = [];
+      const deployment = await createDeployment(withCheck(asked, async () => pinned), { ...base, revision: requested });
+
+      expect(asked).toEqual([requested]);
+      expect(deployment.revision).toEqual(pinned);
+      expect((await h.runtime.store.getDeployment(deployment.deploymentId))?.revision).toEqual(pinned);
+    });
+
+    it.each([
+      ['missing', new RevisionMissingError('The revision s3://my-bundles/app/v2.zip does not exist in S3')],
+      ['not what the request says', new InvalidRevisionError('The revision s3://my-bundles/app/v2.zip does not have the expected ETag')],
+    ])('and refuses a revision that is %s, leaving no deployment and no lock', async (_case, refusal) => {
+      const attempt = createDeployment(withCheck([], async () => Promise.reject(refusal)), { ...base, revision: requested });
+
+      await expect(attempt).rejects.toBe(refusal);
+      expect(await h.runtime.store.listDeployments()).toEqual([]);
+      expect(await h.runtime.store.getGroupLock(await groupId())).toBeUndefined();
+    });
+
+    it('before the lock: a missing revision is reported even while another deployment holds the group', async () => {
+      const holder = await createDeployment(withStarter([], async () => true), base);
+      const missing = new RevisionMissingError('The revision s3://my-bundles/app/v2.zip does not exist in S3');
+
+      await expect(createDeployment(withCheck([], async () => Promise.reject(missing)), base)).rejects.toBe(missing);
+      expect((await h.runtime.store.getGroupLock(await groupId()))?.deploymentId).toBe(holder.deploymentId);
+    });
+
+    it.each([
+      ['an unknown group', { deploymentGroupName: 'nope' }],
+      ['an unknown config', { deploymentConfigName: 'Nope' }],
+    ])('only after the request itself passed: not for %s', async (_case, change) => {
+      const asked: RevisionLocation[] = [];
+      await expect(createDeployment(withCheck(asked, async () => pinned), { ...base, ...change })).rejects.toBeInstanceOf(NotFoundError);
+      expect(asked).toEqual([]);
+    });
   });
 
   it('marks the deployment Failed and frees the lock when the execution cannot start', async () => {

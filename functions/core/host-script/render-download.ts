@@ -1,9 +1,11 @@
-// Renders DownloadBundle: fetch the revision to bundle.tar, check its sha256, unpack it into a fresh deployment-archive.
+// Renders DownloadBundle: fetch the revision to bundle.tar (whatever its format), check its sha256, unpack it into a
+// fresh deployment-archive.
 import { ValidationError } from '../errors';
 import type { BundleFetch } from '../../ports';
 import { hostPaths } from './host-paths';
 import { renderPrelude, type ScriptContext } from './prelude';
 import { EXIT_CODES, markerPayload } from './protocol';
+import { checkedFormat, type Fail, renderExtract } from './render-extract';
 import { shellQuote } from './shell-quote';
 
 export interface DownloadInput {
@@ -18,7 +20,8 @@ export function renderDownload(input: DownloadInput): string {
   const { context, bundle } = input;
   const paths = hostPaths(context.deploymentGroupId, context.deploymentId);
   const expectedSha = checkedSha256(bundle);
-  const fail = (message: string): string =>
+  const format = checkedFormat(bundle.format);
+  const fail: Fail = (message) =>
     `cutover_end ${EXIT_CODES.UnknownError} ${shellQuote(markerPayload('UnknownError', { message }))}`;
   const lines = [
     renderPrelude('DownloadBundle', context),
@@ -40,14 +43,14 @@ export function renderDownload(input: DownloadInput): string {
     );
   }
   lines.push(
-    `rm -rf "$a" && mkdir "$a" && tar -xf "$b" -C "$a" || ${fail('Could not extract the bundle (tar -xf failed)')}`,
+    ...renderExtract(format, fail),
     `cutover_end 0 ${shellQuote(markerPayload('Succeeded'))}`,
     '',
   );
   return lines.join('\n');
 }
 
-function renderFetch(bundle: BundleFetch, fail: (message: string) => string): string {
+function renderFetch(bundle: BundleFetch, fail: Fail): string {
   if (bundle.kind === 'file') {
     if (!bundle.path.startsWith('/')) {
       throw new ValidationError([{ field: 'bundle.path', message: 'must be an absolute path' }]);

@@ -46,6 +46,20 @@ describe('DownloadBundle script', () => {
     expect(readFileSync(host.path(paths.bundleFile))).toEqual(readFileSync(bundle.path));
   });
 
+  it.each(['tar', 'tgz'] as const)('unpacks a %s bundle with tar, which recognises gzip by itself', async (format) => {
+    const source = join(host.dir, 'tgz-src');
+    mkdirSync(join(source, 'scripts'), { recursive: true });
+    writeFileSync(join(source, 'scripts', 'start.sh'), 'echo hi\n');
+    const path = join(host.dir, 'bundle.tgz');
+    execFileSync('tar', ['-czf', path, '-C', source, '.']);
+    const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+
+    const result = await host.run(download({ kind: 'file', path, sha256, format }));
+
+    expect(parseHostReport(result.exitCode, result.output).status).toBe('Succeeded');
+    expect(host.read(`${paths.archiveDir}/scripts/start.sh`)).toBe('echo hi\n');
+  });
+
   it('fails with UnknownError and extracts nothing when the sha256 does not match', async () => {
     const bundle = makeBundle(host, { 'appspec.yml': 'version: 0.0\n' });
     const wrong = '0'.repeat(64);
@@ -101,7 +115,8 @@ describe('DownloadBundle script', () => {
     ['bundle.sha256', { kind: 'url', url: 'https://example.com/b.tar', sha256: `${'0'.repeat(63)}'` }],
     ['bundle.url', { kind: 'url', url: 'file:///etc/passwd' }],
     ['bundle.url', { kind: 'url', url: '-o/etc/passwd' }],
+    ['bundle.format', { kind: 'url', url: 'https://example.com/b.rar', format: 'rar' }],
   ] as const)('refuses an unsafe %s', (field, bundle) => {
-    expect(validationError(() => download(bundle))?.problems[0]?.field).toBe(field);
+    expect(validationError(() => download(bundle as BundleFetch))?.problems[0]?.field).toBe(field);
   });
 });
