@@ -1,18 +1,26 @@
 // Builds the steps' dependencies for Lambda, once per cold start. SDK clients are created here, at module scope of
 // each handler, and reused across invocations.
 import { Logger } from '@aws-lambda-powertools/logger';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { EventSink, StateChange, StepDependencies, TargetDirectory } from '../ports';
+import type { EventSink, StateChange, StepDependencies } from '../ports';
+import { awsClientConfig } from './aws-client-config';
+import { AwsTargetDirectory } from './aws-target-directory';
 import { DynamoDbStore } from './dynamodb-store';
+import { ElbTrafficControl } from './elb-traffic-control';
 import { S3RevisionSource } from './s3-revision-source';
 import { SfnExecutionStarter } from './sfn-execution-starter';
 import { SfnTaskCallbacks } from './sfn-task-callbacks';
 import { SsmCommandReporter } from './ssm-command-report';
 import { SsmHostRunner } from './ssm-host-runner';
-import { explicitInstances } from '../core/instance-list';
 
 // POWERTOOLS_SERVICE_NAME and LOG_LEVEL are read by the Logger itself.
 const environmentSchema = z.object({
@@ -46,26 +54,32 @@ export interface AwsRuntime {
 export function createAwsRuntime(env: NodeJS.ProcessEnv = process.env): AwsRuntime {
   const config = parseAwsEnvironment(env);
   const logger = new Logger();
-  const ssm = new SSMClient({});
-  const sfn = new SFNClient({});
+  // Clients cost nothing until they send, so every handler gets them all; its role decides what it may call.
+  const ssm = new SSMClient(awsClientConfig());
+  const sfn = new SFNClient(awsClientConfig());
+  const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig()), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const deps: StepDependencies = {
-    store: new DynamoDbStore({ tableName: config.TABLE_NAME }),
+    store: new DynamoDbStore({ tableName: config.TABLE_NAME, client: dynamodb }),
     hosts: new SsmHostRunner({ client: ssm, logGroupName: config.SSM_LOG_GROUP }),
     callbacks: new SfnTaskCallbacks(sfn),
     executions: new SfnExecutionStarter({ client: sfn, stateMachineArn: config.STATE_MACHINE_ARN }),
-    targets: instanceListDirectory,
-    revisions: new S3RevisionSource(new S3Client({})),
+    targets: new AwsTargetDirectory({
+      ec2: new EC2Client(awsClientConfig()),
+      ssm,
+      autoScaling: new AutoScalingClient(awsClientConfig()),
+    }),
+    revisions: new S3RevisionSource(new S3Client(awsClientConfig())),
     events: new LoggingEventSink(logger),
     clock: () => new Date(),
+    traffic: new ElbTrafficControl({
+      elbv2: new ElasticLoadBalancingV2Client(awsClientConfig()),
+      elb: new ElasticLoadBalancingClient(awsClientConfig()),
+    }),
   };
   return { deps, commandReports: new SsmCommandReporter({ client: ssm }), logger };
 }
-
-// Only explicit instance lists for now: EC2 tag, on-premises tag and Auto Scaling selectors arrive with the AWS
-// target adapters, which need ec2:DescribeInstances and ssm:DescribeInstanceInformation.
-const instanceListDirectory: TargetDirectory = {
-  resolve: async (group) => explicitInstances(group),
-};
 
 /** Logs state changes; publishing them to EventBridge in CodeDeploy's event shape comes with the API. */
 export class LoggingEventSink implements EventSink {

@@ -1,6 +1,10 @@
 import { createAwsRuntime, parseAwsEnvironment } from '../../functions/aws/aws-dependencies';
 import { SsmCommandReporter } from '../../functions/aws/ssm-command-report';
 import { SsmHostRunner } from '../../functions/aws/ssm-host-runner';
+import { AwsTargetDirectory } from '../../functions/aws/aws-target-directory';
+import { ElbTrafficControl } from '../../functions/aws/elb-traffic-control';
+import { S3RevisionSource } from '../../functions/aws/s3-revision-source';
+import { ValidationError } from '../../functions/core/errors';
 import type { DeploymentGroup } from '../../functions/core/types';
 
 const ENV = {
@@ -28,7 +32,7 @@ describe('parseAwsEnvironment', () => {
 });
 
 describe('createAwsRuntime', () => {
-  it('resolves targets from the group instance list, the only selector so far', async () => {
+  it('resolves explicit instance ids without calling AWS, and refuses a group with no selector', async () => {
     const { deps } = createAwsRuntime(ENV);
     const group: DeploymentGroup = {
       applicationName: 'shop',
@@ -38,17 +42,20 @@ describe('createAwsRuntime', () => {
       computePlatform: 'Server',
     };
 
-    await expect(deps.targets.resolve({ ...group, instanceNames: ['i-00000000000000001', 'mi-00000000000000002'] })).resolves.toEqual([
+    await expect(deps.targets.resolve({ ...group, instanceNames: ['mi-00000000000000002', 'i-00000000000000001'] })).resolves.toEqual([
       'i-00000000000000001',
       'mi-00000000000000002',
     ]);
-    await expect(deps.targets.resolve(group)).resolves.toEqual([]);
+    await expect(deps.targets.resolve(group)).rejects.toThrow(ValidationError);
   });
 
-  it('wires the SSM host runner and the status-event reporter', () => {
+  it('wires an adapter for every port, load balancers included', () => {
     const { deps, commandReports } = createAwsRuntime(ENV);
 
     expect(deps.hosts).toBeInstanceOf(SsmHostRunner);
+    expect(deps.targets).toBeInstanceOf(AwsTargetDirectory);
+    expect(deps.revisions).toBeInstanceOf(S3RevisionSource);
+    expect(deps.traffic).toBeInstanceOf(ElbTrafficControl);
     expect(commandReports).toBeInstanceOf(SsmCommandReporter);
   });
 
