@@ -83,6 +83,14 @@ export class TransientStoreError extends CutoverError {
   }
 }
 
+/** An AWS call was throttled or hit a server fault even after the SDK's retries; the state machine retries later. */
+export class TransientAwsError extends CutoverError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'TransientAwsError';
+  }
+}
+
 /** CodeDeploy's RevisionDoesNotExistException: the bundle is not there, or Cutover may not read it. */
 export class RevisionMissingError extends CutoverError {
   public constructor(message: string, options?: ErrorOptions) {
@@ -108,6 +116,7 @@ export const ERROR_NAMES = [
   'DeploymentGroupBusyError',
   'ConflictError',
   'TransientStoreError',
+  'TransientAwsError',
   'RevisionMissingError',
   'InvalidRevisionError',
 ] as const;

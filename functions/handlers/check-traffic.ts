@@ -2,7 +2,8 @@
 // and tells the execution whether to wait more, go on with the batch, or fail the hosts the change never finished.
 import { checkTraffic } from '../steps/check-traffic';
 import { createAwsRuntime } from '../aws/aws-dependencies';
+import { lambdaStep } from '../aws/lambda-step';
 
 const { deps } = createAwsRuntime();
 
-export const handler = async (event: unknown): Promise<unknown> => checkTraffic(deps, event);
+export const handler = lambdaStep(checkTraffic, deps);

@@ -2,7 +2,8 @@
 // the step through ssm-event.ts instead. Dependencies are built once per cold start.
 import { hostReport } from '../steps/host-report';
 import { createAwsRuntime } from '../aws/aws-dependencies';
+import { lambdaStep } from '../aws/lambda-step';
 
 const { deps } = createAwsRuntime();
 
-export const handler = async (event: unknown): Promise<unknown> => hostReport(deps, event);
+export const handler = lambdaStep(hostReport, deps);

@@ -2,7 +2,8 @@
 // execution. Dependencies are built once per cold start.
 import { runLifecycleEvent } from '../steps/run-lifecycle-event';
 import { createAwsRuntime } from '../aws/aws-dependencies';
+import { lambdaStep } from '../aws/lambda-step';
 
 const { deps } = createAwsRuntime();
 
-export const handler = async (event: unknown): Promise<unknown> => runLifecycleEvent(deps, event);
+export const handler = lambdaStep(runLifecycleEvent, deps);

@@ -3,8 +3,10 @@
 // are ignored; an invocation SSM has not settled yet throws, so Lambda's asynchronous retry delivers it again.
 import { hostReport } from '../steps/host-report';
 import { createAwsRuntime } from '../aws/aws-dependencies';
+import { lambdaStep } from '../aws/lambda-step';
 
 const { deps, commandReports, logger } = createAwsRuntime();
+const recordReport = lambdaStep(hostReport, deps);
 
 export const handler = async (event: unknown): Promise<unknown> => {
   const report = await commandReports.toHostReport(event);
@@ -12,5 +14,5 @@ export const handler = async (event: unknown): Promise<unknown> => {
     logger.debug('ignored SSM status event', { event });
     return undefined;
   }
-  return hostReport(deps, report);
+  return recordReport(report);
 };

@@ -1,7 +1,8 @@
 // Lambda entry for the start-deployment step. Dependencies are built once per cold start.
 import { startDeployment } from '../steps/start-deployment';
 import { createAwsRuntime } from '../aws/aws-dependencies';
+import { lambdaStep } from '../aws/lambda-step';
 
 const { deps } = createAwsRuntime();
 
-export const handler = async (event: unknown): Promise<unknown> => startDeployment(deps, event);
+export const handler = lambdaStep(startDeployment, deps);
