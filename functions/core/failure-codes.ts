@@ -12,6 +12,10 @@ export function errorInformationFromFailure(error: string, cause: string | undef
 
 function codeFor(error: string, message: string): ErrorInformation['code'] {
   if (error === 'States.Timeout' || error === 'States.HeartbeatTimeout') return 'TIMEOUT';
+  // Still failing after the SDK's and the state machine's retries: AWS kept throttling or faulting.
+  if (error === 'TransientAwsError' || error === 'TransientStoreError') return 'THROTTLED';
+  if (error === 'RevisionMissingError') return 'REVISION_MISSING';
+  if (error === 'InvalidRevisionError') return 'INVALID_REVISION';
   if (error === 'NotFoundError') {
     if (message.startsWith('Deployment group ')) return 'DEPLOYMENT_GROUP_MISSING';
     if (message.startsWith('Application ')) return 'APPLICATION_MISSING';

@@ -6,7 +6,11 @@ describe('errorInformationFromFailure', () => {
     ['NotFoundError', "Application 'app' does not exist", 'APPLICATION_MISSING', "Application 'app' does not exist"],
     ['NotFoundError', "Deployment config 'X' does not exist", 'INTERNAL_ERROR', "Deployment config 'X' does not exist"],
     ['States.Timeout', 'Task timed out', 'TIMEOUT', 'Task timed out'],
-    ['TransientStoreError', 'throttled', 'INTERNAL_ERROR', 'throttled'],
+    ['TransientStoreError', 'DynamoDB UpdateItem failed: ThrottlingException', 'THROTTLED', 'DynamoDB UpdateItem failed: ThrottlingException'],
+    ['TransientAwsError', 'RequestLimitExceeded: Request limit exceeded.', 'THROTTLED', 'RequestLimitExceeded: Request limit exceeded.'],
+    ['RevisionMissingError', 's3://b/k does not exist', 'REVISION_MISSING', 's3://b/k does not exist'],
+    ['InvalidRevisionError', 'ETag mismatch', 'INVALID_REVISION', 'ETag mismatch'],
+    ['ValidationError', 'autoScalingGroups[0]: no such group', 'INTERNAL_ERROR', 'autoScalingGroups[0]: no such group'],
     [
       'NotFoundError',
       JSON.stringify({ errorType: 'NotFoundError', errorMessage: "Deployment group 'a/b' does not exist", stackTrace: ['at x (y.js:1)'] }),
