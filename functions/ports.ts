@@ -274,7 +274,8 @@ export interface TrafficProgress {
 /**
  * BlockTraffic and AllowTraffic: take hosts out of the group's load balancers before they change, put them back
  * after. Starting a change returns at once with its progress; the engine waits (a Wait state, no Lambda running)
- * and calls `check` until it is done or its limit passes.
+ * and calls `check` until it is done or its limit passes. A TransientAwsError is retried by the state machine; any
+ * other error fails the batch's hosts with its message.
  */
 export interface TrafficControl {
   deregister(info: LoadBalancerInfo, targetIds: readonly string[]): Promise<TrafficProgress>;

@@ -1,7 +1,7 @@
 // BlockTraffic and AllowTraffic for one batch: the engine itself (de)registers the hosts with the group's load
 // balancers, then waits in the state machine, not in a Lambda, until the load balancers are done or the change's
 // limit passes. While it waits, the deployment record says what for and why it takes that long.
-import { CutoverError } from '../core/errors';
+import { CutoverError, TransientAwsError, TransientStoreError } from '../core/errors';
 import { nextTrafficWait, secondsBetween } from '../core/traffic-wait';
 import type { Deployment, DeploymentTarget, EventDiagnostics, PendingTarget, TrafficWaitRecord } from '../core/types';
 import type { StepDependencies, TrafficDirection, TrafficProgress } from '../ports';
@@ -67,10 +67,12 @@ export async function checkTrafficEvent(
 
 type Attempted = { readonly ok: true; readonly progress: TrafficProgress } | { readonly ok: false; readonly message: string };
 
+/** A refused change fails the hosts with the reason; a transient failure is the state machine's to retry. */
 async function attempt(call: () => Promise<TrafficProgress>): Promise<Attempted> {
   try {
     return { ok: true, progress: await call() };
   } catch (error) {
+    if (error instanceof TransientAwsError || error instanceof TransientStoreError) throw error;
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
 }

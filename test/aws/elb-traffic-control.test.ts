@@ -276,10 +276,19 @@ describe('ElbTrafficControl on target groups: register', () => {
   });
 
   it('lets SDK errors through untouched', async () => {
+    elbv2.on(RegisterTargetsCommand).rejects(Object.assign(new Error('The target is not running'), { name: 'InvalidTargetException' }));
+
+    await expect(traffic.register(BLUE_ONLY, [HOST_A])).rejects.toMatchObject({ name: 'InvalidTargetException' });
+    expect(elbv2).not.toHaveReceivedCommand(DescribeTargetHealthCommand);
+  });
+
+  it('throws throttling that outlasted the SDK retries as TransientAwsError, which the state machine retries', async () => {
     elbv2.on(RegisterTargetsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
 
-    await expect(traffic.register(BLUE_ONLY, [HOST_A])).rejects.toMatchObject({ name: 'ThrottlingException' });
-    expect(elbv2).not.toHaveReceivedCommand(DescribeTargetHealthCommand);
+    await expect(traffic.register(BLUE_ONLY, [HOST_A])).rejects.toMatchObject({
+      name: 'TransientAwsError',
+      message: 'ThrottlingException: Rate exceeded',
+    });
   });
 });
 
@@ -688,3 +697,4 @@ describe('ElbTrafficControl across load balancers', () => {
     expect(progress).toEqual({ done: true, checkAfterSeconds: 0, limitSeconds: 300, reason: 'no host or load balancer to change', pending: [] });
   });
 });
+

@@ -1,6 +1,7 @@
 // BlockTraffic and AllowTraffic against load balancers that take their time: the execution waits in a Wait state,
 // the deployment record says why, and hosts a load balancer never finishes with fail once the limit passes.
 import * as path from 'node:path';
+import { TransientAwsError } from '../../functions/core/errors';
 import { MAX_TRAFFIC_CHECKS } from '../../functions/core/traffic-wait';
 import type { TrafficWaitRecord } from '../../functions/core/types';
 import type { StepDependencies, TrafficControl, TrafficDirection, TrafficProgress } from '../../functions/ports';
@@ -19,6 +20,8 @@ interface SlowBalancerOptions {
   readonly neverHealthy?: readonly string[];
   /** Thrown by deregister. */
   readonly deregisterError?: Error;
+  /** Thrown once by the first check, as the AWS runtime throws throttling that outlasted the SDK's retries. */
+  readonly firstCheckError?: Error;
 }
 
 /**
@@ -50,6 +53,7 @@ class SlowBalancer implements TrafficControl {
 
   public async check(_info: unknown, ids: readonly string[], direction: TrafficDirection): Promise<TrafficProgress> {
     this.checks[direction] += 1;
+    if (this.checks.deregister + this.checks.register === 1 && this.options.firstCheckError) throw this.options.firstCheckError;
     const deployment = (await this.deps.store.listDeployments())[0];
     if (deployment?.trafficWait) this.waitsSeen.push(deployment.trafficWait);
     this.remaining[direction] = Math.max(0, this.remaining[direction] - 1);
@@ -155,6 +159,19 @@ describe('server in-place flow waiting on load balancers', () => {
     expect(balancer!.checks.register).toBeGreaterThan(0);
     expect(balancer!.checks.register).toBeLessThanOrEqual(MAX_TRAFFIC_CHECKS);
     expect(view.trafficWait).toBeUndefined();
+  });
+
+  it('retries a check that failed with TransientAwsError instead of failing the deployment', async () => {
+    await open({
+      checksUntilDone: { deregister: 1, register: 0 },
+      firstCheckError: new TransientAwsError('Throttling: Rate exceeded'),
+    });
+
+    const view = await deploy('v1');
+
+    expect(view.status).toBe('Succeeded');
+    // Two batches, one check each to finish draining, plus the check that failed and was retried.
+    expect(balancer!.checks.deregister).toBe(3);
   });
 
   it('fails the batch at BlockTraffic, naming the error, when the load balancer refuses the change', async () => {
