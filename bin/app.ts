@@ -2,9 +2,11 @@
 // every synth. Findings that are design decisions are acknowledged, with the reason, next to the resource that
 // raises them (lib/infra), so they travel with the construct; anything else fails the synth.
 //
-// Context:
-//   cutover:revisionBuckets  comma-separated names of the buckets holding revision bundles
-//                            (npx cdk deploy -c cutover:revisionBuckets=my-bundles,other-bundles)
+// Context (each a comma-separated list):
+//   cutover:revisionBuckets        names of your own buckets holding revision bundles, besides the stack's own
+//                                  (npx cdk deploy -c cutover:revisionBuckets=my-bundles,other-bundles)
+//   cutover:targetGroupArns        target groups BlockTraffic/AllowTraffic may move instances in and out of
+//   cutover:classicLoadBalancerArns  classic load balancers likewise (both default to all in the account and region)
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CutoverStack } from '../lib/infra/cutover-stack';
@@ -12,20 +14,26 @@ import { CutoverStack } from '../lib/infra/cutover-stack';
 const app = new App();
 
 new CutoverStack(app, 'Cutover', {
-  revisionBucketNames: revisionBucketNames(app.node.tryGetContext('cutover:revisionBuckets')),
+  revisionBucketNames: listContext('cutover:revisionBuckets') ?? [],
+  loadBalancerArns: {
+    targetGroups: listContext('cutover:targetGroupArns'),
+    classicLoadBalancers: listContext('cutover:classicLoadBalancerArns'),
+  },
 });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
-function revisionBucketNames(value: unknown): string[] {
+/** A comma-separated context value as a list; undefined when not given, so the stack's default applies. */
+function listContext(name: string): string[] | undefined {
+  const value: unknown = app.node.tryGetContext(name);
   if (value === undefined) {
-    return [];
+    return undefined;
   }
   if (typeof value !== 'string') {
-    throw new Error(`cutover:revisionBuckets must be a comma-separated string of bucket names, got ${JSON.stringify(value)}`);
+    throw new Error(`${name} must be a comma-separated string, got ${JSON.stringify(value)}`);
   }
   return value
     .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name.length > 0);
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }

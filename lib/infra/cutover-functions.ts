@@ -1,15 +1,24 @@
 // The step handlers and what each may call. Grants follow the step's code, not its name: a step that never answers a
-// task token gets no states:SendTask*, one that never runs commands gets no ssm:*.
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+// task token gets no states:SendTask*, one that never runs commands gets no ssm:*. The IAM test
+// (test/infra/iam-least-privilege.test.ts) derives each handler's calls from its code and holds these grants to them.
+import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ILogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-// cdk-nag names a finding after the flattened resource expression; its own flattener gives the exact id.
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { Construct } from 'constructs';
-import type { CutoverTable } from './cutover-table';
 import type { StateMachineIdentity } from './cutover-state-machine';
+import type { CutoverTable, StepTableAction } from './cutover-table';
+import {
+  grantManagedInstanceTagReads,
+  grantRevisionRead,
+  grantSendCommand,
+  grantStartExecution,
+  grantTaskSuccess,
+  grantTrafficShift,
+  grantUnscopedReads,
+  LOAD_BALANCER_READS,
+  type LoadBalancerArns,
+} from './step-grants';
 import { StepHandler } from './step-handler';
 
 export interface CutoverFunctionsProps {
@@ -18,6 +27,8 @@ export interface CutoverFunctionsProps {
   /** Where the SSM Agent writes script output. */
   readonly commandOutput: ILogGroup;
   readonly revisionBuckets: readonly IBucket[];
+  /** @default - every target group and classic load balancer in the account and region */
+  readonly loadBalancerArns?: LoadBalancerArns;
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
 }
@@ -27,6 +38,7 @@ export class CutoverFunctions extends Construct {
   public readonly planNextBatch: StepHandler;
   public readonly runLifecycleEvent: StepHandler;
   public readonly handleEventTimeout: StepHandler;
+  public readonly checkTraffic: StepHandler;
   public readonly finishDeployment: StepHandler;
   /** Runs the host-report step for SSM Run Command status events. */
   public readonly hostReport: StepHandler;
@@ -68,6 +80,11 @@ export class CutoverFunctions extends Construct {
       // About two SSM calls per silent host, five hosts at a time.
       timeout: Duration.minutes(2),
     });
+    this.checkTraffic = new StepHandler(this, 'CheckTraffic', {
+      ...common,
+      handlerFile: 'check-traffic',
+      description: 'Cutover: look again at a load balancer change and decide whether the batch waits more',
+    });
     this.finishDeployment = new StepHandler(this, 'FinishDeployment', {
       ...common,
       handlerFile: 'finish-deployment',
@@ -79,25 +96,63 @@ export class CutoverFunctions extends Construct {
       description: 'Cutover: record a host result from an SSM Run Command status event',
     });
 
-    for (const handler of this.all()) {
-      props.table.grantStepAccess(handler.role);
+    // The item actions each step's store calls send; which store method sends which is the adapter's business
+    // (functions/aws/dynamodb-*.ts), so this list follows the code, checked by the IAM test.
+    const tableAccess: [StepHandler, StepTableAction[]][] = [
+      [this.startDeployment, ['GetItem', 'UpdateItem', 'Query', 'BatchWriteItem']],
+      [this.planNextBatch, ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem', 'BatchWriteItem']],
+      [this.runLifecycleEvent, ['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem']],
+      [this.handleEventTimeout, ['GetItem', 'UpdateItem', 'BatchWriteItem']],
+      [this.checkTraffic, ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem']],
+      // Rollbacks create a deployment; releasing the group lock deletes its item.
+      [this.finishDeployment, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem']],
+      [this.hostReport, ['GetItem', 'UpdateItem', 'BatchWriteItem']],
+    ];
+    for (const [handler, actions] of tableAccess) {
+      props.table.grantStepAccess(handler.role, actions);
     }
+
     // run-lifecycle-event answers its own token when every event of the batch is a no-op; host-report answers it when
-    // the last host reports. handle-event-timeout is a plain Task whose return value is the answer, so it needs none.
-    grantTaskResponse(this.runLifecycleEvent.role, props.stateMachine);
-    grantTaskResponse(this.hostReport.role, props.stateMachine);
+    // the last host reports, and so does handle-event-timeout when the lost results it finds complete the event (the
+    // task has timed out by then, so Step Functions refuses the answer, but the call is made and must be allowed).
+    for (const answerer of [this.runLifecycleEvent, this.hostReport, this.handleEventTimeout]) {
+      grantTaskSuccess(answerer, props.stateMachine);
+    }
     // Automatic rollbacks are new executions started by the finishing one; a long deployment continues in a new
     // execution started by the planning step.
     for (const starter of [this.finishDeployment, this.planNextBatch]) {
-      starter.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachine.arn] }));
+      grantStartExecution(starter, props.stateMachine);
     }
+
+    // Deployment groups select hosts by EC2 tags, Auto Scaling groups and on-premises (SSM) tags.
+    grantUnscopedReads(
+      this.startDeployment,
+      ['ec2:DescribeInstances', 'autoscaling:DescribeAutoScalingGroups', 'ssm:DescribeInstanceInformation'],
+      'start-deployment resolves the instances a deployment group selects',
+    );
+    grantManagedInstanceTagReads(this.startDeployment);
+
     grantSendCommand(this.runLifecycleEvent);
+    grantUnscopedReads(
+      this.runLifecycleEvent,
+      ['ssm:DescribeInstanceInformation', ...LOAD_BALANCER_READS],
+      'run-lifecycle-event skips hosts SSM reports offline, and reads target groups and load balancers to start ' +
+        'BlockTraffic and AllowTraffic',
+    );
+    grantTrafficShift(this.runLifecycleEvent, props.loadBalancerArns);
+    grantUnscopedReads(this.checkTraffic, LOAD_BALANCER_READS, 'check-traffic follows a BlockTraffic or AllowTraffic change');
+
     // Commands carry their correlation in their Comment, so reading results back needs no table item: host-report
     // reads the invocation an event names; handle-event-timeout, the safety check, lists a host's invocations first.
-    grantInvocationReads(this.hostReport, ['ssm:GetCommandInvocation']);
-    grantInvocationReads(this.handleEventTimeout, ['ssm:ListCommandInvocations', 'ssm:GetCommandInvocation']);
+    grantUnscopedReads(this.hostReport, ['ssm:GetCommandInvocation'], 'host-report reads the invocation an SSM status event names');
+    grantUnscopedReads(
+      this.handleEventTimeout,
+      ['ssm:ListCommandInvocations', 'ssm:GetCommandInvocation'],
+      'handle-event-timeout looks up results whose status event got lost',
+    );
+
     for (const bucket of props.revisionBuckets) {
-      grantRevisionRead(this.runLifecycleEvent, bucket);
+      this.grantRevisionRead(bucket);
     }
   }
 
@@ -107,6 +162,7 @@ export class CutoverFunctions extends Construct {
       this.planNextBatch,
       this.runLifecycleEvent,
       this.handleEventTimeout,
+      this.checkTraffic,
       this.finishDeployment,
       this.hostReport,
     ];
@@ -119,75 +175,21 @@ export class CutoverFunctions extends Construct {
       PlanNextBatchFunctionArn: this.planNextBatch.function,
       RunLifecycleEventFunctionArn: this.runLifecycleEvent.function,
       HandleEventTimeoutFunctionArn: this.handleEventTimeout.function,
+      CheckTrafficFunctionArn: this.checkTraffic.function,
       FinishDeploymentFunctionArn: this.finishDeployment.function,
     };
   }
-}
 
-function grantTaskResponse(grantee: IGrantable, stateMachine: StateMachineIdentity): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [stateMachine.arn] }),
-  );
-}
+  /** Lets the handlers that read revisions read (and decrypt) the objects of `bucket`. */
+  public grantRevisionRead(bucket: IBucket): void {
+    for (const reader of this.revisionReaders()) {
+      grantRevisionRead(reader, bucket);
+    }
+  }
 
-// SendCommand authorizes the document and every target. The document is pinned; the instances belong to whichever
-// deployment group is deploying, known only at run time.
-function grantSendCommand(handler: StepHandler): void {
-  const stack = Stack.of(handler);
-  const instances = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
-  const managedInstances = stack.formatArn({ service: 'ssm', resource: 'managed-instance', resourceName: '*' });
-  handler.role.addToPrincipalPolicy(
-    new PolicyStatement({
-      actions: ['ssm:SendCommand'],
-      resources: [
-        stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: 'AWS-RunShellScript' }),
-        instances,
-        managedInstances,
-      ],
-    }),
-  );
-  acknowledgeWildcard(
-    handler,
-    instances,
-    'ssm:SendCommand must name the EC2 instances it runs on; deployment groups pick them at run time, and the only ' +
-      'document allowed is AWS-RunShellScript',
-  );
-  acknowledgeWildcard(
-    handler,
-    managedInstances,
-    'ssm:SendCommand must name the on-premises (mi-) nodes it runs on; deployment groups pick them at run time, and ' +
-      'the only document allowed is AWS-RunShellScript',
-  );
-}
-
-// Neither read supports resource-level permissions, so both can only be granted on *.
-function grantInvocationReads(
-  handler: StepHandler,
-  actions: readonly ('ssm:GetCommandInvocation' | 'ssm:ListCommandInvocations')[],
-): void {
-  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources: ['*'] }));
-  acknowledgeWildcard(
-    handler,
-    '*',
-    `Read-only SSM invocation lookups (${actions.join(', ')}) have no resource-level permissions, so they can only ` +
-      'be granted on *; nothing else is in the statement',
-  );
-}
-
-// The handler presigns GetObject URLs for hosts, so the URL carries this role's permission.
-function grantRevisionRead(handler: StepHandler, bucket: IBucket): void {
-  const objects = bucket.arnForObjects('*');
-  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [objects] }));
-  bucket.encryptionKey?.grantDecrypt(handler.role);
-  acknowledgeWildcard(
-    handler,
-    objects,
-    'Revision bundles may have any key in a bucket the operator listed as a revision bucket; only object reads are ' +
-      'granted, for presigned download URLs',
-  );
-}
-
-function acknowledgeWildcard(handler: StepHandler, resource: string, reason: string): void {
-  const flattened = flattenCfnReference(Stack.of(handler).resolve(resource));
-  Validations.of(handler.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flattened}]`, reason });
+  // Presigned bundle URLs carry run-lifecycle-event's permission. The revision check (HeadObject, GetObject of the
+  // bundle) joins here with the API function that runs it.
+  private revisionReaders(): StepHandler[] {
+    return [this.runLifecycleEvent];
+  }
 }

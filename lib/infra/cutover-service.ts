@@ -1,18 +1,24 @@
-// Cutover in one construct: the table, the step handlers, the server in-place state machine, and the rule that turns
-// SSM Run Command status events into host reports. `cdk deploy` uses it through CutoverStack; other CDK apps can
-// embed it directly.
+// Cutover in one construct: the table, the revisions bucket, the step handlers, the server in-place state machine,
+// the rule that turns SSM Run Command status events into host reports, and the policy hosts need. `cdk deploy` uses it
+// through CutoverStack; other CDK apps can embed it directly.
 import * as path from 'node:path';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { CutoverFunctions } from './cutover-functions';
 import { CutoverStateMachine, StateMachineIdentity } from './cutover-state-machine';
 import { CutoverTable } from './cutover-table';
+import { HostPolicy } from './host-policy';
+import { RevisionStorage } from './revision-storage';
 import { SsmStatusRule } from './ssm-status-rule';
+import type { LoadBalancerArns } from './step-grants';
 import { PROJECT_ROOT } from './step-handler';
+
+export type { LoadBalancerArns } from './step-grants';
 
 export type HandlerLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -25,11 +31,20 @@ export interface CutoverServiceProps {
   readonly tableRemovalPolicy?: RemovalPolicy;
 
   /**
-   * Whether DynamoDB refuses to delete the deployment table.
+   * Whether DynamoDB refuses to delete the deployment table (DeletionProtectionEnabled). With it on, removing the
+   * table (a stack deletion, or a replacement) fails until it is turned off, whatever `tableRemovalPolicy` says.
    *
    * @default true
    */
   readonly deletionProtection?: boolean;
+
+  /**
+   * What happens to the revisions bucket and its access-log bucket when they leave the stack. S3 deletes a bucket
+   * only once it is empty, so DESTROY suits test stacks that empty it first.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly revisionBucketRemovalPolicy?: RemovalPolicy;
 
   /**
    * How long handler, state machine and host script logs are kept.
@@ -46,12 +61,23 @@ export interface CutoverServiceProps {
   readonly logLevel?: HandlerLogLevel;
 
   /**
-   * Buckets that hold revision bundles. Hosts download bundles through presigned URLs, which carry the lifecycle
-   * handler's permission, so that handler may read objects (and decrypt them with the bucket's key) in these buckets.
+   * Buckets of your own that hold revision bundles, besides the revisions bucket the construct creates (which is
+   * always readable). Hosts download bundles through presigned URLs, which carry the lifecycle handler's permission,
+   * so that handler may read objects (and decrypt them with the bucket's key) in these buckets. Buckets known only
+   * later can be added with `grantRevisionRead`.
    *
-   * @default - none: deployments of S3 revisions fail at DownloadBundle with AccessDenied
+   * @default - none: deployments of revisions in other buckets fail at DownloadBundle with AccessDenied
    */
   readonly revisionBuckets?: readonly IBucket[];
+
+  /**
+   * Load balancers BlockTraffic and AllowTraffic may register and deregister instances with. Reading load balancer
+   * and target health cannot be narrowed (the Describe calls have no resource-level permissions); moving instances
+   * can. A deployment group naming a load balancer outside these fails its BlockTraffic with AccessDenied.
+   *
+   * @default - every target group and every classic load balancer in the stack's account and region
+   */
+  readonly loadBalancerArns?: LoadBalancerArns;
 
   /**
    * The ASL file of the server in-place flow.
@@ -66,10 +92,17 @@ export class CutoverService extends Construct {
   public readonly stateMachine: StateMachine;
   public readonly functions: CutoverFunctions;
   /**
-   * Script output of lifecycle hooks, written by the SSM Agent with the host's instance profile: grant the hosts'
-   * roles `logs:CreateLogStream` and `logs:PutLogEvents` on it.
+   * Script output of lifecycle hooks, written by the SSM Agent with the host's credentials: attach `hostPolicy` to
+   * the hosts' role.
    */
   public readonly commandOutput: LogGroup;
+  /** Versioned, TLS-only, private bucket for revision bundles, readable by the handlers that read revisions. */
+  public readonly revisionBucket: Bucket;
+  /**
+   * Attach to the hosts' role (EC2 instance profile or on-premises service role) next to
+   * AmazonSSMManagedInstanceCore: it lets the SSM Agent write script output to `commandOutput`.
+   */
+  public readonly hostPolicy: ManagedPolicy;
 
   public constructor(scope: Construct, id: string, props: CutoverServiceProps = {}) {
     super(scope, id);
@@ -81,13 +114,19 @@ export class CutoverService extends Construct {
     });
     this.table = table.table;
     this.commandOutput = new LogGroup(this, 'CommandOutput', { retention: logRetention });
+    this.hostPolicy = new HostPolicy(this, 'HostPolicy', { commandOutput: this.commandOutput }).policy;
+    this.revisionBucket = new RevisionStorage(this, 'Revisions', {
+      removalPolicy: props.revisionBucketRemovalPolicy ?? RemovalPolicy.RETAIN,
+      logRetention,
+    }).bucket;
 
     const identity = new StateMachineIdentity(this);
     this.functions = new CutoverFunctions(this, 'Functions', {
       table,
       stateMachine: identity,
       commandOutput: this.commandOutput,
-      revisionBuckets: props.revisionBuckets ?? [],
+      revisionBuckets: [this.revisionBucket, ...(props.revisionBuckets ?? [])],
+      loadBalancerArns: props.loadBalancerArns,
       logRetention,
       logLevel: props.logLevel ?? 'INFO',
     });
@@ -100,5 +139,10 @@ export class CutoverService extends Construct {
     }).stateMachine;
 
     new SsmStatusRule(this, 'SsmStatus', { handler: this.functions.hostReport.function });
+  }
+
+  /** Lets Cutover deploy revisions from `bucket`, one created or imported after this construct (see revisionBuckets). */
+  public grantRevisionRead(bucket: IBucket): void {
+    this.functions.grantRevisionRead(bucket);
   }
 }

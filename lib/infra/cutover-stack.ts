@@ -1,6 +1,6 @@
-// The stack `cdk deploy` creates: Cutover's service construct and nothing else, so everything it holds can also be
+// The stack `cdk deploy` creates: Cutover's service construct and its outputs, so everything it holds can also be
 // embedded in another app through CutoverService.
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { CutoverService, type CutoverServiceProps } from './cutover-service';
@@ -26,5 +26,19 @@ export class CutoverStack extends Stack {
       Bucket.fromBucketName(this, `RevisionBucket-${name}`, name),
     );
     this.service = new CutoverService(this, 'Service', { ...props, revisionBuckets });
+
+    // What an operator needs after `cdk deploy`: where to upload bundles, what to attach to hosts, what to watch.
+    new CfnOutput(this, 'RevisionBucketName', {
+      description: 'Bucket for revision bundles (versioned; Cutover may read any object in it)',
+      value: this.service.revisionBucket.bucketName,
+    });
+    new CfnOutput(this, 'HostPolicyArn', {
+      description: "Attach to the hosts' role next to AmazonSSMManagedInstanceCore, so lifecycle script output reaches CloudWatch Logs",
+      value: this.service.hostPolicy.managedPolicyArn,
+    });
+    new CfnOutput(this, 'StateMachineArn', {
+      description: 'The server in-place state machine: one execution per deployment (or per part of a long one)',
+      value: this.service.stateMachine.stateMachineArn,
+    });
   }
 }

@@ -6,17 +6,11 @@ import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { TABLE_KEYS } from '../../functions/aws/table-schema';
 
-// What the store adapter calls for the steps: single items, base-table queries and batches. No Scan, no
-// transactions (design rule 5), and no index: only the API lists deployments through gsi1.
-const STEP_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:Query',
-  'dynamodb:BatchGetItem',
-  'dynamodb:BatchWriteItem',
-];
+/**
+ * What the store adapter sends for the steps: single items, base-table queries and batches. No Scan, no transactions
+ * (design rule 5), and no index: only the API lists deployments through gsi1.
+ */
+export type StepTableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchGetItem' | 'BatchWriteItem';
 
 export interface CutoverTableProps {
   /**
@@ -56,8 +50,10 @@ export class CutoverTable extends Construct {
     });
   }
 
-  /** Item reads and writes on the base table, as the steps' store adapter makes them. */
-  public grantStepAccess(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: STEP_ACTIONS, resources: [this.table.tableArn] }));
+  /** Item reads and writes on the base table: those the step's store calls send, no more. */
+  public grantStepAccess(grantee: IGrantable, actions: readonly StepTableAction[]): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: actions.map((action) => `dynamodb:${action}`), resources: [this.table.tableArn] }),
+    );
   }
 }

@@ -24,9 +24,12 @@ export interface StepHandlerProps {
 export class StepHandler extends Construct {
   public readonly function: NodejsFunction;
   public readonly role: Role;
+  /** The entry under functions/handlers/, without the extension: what the IAM test derives the role's needs from. */
+  public readonly handlerFile: string;
 
   public constructor(scope: Construct, id: string, props: StepHandlerProps) {
     super(scope, id);
+    this.handlerFile = props.handlerFile;
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Cutover ${props.handlerFile} handler`,

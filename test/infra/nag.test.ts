@@ -18,8 +18,26 @@ describe('cdk-nag AwsSolutions', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('passes the stack with revision buckets', () => {
-    const { app } = checkedApp({ revisionBucketNames: ['my-bundles', 'other-bundles'] });
+  it.each<[string, CutoverStackProps]>([
+    ['revision buckets', { revisionBucketNames: ['my-bundles', 'other-bundles'] }],
+    [
+      'load balancers narrowed',
+      {
+        loadBalancerArns: {
+          targetGroups: ['arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef'],
+          classicLoadBalancers: [],
+        },
+      },
+    ],
+  ])('passes the stack with %s', (_name, props) => {
+    const { app } = checkedApp(props);
+
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('passes the stack with a revision bucket granted after construction', () => {
+    const { app, stack } = checkedApp();
+    stack.service.grantRevisionRead(Bucket.fromBucketName(stack, 'Later', 'later-bundles'));
 
     expect(() => app.synth()).not.toThrow();
   });

