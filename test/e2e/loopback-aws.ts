@@ -1,0 +1,140 @@
+// The AWS side of an end-to-end run, on loopback: dynalite as DynamoDB and stand-ins for S3, EventBridge, SSM and
+// Step Functions, with the SDK's per-service endpoint variables pointing every client of the real handlers at them.
+// Nothing of Cutover is swapped out: the handlers are the Lambda entry points, wired by the same environment the
+// stack gives them, and the rule that feeds SSM's status events to the host-report handler is the stack's.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type AwsRuntime, createAwsRuntime } from '../../functions/aws/aws-dependencies';
+import { ensureTable } from '../../functions/aws/create-table';
+import { SERVER_IN_PLACE_ASL, aslPlaceholders } from '../../lib/asl-files';
+import { tempDir } from '../support/bundles';
+import { type LocalDynamoDb, localClients, startDynalite } from '../support/local-dynamodb';
+import { EventBridgeStandIn } from '../support/standins/eventbridge-standin';
+import { S3StandIn } from '../support/standins/s3-standin';
+import { SfnStandIn } from '../support/standins/sfn-standin';
+import { type PingStatus, SsmStandIn } from '../support/standins/ssm-standin';
+import { type CutoverHandlers, loadHandlers } from './lambda-handlers';
+import { ssmStatusRulePattern } from './stack-template';
+
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+const TABLE_NAME = 'cutover-e2e';
+const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:cutover-e2e-ServerInPlace`;
+export const REVISION_BUCKET = 'cutover-e2e-revisions';
+/** Wait states and retry pauses, as in the embedded runtime's flow tests. */
+const TIME_SCALE = 1000;
+
+export interface LoopbackAws {
+  readonly dir: string;
+  readonly s3: S3StandIn;
+  readonly bus: EventBridgeStandIn;
+  readonly ssm: SsmStandIn;
+  readonly sfn: SfnStandIn;
+  /** What the CLI would build to create deployments: the AWS adapters, from the same environment as the handlers. */
+  readonly runtime: AwsRuntime;
+  /** Registers managed instances, each with a fresh folder as its filesystem. */
+  addHosts(instanceIds: readonly string[], pingStatus?: PingStatus): void;
+  hostRoot(instanceId: string): string;
+  /** Waits until no execution runs, no script runs and no event is on its way. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startLoopbackAws(): Promise<LoopbackAws> {
+  const dir = tempDir('e2e-aws');
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const dynamo = await startDynalite();
+    closers.push(() => dynamo.stop());
+    await createTable(dynamo);
+    const s3 = await S3StandIn.start();
+    closers.push(() => s3.close());
+    s3.createBucket(REVISION_BUCKET);
+    const bus = await EventBridgeStandIn.start({ account: ACCOUNT, region: REGION });
+    closers.push(() => bus.close());
+    const ssm = await SsmStandIn.start({ account: ACCOUNT, region: REGION, workDir: path.join(dir, 'ssm-agent'), events: bus });
+    closers.push(() => ssm.close());
+    let handlers: CutoverHandlers | undefined;
+    const sfn = await SfnStandIn.start({
+      stateMachineArn: STATE_MACHINE_ARN,
+      aslFile: SERVER_IN_PLACE_ASL,
+      timeScale: TIME_SCALE,
+      resolveFunction: (placeholder) => {
+        const handler = handlers?.steps.get(placeholder);
+        if (handler === undefined) throw new Error(`no Lambda function for ${placeholder}`);
+        return handler;
+      },
+    });
+    closers.push(() => sfn.close());
+    const restoreEnvironment = setEnvironment({
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'cutover-e2e',
+      AWS_SECRET_ACCESS_KEY: 'cutover-e2e',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+      TABLE_NAME,
+      STATE_MACHINE_ARN,
+      SSM_LOG_GROUP: '/cutover/e2e/command-output',
+      POWERTOOLS_SERVICE_NAME: 'cutover',
+      // The handlers log every state change at INFO; the test reports what matters itself.
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+    });
+    closers.push(async () => restoreEnvironment());
+    handlers = await loadHandlers(aslPlaceholders(fs.readFileSync(SERVER_IN_PLACE_ASL, 'utf8')));
+    bus.addRule({ name: 'SsmStatus', pattern: ssmStatusRulePattern(), target: handlers.ssmEvent });
+    const hostRoot = (instanceId: string): string => path.join(dir, 'hosts', instanceId);
+    return {
+      dir,
+      s3,
+      bus,
+      ssm,
+      sfn,
+      runtime: createAwsRuntime(),
+      hostRoot,
+      addHosts: (instanceIds, pingStatus) => {
+        for (const id of instanceIds) ssm.addInstance(id, hostRoot(id), pingStatus);
+      },
+      settle: async () => {
+        await sfn.idle();
+        await bus.idle();
+        await ssm.idle();
+        await sfn.idle();
+      },
+      close: () => closeAll(closers, dir),
+    };
+  } catch (error) {
+    await closeAll(closers, dir);
+    throw error;
+  }
+}
+
+async function createTable(dynamo: LocalDynamoDb): Promise<void> {
+  const { client, destroy } = localClients(dynamo.endpoint);
+  try {
+    await ensureTable(client, TABLE_NAME);
+  } finally {
+    destroy();
+  }
+}
+
+/** Sets the variables and returns how to put back what was there before. */
+function setEnvironment(values: Readonly<Record<string, string>>): () => void {
+  const previous = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, values);
+  return () => {
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
+
+/** Last started, first closed: executions still running need SSM, the bus and the store to end. */
+async function closeAll(closers: readonly (() => Promise<void>)[], dir: string): Promise<void> {
+  for (const close of [...closers].reverse()) await close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
