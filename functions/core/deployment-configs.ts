@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { NotFoundError, ValidationError } from './errors';
 import type { FieldProblem } from './errors';
 import type { DeploymentConfig } from './types';
+import { expected, shown } from './input-messages';
 
 export const DEFAULT_SERVER_CONFIG_NAME = 'CodeDeployDefault.OneAtATime';
 const RESERVED_PREFIX = 'CodeDeployDefault.';
@@ -46,24 +47,6 @@ const NOT_FOR_SERVER: ReadonlyMap<string, string> = new Map([
   ['trafficRoutingConfig', 'applies to Lambda and ECS deployment configs only, not to Server'],
   ['zonalConfig', 'is not supported by Cutover'],
 ]);
-
-/** Shows the offending input in a message without dumping a huge value. */
-function shown(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    // Bigints and cyclic objects cannot be stringified; their type is still worth showing.
-    text = `a ${typeof value}`;
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-/** Message for input of the wrong type, telling a missing field apart from a wrong one. */
-function expected(what: string): (issue: { input?: unknown }) => string {
-  return (issue) =>
-    issue.input === undefined ? `is required: ${what}` : `must be ${what} (got ${shown(issue.input)})`;
-}
 
 const nameSchema = z
   .string({ error: expected(`a string of ${NAME_RULE}`) })

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ValidationError, type FieldProblem } from './errors';
 import type { DeploymentGroup, TagFilter } from './types';
+import { expected, shown } from './input-messages';
 
 /** CodeDeploy's limits (InvalidTagFilter, TagSetListLimitExceeded, LimitExceeded, InstanceLimitExceeded). */
 export const MAX_TAG_FILTERS_PER_GROUP = 10;
@@ -44,23 +45,6 @@ export const SELECTOR_FIELDS = [
 export interface InstanceTag {
   readonly Key?: string;
   readonly Value?: string;
-}
-
-/** Shows the offending input in a message without dumping a huge value. */
-function shown(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = `a ${typeof value}`;
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-/** Message for input of the wrong type, telling a missing field apart from a wrong one. */
-function expected(what: string): (issue: { input?: unknown }) => string {
-  return (issue) =>
-    issue.input === undefined ? `is required: ${what}` : `must be ${what} (got ${shown(issue.input)})`;
 }
 
 const boundedString = (what: string, max: number) =>

@@ -3,8 +3,8 @@
 // limit passes. While it waits, the deployment record says what for and why it takes that long.
 import { CutoverError, TransientAwsError, TransientStoreError } from '../core/errors';
 import { nextTrafficWait, secondsBetween } from '../core/traffic-wait';
-import type { Deployment, DeploymentTarget, EventDiagnostics, PendingTarget, TrafficWaitRecord } from '../core/types';
-import type { StepDependencies, TrafficDirection, TrafficProgress } from '../ports';
+import type { Deployment, DeploymentTarget, EventDiagnostics, LoadBalancerInfo, PendingTarget, TrafficWaitRecord } from '../core/types';
+import type { StepDependencies, TrafficControl, TrafficDirection, TrafficProgress } from '../ports';
 import { failTarget, withEvent } from './target-updates';
 
 /** Where a traffic event stands after a step looked at it: the targets it changed, and the wait if not done. */
@@ -39,10 +39,8 @@ export async function startTrafficEvent(
   });
   await deps.store.updateTargets(started);
   const progress = await attempt(() => {
-    if (!deps.traffic || !deployment.loadBalancerInfo) {
-      throw new CutoverError("this installation has no load balancer adapter for the deployment group's loadBalancerInfo");
-    }
-    return deps.traffic[trafficDirection(lifecycleEventName)](deployment.loadBalancerInfo, started.map((t) => t.targetId));
+    const { traffic, info } = trafficControlFor(deps, deployment);
+    return traffic[trafficDirection(lifecycleEventName)](info, started.map((t) => t.targetId));
   });
   return settle(deps, deployment, batchNumber, index, started, progress);
 }
@@ -57,12 +55,18 @@ export async function checkTrafficEvent(
 ): Promise<TrafficStep> {
   const lifecycleEventName = deployment.lifecycleEventNames[index];
   const progress = await attempt(() => {
-    if (!deps.traffic || !deployment.loadBalancerInfo) {
-      throw new CutoverError("this installation has no load balancer adapter for the deployment group's loadBalancerInfo");
-    }
-    return deps.traffic.check(deployment.loadBalancerInfo, waiting.map((t) => t.targetId), trafficDirection(lifecycleEventName));
+    const { traffic, info } = trafficControlFor(deps, deployment);
+    return traffic.check(info, waiting.map((t) => t.targetId), trafficDirection(lifecycleEventName));
   });
   return settle(deps, deployment, batchNumber, index, waiting, progress);
+}
+
+/** The adapter and the load balancers; a deployment that reached a traffic event without them fails its hosts. */
+function trafficControlFor(deps: StepDependencies, deployment: Deployment): { traffic: TrafficControl; info: LoadBalancerInfo } {
+  if (!deps.traffic || !deployment.loadBalancerInfo) {
+    throw new CutoverError("this installation has no load balancer adapter for the deployment group's loadBalancerInfo");
+  }
+  return { traffic: deps.traffic, info: deployment.loadBalancerInfo };
 }
 
 type Attempted = { readonly ok: true; readonly progress: TrafficProgress } | { readonly ok: false; readonly message: string };

@@ -1,7 +1,7 @@
 // `cutover local deploy <bundle>`: deploy a bundle to local hosts with the real state machine, and wait for it.
 import * as path from 'node:path';
-import type { DeploymentView, FileExistsBehavior } from '../../functions/core/types';
-import { createDeployment } from '../../functions/steps/create-deployment';
+import type { AppSpec, DeploymentView, FileExistsBehavior, RevisionLocation } from '../../functions/core/types';
+import { createDeployment, type CreateDeploymentRequest } from '../../functions/steps/create-deployment';
 import { loadBundle } from '../local/bundle';
 import { ensureLocalGroup, numberedHosts } from '../local/local-groups';
 import type { LocalRuntime } from '../local/local-runtime';
@@ -88,6 +88,21 @@ export async function localDeployCommand(args: readonly string[], ctx: CliContex
   return view.status === 'Succeeded' ? EXIT_OK : EXIT_FAILED;
 }
 
+/** The create-deployment request a deploy command makes for an already registered revision. */
+export function createDeploymentRequestOf(request: LocalDeployRequest, revision: RevisionLocation, appSpec: AppSpec): CreateDeploymentRequest {
+  return {
+    applicationName: request.applicationName,
+    deploymentGroupName: request.deploymentGroupName,
+    deploymentConfigName: request.deploymentConfigName,
+    description: request.description,
+    ignoreApplicationStopFailures: request.ignoreApplicationStopFailures,
+    fileExistsBehavior: request.fileExistsBehavior,
+    autoRollbackConfiguration: request.autoRollback ? { enabled: true, events: ['DEPLOYMENT_FAILURE'] } : undefined,
+    revision,
+    appSpec,
+  };
+}
+
 /** Registers the bundle, makes sure the group exists, creates the deployment and waits for it (and its rollback). */
 export async function deployLocally(
   runtime: LocalRuntime,
@@ -107,17 +122,11 @@ export async function deployLocally(
     },
     new Date(),
   );
-  const deployment = await createDeployment(runtime.deps, {
-    applicationName: request.applicationName,
-    deploymentGroupName: request.deploymentGroupName,
-    deploymentConfigName: request.deploymentConfigName,
-    description: request.description,
-    ignoreApplicationStopFailures: request.ignoreApplicationStopFailures,
-    fileExistsBehavior: request.fileExistsBehavior,
-    autoRollbackConfiguration: request.autoRollback ? { enabled: true, events: ['DEPLOYMENT_FAILURE'] } : undefined,
-    revision: { revisionType: 'Local', localLocation: { bundlePath: bundle.tarPath, bundleType: 'tar', sha256: bundle.sha256 } },
-    appSpec: bundle.appSpec,
-  });
+  const revision: RevisionLocation = {
+    revisionType: 'Local',
+    localLocation: { bundlePath: bundle.tarPath, bundleType: 'tar', sha256: bundle.sha256 },
+  };
+  const deployment = await createDeployment(runtime.deps, createDeploymentRequestOf(request, revision, bundle.appSpec));
   onCreated(deployment.deploymentId);
   return runtime.waitForDeployment(deployment.deploymentId);
 }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { Deployment, DeploymentView, RevisionLocation } from '../../functions/core/types';
 import type { Store } from '../../functions/ports';
 import { createDeployment } from '../../functions/steps/create-deployment';
-import type { LocalDeployRequest } from '../../lib/cli/local-deploy';
+import { createDeploymentRequestOf, type LocalDeployRequest } from '../../lib/cli/local-deploy';
 import { loadBundle } from '../../lib/local/bundle';
 import { ensureLocalGroup } from '../../lib/local/local-groups';
 import { REVISION_BUCKET, type LoopbackAws } from './loopback-aws';
@@ -38,17 +38,7 @@ export async function deployOnAws(aws: LoopbackAws, request: LocalDeployRequest)
     },
     new Date(),
   );
-  const deployment = await createDeployment(deps, {
-    applicationName: request.applicationName,
-    deploymentGroupName: request.deploymentGroupName,
-    deploymentConfigName: request.deploymentConfigName,
-    description: request.description,
-    ignoreApplicationStopFailures: request.ignoreApplicationStopFailures,
-    fileExistsBehavior: request.fileExistsBehavior,
-    autoRollbackConfiguration: request.autoRollback ? { enabled: true, events: ['DEPLOYMENT_FAILURE'] } : undefined,
-    revision,
-    appSpec: bundle.appSpec,
-  });
+  const deployment = await createDeployment(deps, createDeploymentRequestOf(request, revision, bundle.appSpec));
   for (let current: string | undefined = deployment.deploymentId; current !== undefined; ) {
     current = (await waitForEnd(deps.store, current)).rollbackInfo?.rollbackDeploymentId;
   }

