@@ -1,7 +1,7 @@
 // `npm run bench`: wall time, executions and state transitions of local deployments to 100 and 1,000 hosts with
 // no-op hooks, for the three predefined server configs. A baseline for later work, not a test: nothing here asserts
 // timings. With --cost: what one deployment to 10, 100 and 1,000 hosts uses on AWS, counted from the same real runs,
-// priced at list prices (bench/prices.ts).
+// priced at list prices (bench/prices.ts), and checked against the budgets of bench/cost-budgets.ts (exit 1 if over).
 //   npm run bench                          the timing table
 //   npm run bench -- --hosts 100           one fleet size
 //   npm run bench -- --cost                the cost table
@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { deployLocally } from '../lib/cli/local-deploy';
 import { LocalRuntime } from '../lib/local/local-runtime';
+import { checkBudgets } from './cost-budgets';
 import { priceOf } from './prices';
 import { UsageMeter } from './usage-meter';
 
@@ -103,6 +104,11 @@ async function main(): Promise<void> {
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
+  }
+  if (values.cost) {
+    const budgets = checkBudgets(rows);
+    for (const line of budgets.lines) process.stderr.write(`${line}\n`);
+    if (budgets.over) process.exitCode = 1;
   }
   if (values.json) {
     const shaped = values.cost
