@@ -3,6 +3,7 @@
 // and the error codes GetObject carries in its body are the fallback. Anything else (throttling, 5xx, network) is
 // rethrown unchanged: it says nothing about the revision.
 import { InvalidRevisionError, RevisionMissingError } from '../core/errors';
+import { isRetryableAwsError } from './retryable-errors';
 
 /** One S3 object as a request names it. */
 export interface S3ObjectRef {
@@ -32,11 +33,25 @@ const BY_NAME: Readonly<Record<string, S3ReadFailure>> = {
   PreconditionFailed: 'preconditionFailed',
 };
 
+// Errors about the call, not the object: S3 sends some of them with 400 or 403, which must not read as a bad revision.
+const ABOUT_THE_CALL: ReadonlySet<string> = new Set([
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidAccessKeyId',
+  'InvalidToken',
+  'SignatureDoesNotMatch',
+  'TokenRefreshRequired',
+  'RequestTimeTooSkewed',
+]);
+
 /** What an S3 read failure says about the revision; undefined when it says nothing (retry, or a bug). */
 export function s3ReadFailure(error: unknown): S3ReadFailure | undefined {
   if (!(error instanceof Error)) return undefined;
+  if (isRetryableAwsError(error) || ABOUT_THE_CALL.has(error.name)) return undefined;
+  // HeadObject errors have no body, so the SDK names them by status alone ('NotFound', 'Unknown'): the name
+  // decides when it says something, the status otherwise.
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return (status === undefined ? undefined : BY_STATUS[status]) ?? BY_NAME[error.name];
+  return BY_NAME[error.name] ?? (status === undefined ? undefined : BY_STATUS[status]);
 }
 
 /** `s3://bucket/key`, with the version when one is named. */

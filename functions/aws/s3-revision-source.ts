@@ -135,6 +135,15 @@ function s3Location(revision: RevisionLocation): S3Revision['s3Location'] {
       },
     ]);
   }
+  const location: unknown = revision.s3Location;
+  if (typeof location !== 'object' || location === null) {
+    throw new ValidationError([{ field: 'revision.s3Location', message: 'is required: {bucket, key, bundleType, version?, eTag?}' }]);
+  }
+  const optional = location as Partial<Record<'version' | 'eTag' | 'sha256', unknown>>;
+  const problems = (['version', 'eTag', 'sha256'] as const)
+    .filter((field) => optional[field] !== undefined && (typeof optional[field] !== 'string' || optional[field] === ''))
+    .map((field) => ({ field: `revision.s3Location.${field}`, message: `must be a non-empty string when given (got ${JSON.stringify(optional[field])})` }));
+  if (problems.length > 0) throw new ValidationError(problems);
   const { bucket, key } = revision.s3Location;
   for (const [field, value] of [['bucket', bucket], ['key', key]] as const) {
     if (typeof value !== 'string' || value === '') {

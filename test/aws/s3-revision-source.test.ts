@@ -198,11 +198,16 @@ describe('S3RevisionSource.check', () => {
       await expect(source.check(s3Revision())).rejects.toThrow(`The revision ${at} does not exist in S3`);
     });
 
-    it('rethrows what says nothing about the revision (throttling) unchanged', async () => {
-      const throttled = getError('SlowDown', 503);
-      s3.on(HeadObjectCommand).rejects(throttled);
+    it.each([
+      ['throttling', 'SlowDown', 503],
+      ['a timed-out request, sent with 400', 'RequestTimeout', 400],
+      ['expired credentials, sent with 400', 'ExpiredToken', 400],
+      ['a bad signature, sent with 403', 'SignatureDoesNotMatch', 403],
+    ])('rethrows what says nothing about the revision (%s) unchanged', async (_case, name, status) => {
+      const failure = getError(name, status);
+      s3.on(HeadObjectCommand).rejects(failure);
 
-      await expect(source.check(s3Revision())).rejects.toBe(throttled);
+      await expect(source.check(s3Revision())).rejects.toBe(failure);
     });
   });
 
@@ -315,5 +320,29 @@ describe('S3RevisionSource.bundleFetch', () => {
     await expect(attempt).rejects.toThrow(
       "revision.revisionType: 'Local' revisions exist only in the embedded runtime; on AWS, deploy an S3 revision",
     );
+  });
+});
+
+describe('S3RevisionSource.check on malformed revisions', () => {
+  const source = new S3RevisionSource(new S3Client({ region: 'us-east-1' }));
+
+  it.each([
+    ['no s3Location', { revisionType: 'S3' }, 'revision.s3Location: is required: {bucket, key, bundleType, version?, eTag?}'],
+    [
+      'a numeric eTag',
+      { revisionType: 'S3', s3Location: { bucket: 'b', key: 'k', bundleType: 'tar', eTag: 42 } },
+      'revision.s3Location.eTag: must be a non-empty string when given (got 42)',
+    ],
+    [
+      'an empty version and a sha256 that is not a string',
+      { revisionType: 'S3', s3Location: { bucket: 'b', key: 'k', bundleType: 'tar', version: '', sha256: [1] } },
+      'revision.s3Location.version: must be a non-empty string when given (got "")\nrevision.s3Location.sha256: must be a non-empty string when given (got [1])',
+    ],
+  ])('refuses %s with a ValidationError naming the field, before calling S3', async (_case, revision, message) => {
+    const attempt = source.check(revision as never);
+
+    await expect(attempt).rejects.toThrow(ValidationError);
+    await expect(attempt).rejects.toThrow(message);
+    expect(s3.calls()).toHaveLength(0);
   });
 });
