@@ -47,8 +47,11 @@ export const POLL_SECONDS = 15;
 export const MAX_POLL_SECONDS = 120;
 /** Headroom past the expected time: a Network Load Balancer may take minutes to register a target before checking it. */
 export const MIN_MARGIN_SECONDS = 300;
-/** The longest a BlockTraffic or AllowTraffic may take, however slow the load balancer's settings. */
-export const MAX_LIMIT_SECONDS = 3600;
+/**
+ * The longest a BlockTraffic or AllowTraffic may take, however slow the load balancer's settings: the longest
+ * deregistration delay AWS allows (an hour) with the minimum margin, so a host draining for all of it still passes.
+ */
+export const MAX_LIMIT_SECONDS = 3600 + MIN_MARGIN_SECONDS;
 
 const DRAIN_SETTING: Readonly<Record<LoadBalancerKind, { readonly name: string; readonly whenZero: string }>> = {
   'target group': { name: 'deregistration_delay.timeout_seconds', whenZero: 'deregistration_delay.timeout_seconds is 0' },

@@ -272,7 +272,10 @@ export interface TrafficWaitRecord {
   readonly until: string;
   /** Why it takes this long: deregistration delays, health-check thresholds. */
   readonly reason: string;
+  /** The first hosts still pending (a record holds a few dozen at most). */
   readonly pending: readonly PendingTarget[];
+  /** How many hosts are still pending in all. */
+  readonly pendingCount: number;
 }
 
 export interface EventDiagnostics {

@@ -49,7 +49,8 @@ async function decide(deps: StepDependencies, deployment: Deployment, error: { E
   await store.putHostRecords(await healthAfter(deps, deployment, targets.all));
   const finished = await store.updateDeployment(
     deployment.deploymentId,
-    { status, completeTime: now, deploymentOverview: deploymentOverview(targets.all), errorInformation },
+    // A wait on a load balancer ends with the deployment, however it ended.
+    { status, completeTime: now, deploymentOverview: deploymentOverview(targets.all), errorInformation, trafficWait: undefined },
     ['Created', 'InProgress'],
   );
   for (const target of targets.changed) await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });

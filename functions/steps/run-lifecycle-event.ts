@@ -100,12 +100,21 @@ async function waitForHosts(
     // Hosts an interrupted earlier attempt already sent the event to, or that already answered, are not sent it again.
     const alreadySent = new Set(current.sentTargetIds ?? []);
     const toSend = scripted.filter((t) => !hasResult(t.lifecycleEvents[index]) && !alreadySent.has(t.targetId));
+    // A retry: a result an earlier attempt recorded but did not get to count (an unreachable host's report cut short)
+    // would never be counted otherwise, and the event would wait for its timeout. Only hosts this event was sent to
+    // or found unreachable for are counted (the batch's other hosts are not expected), and counting is a set.
+    if (!begun && alreadySent.size > 0) {
+      const settled = (await loadBatchTargets(store, current)).filter((t) => alreadySent.has(t.targetId) && hasResult(t.lifecycleEvents[index]));
+      for (const target of settled) await store.countBatchReport(deploymentId, batchNumber, index, target.targetId);
+    }
     const eventName = deployment.lifecycleEventNames[index];
     const { unreachable } = await deps.hosts.dispatch(groupScripts(deployment, batchNumber, index, eventName, work, toSend), async (ids) => {
       await store.markBatchSent(deploymentId, batchNumber, index, ids);
     });
     // Before the dispatch counts as done, so a retry that finds it done has nothing of it left to do. The last of
-    // these reports may complete the event and resume the execution, which then moves the batch on.
+    // these reports may complete the event and resume the execution, which then moves the batch on. Marked as sent
+    // first, so a retry after a report cut short knows to count its result.
+    if (unreachable.length > 0) await store.markBatchSent(deploymentId, batchNumber, index, unreachable.map((host) => host.targetId));
     await reportUnreachable(deps, batch, index, unreachable);
     try {
       current = await store.updateBatchWait(deploymentId, batchNumber, index, { taskToken, dispatched: true });

@@ -2,8 +2,8 @@
 // balancers, then waits in the state machine, not in a Lambda, until the load balancers are done or the change's
 // limit passes. While it waits, the deployment record says what for and why it takes that long.
 import { CutoverError, TransientAwsError, TransientStoreError } from '../core/errors';
-import { nextTrafficWait, secondsBetween } from '../core/traffic-wait';
-import type { Deployment, DeploymentTarget, EventDiagnostics, LoadBalancerInfo, PendingTarget, TrafficWaitRecord } from '../core/types';
+import { expiredMessage, nextTrafficWait, secondsBetween, trafficWaitRecord } from '../core/traffic-wait';
+import type { Deployment, DeploymentTarget, EventDiagnostics, LoadBalancerInfo } from '../core/types';
 import type { StepDependencies, TrafficControl, TrafficDirection, TrafficProgress } from '../ports';
 import { failTarget, withEvent } from './target-updates';
 
@@ -102,20 +102,10 @@ async function settle(
   const decision = nextTrafficWait(progress, since, now);
   if (decision.kind === 'expired') {
     const stuck = new Set(progress.pending.map((p) => p.targetId));
-    const message =
-      `${lifecycleEventName} did not finish within ${progress.limitSeconds} s (${progress.reason}); ` +
-      `still waiting on ${describePending(progress.pending)}`;
-    return finish(deps, deployment, index, waiting, stuck, message);
+    return finish(deps, deployment, index, waiting, stuck, expiredMessage(lifecycleEventName, progress));
   }
-  const trafficWait: TrafficWaitRecord = {
-    batchNumber,
-    lifecycleEventName: lifecycleEventName === 'BlockTraffic' ? 'BlockTraffic' : 'AllowTraffic',
-    since,
-    nextCheck: new Date(Date.parse(now) + decision.seconds * 1000).toISOString(),
-    until: new Date(Date.parse(since) + progress.limitSeconds * 1000).toISOString(),
-    reason: progress.reason,
-    pending: progress.pending,
-  };
+  const event = lifecycleEventName === 'BlockTraffic' ? 'BlockTraffic' : 'AllowTraffic';
+  const trafficWait = trafficWaitRecord({ batchNumber, lifecycleEventName: event, since, now, waitSeconds: decision.seconds, progress });
   await deps.store.updateDeployment(deployment.deploymentId, { trafficWait });
   return { changed: [], waitSeconds: decision.seconds };
 }
@@ -142,20 +132,21 @@ async function finish(
     const diagnostics: EventDiagnostics = { errorCode: 'Success', scriptName: '', message: took, logTail: '' };
     return withEvent(t, index, { lifecycleEventName, status: 'Succeeded', startTime, endTime: now, diagnostics }, now);
   });
+  // Cleared before the results are written: a retry that finds the results written has no wait left to clear.
+  await clearTrafficWait(deps, deployment.deploymentId);
   await deps.store.updateTargets(changed);
-  if (deployment.trafficWait !== undefined) await deps.store.updateDeployment(deployment.deploymentId, { trafficWait: undefined });
   for (const target of changed) {
     if (target.status === 'Failed') await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });
   }
   return { changed };
 }
 
+/** Removing an absent attribute is a no-op, so this is safe to repeat whatever the loaded record said. */
+async function clearTrafficWait(deps: StepDependencies, deploymentId: string): Promise<void> {
+  await deps.store.updateDeployment(deploymentId, { trafficWait: undefined });
+}
+
 function earliestStart(targets: readonly DeploymentTarget[], index: number, fallback: string): string {
   const starts = targets.map((t) => t.lifecycleEvents[index]?.startTime).filter((s): s is string => s !== undefined);
   return starts.sort()[0] ?? fallback;
-}
-
-function describePending(pending: readonly PendingTarget[]): string {
-  if (pending.length === 0) return 'no host the load balancer named';
-  return pending.map((p) => `${p.targetId} ${p.state} in ${p.loadBalancer}${p.reason ? ` (${p.reason})` : ''}`).join(', ');
 }

@@ -217,7 +217,7 @@ describe('ElbTrafficControl on target groups: deregister', () => {
 
   it.each([
     ['the default 300 s', delayAttributes('300'), 'target group web-blue drains for up to 300 s (deregistration_delay.timeout_seconds)', 300, 600],
-    ['a one-hour delay', delayAttributes('3600'), 'target group web-blue drains for up to 3600 s (deregistration_delay.timeout_seconds)', 300, 3600],
+    ['a one-hour delay', delayAttributes('3600'), 'target group web-blue drains for up to 3600 s (deregistration_delay.timeout_seconds)', 300, 3900],
     ['no delay', delayAttributes('0'), 'target group web-blue deregisters at once (deregistration_delay.timeout_seconds is 0)', 5, 300],
     ['no delay attribute in the reply (AWS default)', { Attributes: [] }, 'target group web-blue drains for up to 300 s (deregistration_delay.timeout_seconds)', 300, 600],
   ])('times a deregistration with %s', async (_label, attributes, reason, checkAfterSeconds, limitSeconds) => {
@@ -489,7 +489,7 @@ describe('ElbTrafficControl on classic ELBs', () => {
     const progress = await traffic.deregister(LEGACY_ONLY, [HOST_A]);
 
     expect(elb).not.toHaveReceivedCommand(DeregisterInstancesFromLoadBalancerCommand);
-    expect(progress).toMatchObject({ done: false, checkAfterSeconds: 3600, limitSeconds: 3600 });
+    expect(progress).toMatchObject({ done: false, checkAfterSeconds: 3600, limitSeconds: 3900 });
   });
 
   it.each([

@@ -60,9 +60,10 @@ describe('timing rules', () => {
     [1000, 1500],
     [2000, 3000],
     [2400, 3600],
-    [3600, 3600],
+    [3000, 3900],
+    [3600, 3900],
     [10.5, 311],
-  ])('limitSeconds(%d) is %d: the expected time plus half again, at least 5 min, at most an hour', (expected, limit) => {
+  ])('limitSeconds(%d) is %d: the expected time plus half again, at least 5 min, at most an hour and 5 min', (expected, limit) => {
     expect(limitSeconds(expected)).toBe(limit);
   });
 
@@ -121,7 +122,7 @@ describe('combineProgress', () => {
       'started: a long drain is first looked at after 5 min',
       'started',
       [part(3600, 'tg a drains', pendingIn('a', 'i-1'))],
-      { done: false, checkAfterSeconds: 300, limitSeconds: 3600, reason: 'tg a drains', pending: pendingIn('a', 'i-1') },
+      { done: false, checkAfterSeconds: 300, limitSeconds: 3900, reason: 'tg a drains', pending: pendingIn('a', 'i-1') },
     ],
     [
       'started: a drain no check can see sets the first look, however long',
@@ -139,7 +140,7 @@ describe('combineProgress', () => {
       'started: an unseen hour-long drain is looked at when the limit comes, never after',
       'started',
       [part(3600, 'elb b drains', pendingIn('b', 'i-1'), 3600)],
-      { done: false, checkAfterSeconds: 3600, limitSeconds: 3600, reason: 'elb b drains', pending: pendingIn('b', 'i-1') },
+      { done: false, checkAfterSeconds: 3600, limitSeconds: 3900, reason: 'elb b drains', pending: pendingIn('b', 'i-1') },
     ],
     [
       'started: the pace comes from the load balancers still pending, not from finished slow ones',

@@ -131,6 +131,7 @@ describe('server in-place flow waiting on load balancers', () => {
       ['host-1', 'draining'],
       ['host-2', 'draining'],
     ]);
+    expect(first.pendingCount).toBe(2);
     expect(Date.parse(first.until) - Date.parse(first.since)).toBe(600_000);
     expect(view.trafficWait).toBeUndefined();
     for (const target of view.targets) {

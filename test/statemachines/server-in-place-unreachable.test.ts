@@ -1,7 +1,8 @@
 // A host the runner knows it cannot reach (SSM: its agent is not Online) fails the event at once, with the reason,
 // instead of keeping the batch waiting for the event's safety timeout.
 import * as path from 'node:path';
-import type { HostDispatch } from '../../functions/ports';
+import { TransientStoreError } from '../../functions/core/errors';
+import type { HostDispatch, Store } from '../../functions/ports';
 import { deployLocally } from '../../lib/cli/local-deploy';
 import { LocalHostRunner } from '../../lib/local/local-host-runner';
 import type { LocalRuntimeOptions } from '../../lib/local/local-runtime';
@@ -57,5 +58,32 @@ describe('server in-place flow with an unreachable host', () => {
     expect(sentTo).not.toContain(OFFLINE);
     // AllAtOnce needs one healthy host: two succeeded.
     expect(view.status).toBe('Succeeded');
+  });
+
+  it('counts an offline host whose report was recorded but not counted when RunLifecycleEvent is retried', async () => {
+    let failed = false;
+    // The default safety timeout is over an hour: the deployment can only finish in time if nobody waits for it.
+    h = await openHarness({
+      hostRunner: runnerWithOfflineHost([]),
+      decorate: (deps) => {
+        const store = Object.create(deps.store) as Store;
+        store.countBatchReport = async (...args) => {
+          // The result is written; the count is lost once, so Step Functions retries RunLifecycleEvent.
+          if (!failed && args[3] === OFFLINE) {
+            failed = true;
+            throw new TransientStoreError('injected: countBatchReport throttled');
+          }
+          return deps.store.countBatchReport(...args);
+        };
+        return { ...deps, store };
+      },
+    });
+    const bundle = loggingBundle(path.join(h.dir, 'v1'), 'v1');
+
+    const view = await deployLocally(h.runtime, deployRequest(bundle, { hosts: HOSTS, deploymentConfigName: 'CodeDeployDefault.AllAtOnce' }));
+
+    expect(failed).toBe(true);
+    expect(view.status).toBe('Succeeded');
+    expect(view.targets.find((t) => t.targetId === OFFLINE)?.status).toBe('Failed');
   });
 });
