@@ -1,5 +1,6 @@
 // The interfaces steps depend on. Each has an AWS adapter (functions/aws) and a local one (lib/local).
 import type {
+  AppSpec,
   Application,
   Deployment,
   DeploymentConfig,
@@ -12,6 +13,7 @@ import type {
   LoadBalancerInfo,
   PendingTarget,
   RevisionLocation,
+  S3Revision,
   ServerLifecycleEventName,
   TargetStatus,
 } from './core/types';
@@ -56,6 +58,34 @@ export interface DeploymentListFilter {
   readonly applicationName?: string;
   readonly deploymentGroupName?: string;
   readonly statuses?: readonly DeploymentStatus[];
+  /** createTime at or after this (ISO 8601). */
+  readonly createdFrom?: string;
+  /** createTime at or before this (ISO 8601). */
+  readonly createdTo?: string;
+}
+
+/** One page of a list. `nextToken` is opaque to callers and absent on the last page. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextToken?: string;
+}
+
+/**
+ * Where a list continues. A `nextToken` the store did not hand out (or one from another list) is refused with a
+ * ValidationError on field `nextToken`.
+ */
+export interface PageRequest {
+  readonly nextToken?: string;
+  /** Items per page; the store's default (100) when absent. */
+  readonly limit?: number;
+}
+
+/** A revision registered with an application (CodeDeploy's RegisterApplicationRevision). */
+export interface RevisionRecord {
+  readonly applicationName: string;
+  readonly revision: RevisionLocation;
+  readonly description?: string;
+  readonly registerTime: string;
 }
 
 /** The result of one target's lifecycle event, written once: a duplicate report changes nothing. */
@@ -74,15 +104,32 @@ export interface TargetEventResult {
 export interface Store {
   createApplication(app: Application): Promise<Application>;
   getApplication(applicationName: string): Promise<Application | undefined>;
+  /** By name, ascending. */
+  listApplications(page?: PageRequest): Promise<Page<Application>>;
+  /**
+   * Deletes the application with its deployment groups and registered revisions (CodeDeploy also forgets its
+   * deployments; Cutover keeps deployment records for their history). False when it did not exist.
+   */
+  deleteApplication(applicationName: string): Promise<boolean>;
 
   putDeploymentGroup(group: DeploymentGroup): Promise<void>;
   /** Sets only the outcome fields on the group (one UpdateItem), so concurrent edits of its settings survive. */
   recordGroupOutcome(applicationName: string, deploymentGroupName: string, outcome: GroupOutcome): Promise<void>;
   getDeploymentGroup(applicationName: string, deploymentGroupName: string): Promise<DeploymentGroup | undefined>;
+  /** Writes a new group; ConflictError if one of that name exists in the application. */
+  createDeploymentGroup(group: DeploymentGroup): Promise<void>;
+  /** The application's groups by name, ascending. */
+  listDeploymentGroups(applicationName: string, page?: PageRequest): Promise<Page<DeploymentGroup>>;
+  /** False when it did not exist. */
+  deleteDeploymentGroup(applicationName: string, deploymentGroupName: string): Promise<boolean>;
 
   /** Custom deployment configs (predefined CodeDeployDefault.* ones are never stored). */
   createDeploymentConfig(config: DeploymentConfig): Promise<void>;
   getDeploymentConfig(deploymentConfigName: string): Promise<DeploymentConfig | undefined>;
+  /** Custom configs only, by name ascending (the API adds the predefined ones). */
+  listDeploymentConfigs(page?: PageRequest): Promise<Page<DeploymentConfig>>;
+  /** False when it did not exist. */
+  deleteDeploymentConfig(deploymentConfigName: string): Promise<boolean>;
 
   /** Writes a new deployment; fails with ConflictError if the id exists. */
   createDeployment(deployment: Deployment): Promise<void>;
@@ -98,6 +145,20 @@ export interface Store {
   ): Promise<Deployment>;
   /** Newest first. */
   listDeployments(filter?: DeploymentListFilter): Promise<Deployment[]>;
+  /** Newest first, a page at a time. */
+  listDeploymentsPage(filter: DeploymentListFilter, page?: PageRequest): Promise<Page<Deployment>>;
+  /**
+   * Binds a client token of an application to a deployment id with one conditional write. Returns the id the token
+   * is bound to: `deploymentId` when this call bound it, the earlier one when the token was used before.
+   */
+  claimClientToken(applicationName: string, clientToken: string, deploymentId: string): Promise<string>;
+  /** Releases a token this deployment bound (its creation failed), so a retry with the same token can try again. */
+  releaseClientToken(applicationName: string, clientToken: string, deploymentId: string): Promise<void>;
+
+  /** Registers a revision; registering the same location again updates its description and time. */
+  registerRevision(record: RevisionRecord): Promise<void>;
+  /** The application's revisions, newest registration first. */
+  listRevisions(applicationName: string, page?: PageRequest): Promise<Page<RevisionRecord>>;
 
   /**
    * Takes the group lock with one conditional write. Throws DeploymentGroupBusyError naming the holder when another
@@ -117,6 +178,8 @@ export interface Store {
 
   putTargets(targets: readonly DeploymentTarget[]): Promise<void>;
   getTargets(deploymentId: string): Promise<DeploymentTarget[]>;
+  /** The deployment's targets by id, ascending, a page at a time. */
+  listTargetsPage(deploymentId: string, page?: PageRequest): Promise<Page<DeploymentTarget>>;
   getTarget(deploymentId: string, targetId: string): Promise<DeploymentTarget | undefined>;
   /** Overwrites whole target items (status moves decided by a step that owns the deployment at that point). */
   updateTargets(targets: readonly DeploymentTarget[]): Promise<void>;
@@ -297,6 +360,32 @@ export interface EventSink {
   publish(change: StateChange): Promise<void>;
 }
 
+/** A revision's bundle as a new deployment needs it. */
+export interface OpenedBundle {
+  /** The revision pinned: the exact S3 object checked, or a local bundle registered as a tar with its sha256. */
+  readonly revision: RevisionLocation;
+  /** Parsed from the bundle's appspec.yml (or appspec.yaml) and checked against the bundle's entries. */
+  readonly appSpec: AppSpec;
+}
+
+/**
+ * Reads the appspec out of a revision's bundle, for deployments created through the API, whose requests name a
+ * revision but carry no appspec. The embedded runtime loads a local bundle (folder, .zip, .tar, .tgz) and registers
+ * it; on AWS the S3 object is checked with RevisionSource.check and that exact version is read.
+ */
+export interface BundleReader {
+  /**
+   * RevisionMissingError or InvalidRevisionError as RevisionSource.check throws them; AppSpecError listing every
+   * problem of the appspec and of the bundle's entries.
+   */
+  open(revision: RevisionRequest): Promise<OpenedBundle>;
+}
+
+/** A revision as a request names it: a local bundle by its path, before it is registered (sha256 optional). */
+export type RevisionRequest =
+  | S3Revision
+  | { readonly revisionType: 'Local'; readonly localLocation: { readonly bundlePath: string; readonly sha256?: string } };
+
 /** Everything a step may use. */
 export interface StepDependencies {
   readonly store: Store;
@@ -311,4 +400,6 @@ export interface StepDependencies {
   readonly traffic?: TrafficControl;
   /** Batches one execution runs before a new one takes over; default batchesPerExecution() (tests lower it). */
   readonly batchesPerExecution?: number;
+  /** Only where deployments are created from a revision alone (the API); the CLI reads bundles itself. */
+  readonly bundles?: BundleReader;
 }

@@ -1,11 +1,9 @@
-// Deployment items: create once, move status with single conditional updates, list newest first through gsi1.
+// Deployment items: create once, move status with single conditional updates (listing: dynamodb-deployment-list.ts).
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../core/errors';
 import type { Deployment, DeploymentStatus } from '../core/types';
-import type { DeploymentListFilter } from '../ports';
 import { conditionally } from './dynamodb-errors';
 import {
-  DEPLOYMENTS_PARTITION,
   deploymentItem,
   deploymentKey,
   deploymentListSortKey,
@@ -113,39 +111,4 @@ async function updateFailure(
   if (item === undefined) return new NotFoundError('Deployment', deploymentId);
   const expected = expectedStatus?.join(' or ') ?? 'any status';
   return new ConflictError(`Deployment '${deploymentId}' is ${String(item.status)}, expected ${expected}`);
-}
-
-/** Newest first; filters run server-side so pages stay small, and every page is read. */
-export async function listDeployments(table: Table, filter: DeploymentListFilter = {}): Promise<Deployment[]> {
-  const names: Record<string, string> = { '#gsi1pk': TABLE_KEYS.gsi1.partitionKey };
-  const values: Record<string, unknown> = { ':gsi1pk': DEPLOYMENTS_PARTITION };
-  const filters: string[] = [];
-  if (filter.applicationName !== undefined) {
-    names['#applicationName'] = 'applicationName';
-    values[':applicationName'] = filter.applicationName;
-    filters.push('#applicationName = :applicationName');
-  }
-  if (filter.deploymentGroupName !== undefined) {
-    names['#deploymentGroupName'] = 'deploymentGroupName';
-    values[':deploymentGroupName'] = filter.deploymentGroupName;
-    filters.push('#deploymentGroupName = :deploymentGroupName');
-  }
-  if (filter.statuses !== undefined) {
-    if (filter.statuses.length === 0) return []; // no status is one of none
-    names['#status'] = 'status';
-    const placeholders = filter.statuses.map((status, index) => {
-      values[`:status${index}`] = status;
-      return `:status${index}`;
-    });
-    filters.push(`#status IN (${placeholders.join(', ')})`);
-  }
-  const items = await table.queryAll({
-    IndexName: TABLE_KEYS.gsi1.indexName,
-    KeyConditionExpression: '#gsi1pk = :gsi1pk',
-    ScanIndexForward: false,
-    ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  });
-  return items.map((item) => fromItem<Deployment>(item));
 }

@@ -1,11 +1,12 @@
 // Deployment group items (pk APP#<app>, sk DG#<group>). Settings are written whole by the API; a finished
 // deployment only records its outcome with one UpdateItem, so a settings change made while it ran survives.
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError } from '../core/errors';
+import { ConflictError, NotFoundError } from '../core/errors';
 import type { DeploymentGroup } from '../core/types';
-import type { GroupOutcome } from '../ports';
+import type { GroupOutcome, Page, PageRequest } from '../ports';
 import { conditionally } from './dynamodb-errors';
-import { deploymentGroupItem, deploymentGroupKey, fromItem } from './dynamodb-items';
+import { applicationPartition, deploymentGroupItem, deploymentGroupKey, fromItem, GROUP_PREFIX } from './dynamodb-items';
+import { queryPage } from './dynamodb-paging';
 import type { Table } from './dynamodb-table';
 
 /**
@@ -16,6 +17,49 @@ const OUTCOME_FIELDS = ['lastAttemptedDeployment', 'lastSuccessfulDeployment', '
 
 export async function putDeploymentGroup(table: Table, group: DeploymentGroup): Promise<void> {
   await table.put({ Item: deploymentGroupItem(group) });
+}
+
+export async function createDeploymentGroup(table: Table, group: DeploymentGroup): Promise<void> {
+  const outcome = await conditionally(
+    table.put({ Item: deploymentGroupItem(group), ConditionExpression: 'attribute_not_exists(pk)' }),
+  );
+  if (!outcome.written) {
+    throw new ConflictError(
+      `Deployment group '${group.deploymentGroupName}' already exists in application '${group.applicationName}'`,
+    );
+  }
+}
+
+/** By name: the sort key is DG#<name>, so the partition's own order is the listing order. */
+export async function listDeploymentGroups(
+  table: Table,
+  applicationName: string,
+  page?: PageRequest,
+): Promise<Page<DeploymentGroup>> {
+  const query = {
+    list: 'deployment-groups',
+    range: { partition: applicationPartition(applicationName), sort: { beginsWith: GROUP_PREFIX } },
+  };
+  const result = await queryPage(table, query, page);
+  return { ...result, items: result.items.map((item) => fromItem<DeploymentGroup>(item)) };
+}
+
+/**
+ * Deletes the group item only. Its lock and host records (pk DG#<groupId>) stay: a deployment still running may
+ * hold the lock, and a group re-created under the same name gets a new id, so they are never read again.
+ */
+export async function deleteDeploymentGroup(
+  table: Table,
+  applicationName: string,
+  deploymentGroupName: string,
+): Promise<boolean> {
+  const outcome = await conditionally(
+    table.delete({
+      Key: { ...deploymentGroupKey(applicationName, deploymentGroupName) },
+      ConditionExpression: 'attribute_exists(pk)',
+    }),
+  );
+  return outcome.written;
 }
 
 export async function getDeploymentGroup(

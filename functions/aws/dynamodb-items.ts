@@ -1,5 +1,7 @@
 // Keys and item mapping for the single table (layout in table-schema.ts). Domain objects are stored as plain
 // attributes next to the key attributes; reading strips the keys again, so callers never see storage details.
+import { createHash } from 'node:crypto';
+import { ValidationError } from '../core/errors';
 import type {
   Application,
   Deployment,
@@ -7,8 +9,9 @@ import type {
   DeploymentGroup,
   DeploymentTarget,
   HostRecord,
+  RevisionLocation,
 } from '../core/types';
-import type { GroupLock } from '../ports';
+import type { GroupLock, RevisionRecord } from '../ports';
 import type { StoredItem } from './dynamodb-errors';
 import { TABLE_KEYS } from './table-schema';
 
@@ -30,14 +33,37 @@ const STORAGE_ATTRIBUTES: readonly string[] = [
 ];
 
 export const DEPLOYMENTS_PARTITION = 'DEPLOYMENTS';
+export const APPLICATIONS_PARTITION = 'APPLICATIONS';
+export const CONFIGS_PARTITION = 'CONFIGS';
 export const TARGET_PREFIX = 'TGT#';
 export const HOST_PREFIX = 'HOST#';
+export const GROUP_PREFIX = 'DG#';
+export const APPLICATION_SORT_KEY = 'APP';
 
-export const applicationKey = (applicationName: string): ItemKey => ({ pk: `APP#${applicationName}`, sk: 'APP' });
+export const applicationPartition = (applicationName: string): string => `APP#${applicationName}`;
+
+export const applicationKey = (applicationName: string): ItemKey => ({
+  pk: applicationPartition(applicationName),
+  sk: APPLICATION_SORT_KEY,
+});
 
 export const deploymentGroupKey = (applicationName: string, deploymentGroupName: string): ItemKey => ({
-  pk: `APP#${applicationName}`,
-  sk: `DG#${deploymentGroupName}`,
+  pk: applicationPartition(applicationName),
+  sk: `${GROUP_PREFIX}${deploymentGroupName}`,
+});
+
+/** A gsi1 partition per application, so one application's registrations never crowd another's. */
+export const revisionsPartition = (applicationName: string): string => `REVISIONS#${applicationName}`;
+
+const registeredRevisionKey = (applicationName: string, locationHash: string): ItemKey => ({
+  pk: applicationPartition(applicationName),
+  sk: `REV#${locationHash}`,
+});
+
+/** Hashed: a client token is caller-chosen text of any length, and a sort key holds at most 1 KB. */
+export const clientTokenKey = (applicationName: string, clientToken: string): ItemKey => ({
+  pk: applicationPartition(applicationName),
+  sk: `TOKEN#${digest(clientToken)}`,
 });
 
 export const deploymentConfigKey = (deploymentConfigName: string): ItemKey => ({
@@ -77,7 +103,12 @@ export const deploymentListSortKey = (createTime: string, deploymentId: string):
   `${createTime}#${deploymentId}`;
 
 export function applicationItem(app: Application): KeyedItem {
-  return { ...app, ...applicationKey(app.applicationName) };
+  return {
+    ...app,
+    ...applicationKey(app.applicationName),
+    [TABLE_KEYS.gsi1.partitionKey]: APPLICATIONS_PARTITION,
+    [TABLE_KEYS.gsi1.sortKey]: app.applicationName,
+  };
 }
 
 export function deploymentGroupItem(group: DeploymentGroup): KeyedItem {
@@ -85,7 +116,27 @@ export function deploymentGroupItem(group: DeploymentGroup): KeyedItem {
 }
 
 export function deploymentConfigItem(config: DeploymentConfig): KeyedItem {
-  return { ...config, ...deploymentConfigKey(config.deploymentConfigName) };
+  return {
+    ...config,
+    ...deploymentConfigKey(config.deploymentConfigName),
+    [TABLE_KEYS.gsi1.partitionKey]: CONFIGS_PARTITION,
+    [TABLE_KEYS.gsi1.sortKey]: config.deploymentConfigName,
+  };
+}
+
+/** Newest registration first on gsi1 with ScanIndexForward false; the location hash breaks ties. */
+export function registeredRevisionItem(record: RevisionRecord): KeyedItem {
+  const locationHash = revisionLocationHash(record.revision);
+  return {
+    ...record,
+    ...registeredRevisionKey(record.applicationName, locationHash),
+    [TABLE_KEYS.gsi1.partitionKey]: revisionsPartition(record.applicationName),
+    [TABLE_KEYS.gsi1.sortKey]: `${record.registerTime}#${locationHash}`,
+  };
+}
+
+export function clientTokenItem(applicationName: string, clientToken: string, deploymentId: string): KeyedItem {
+  return { applicationName, clientToken, deploymentId, ...clientTokenKey(applicationName, clientToken) };
 }
 
 export function deploymentItem(deployment: Deployment): KeyedItem {
@@ -137,6 +188,31 @@ export function targetsInPutOrder(items: readonly StoredItem[]): DeploymentTarge
   return [...items]
     .sort((a, b) => position(a) - position(b) || compareCodeUnits(String(a.sk), String(b.sk)))
     .map((item) => fromItem<DeploymentTarget>(item));
+}
+
+/**
+ * What makes two registrations the same revision: where the bundle is and which version of it, not the SHA-256
+ * Cutover records after checking it. Hashed, because an S3 key alone may fill a sort key.
+ */
+function revisionLocationHash(revision: RevisionLocation): string {
+  switch (revision.revisionType) {
+    case 'S3': {
+      const { bucket, key, bundleType, version, eTag } = revision.s3Location;
+      return digest(JSON.stringify(['S3', bucket, key, bundleType, version ?? null, eTag ?? null]));
+    }
+    case 'Local': {
+      const { bundlePath, bundleType, sha256 } = revision.localLocation;
+      return digest(JSON.stringify(['Local', bundlePath, bundleType, sha256]));
+    }
+    default: {
+      const type: unknown = (revision as { revisionType?: unknown }).revisionType;
+      throw new ValidationError([{ field: 'revision.revisionType', message: `must be S3 or Local, got ${String(type)}` }]);
+    }
+  }
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
 }
 
 /** Plain code-unit order (close to DynamoDB's byte order), independent of the process locale. */

@@ -1,9 +1,8 @@
 // The Store port on one DynamoDB table (key design in table-schema.ts). Only single-item conditional writes are
 // used, never transactions, so the same code runs on DynamoDB, DynamoDB Local and dynalite. The methods delegate
-// to one module per kind of item; this file wires them and owns the small application/config/host items.
+// to one module per kind of item; this file wires them and owns the small host record items.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../core/errors';
 import type {
   Application,
   Deployment,
@@ -13,23 +12,27 @@ import type {
   DeploymentTarget,
   HostRecord,
 } from '../core/types';
-import type { Batch, DeploymentListFilter, GroupLock, GroupOutcome, Store, TargetEventResult } from '../ports';
+import type {
+  Batch,
+  DeploymentListFilter,
+  GroupLock,
+  GroupOutcome,
+  Page,
+  PageRequest,
+  RevisionRecord,
+  Store,
+  TargetEventResult,
+} from '../ports';
+import * as applications from './dynamodb-applications';
 import * as batches from './dynamodb-batches';
+import * as clientTokens from './dynamodb-client-tokens';
+import * as configs from './dynamodb-configs';
+import * as deploymentList from './dynamodb-deployment-list';
 import * as deployments from './dynamodb-deployments';
-import { conditionally } from './dynamodb-errors';
 import * as groups from './dynamodb-groups';
-import {
-  applicationItem,
-  applicationKey,
-  deploymentConfigItem,
-  deploymentConfigKey,
-  fromItem,
-  groupPartition,
-  HOST_PREFIX,
-  hostRecordItem,
-  hostRecordKey,
-} from './dynamodb-items';
+import { fromItem, groupPartition, HOST_PREFIX, hostRecordItem, hostRecordKey } from './dynamodb-items';
 import * as locks from './dynamodb-lock';
+import * as revisions from './dynamodb-revisions';
 import { Table } from './dynamodb-table';
 import * as targets from './dynamodb-targets';
 
@@ -57,24 +60,20 @@ export class DynamoDbStore implements Store {
     this.table = new Table(options.client ?? defaultClient(), options.tableName);
   }
 
-  /** Idempotent: creating an application that exists returns the stored one (the embedded runtime re-creates). */
-  public async createApplication(app: Application): Promise<Application> {
-    const outcome = await conditionally(
-      this.table.put({
-        Item: applicationItem(app),
-        ConditionExpression: 'attribute_not_exists(pk)',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    if (outcome.written) return app;
-    const stored = outcome.current ?? (await this.table.get(applicationKey(app.applicationName)));
-    const existing = fromItem<Application>(stored);
-    // Absent only if it was deleted in between, which nothing in Cutover does; the caller's app is then the truth.
-    return existing ?? app;
+  public createApplication(app: Application): Promise<Application> {
+    return applications.createApplication(this.table, app);
   }
 
-  public async getApplication(applicationName: string): Promise<Application | undefined> {
-    return fromItem<Application>(await this.table.get(applicationKey(applicationName)));
+  public getApplication(applicationName: string): Promise<Application | undefined> {
+    return applications.getApplication(this.table, applicationName);
+  }
+
+  public listApplications(page?: PageRequest): Promise<Page<Application>> {
+    return applications.listApplications(this.table, page);
+  }
+
+  public deleteApplication(applicationName: string): Promise<boolean> {
+    return applications.deleteApplication(this.table, applicationName);
   }
 
   public putDeploymentGroup(group: DeploymentGroup): Promise<void> {
@@ -96,16 +95,32 @@ export class DynamoDbStore implements Store {
     return groups.getDeploymentGroup(this.table, applicationName, deploymentGroupName);
   }
 
-  /** Like CodeDeploy's CreateDeploymentConfig, a name is taken once: a second create is a ConflictError. */
-  public async createDeploymentConfig(config: DeploymentConfig): Promise<void> {
-    const outcome = await conditionally(
-      this.table.put({ Item: deploymentConfigItem(config), ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
-    if (!outcome.written) throw new ConflictError(`Deployment config '${config.deploymentConfigName}' already exists`);
+  public createDeploymentGroup(group: DeploymentGroup): Promise<void> {
+    return groups.createDeploymentGroup(this.table, group);
   }
 
-  public async getDeploymentConfig(deploymentConfigName: string): Promise<DeploymentConfig | undefined> {
-    return fromItem<DeploymentConfig>(await this.table.get(deploymentConfigKey(deploymentConfigName)));
+  public listDeploymentGroups(applicationName: string, page?: PageRequest): Promise<Page<DeploymentGroup>> {
+    return groups.listDeploymentGroups(this.table, applicationName, page);
+  }
+
+  public deleteDeploymentGroup(applicationName: string, deploymentGroupName: string): Promise<boolean> {
+    return groups.deleteDeploymentGroup(this.table, applicationName, deploymentGroupName);
+  }
+
+  public createDeploymentConfig(config: DeploymentConfig): Promise<void> {
+    return configs.createDeploymentConfig(this.table, config);
+  }
+
+  public getDeploymentConfig(deploymentConfigName: string): Promise<DeploymentConfig | undefined> {
+    return configs.getDeploymentConfig(this.table, deploymentConfigName);
+  }
+
+  public listDeploymentConfigs(page?: PageRequest): Promise<Page<DeploymentConfig>> {
+    return configs.listDeploymentConfigs(this.table, page);
+  }
+
+  public deleteDeploymentConfig(deploymentConfigName: string): Promise<boolean> {
+    return configs.deleteDeploymentConfig(this.table, deploymentConfigName);
   }
 
   public createDeployment(deployment: Deployment): Promise<void> {
@@ -125,7 +140,27 @@ export class DynamoDbStore implements Store {
   }
 
   public listDeployments(filter?: DeploymentListFilter): Promise<Deployment[]> {
-    return deployments.listDeployments(this.table, filter);
+    return deploymentList.listDeployments(this.table, filter);
+  }
+
+  public listDeploymentsPage(filter: DeploymentListFilter, page?: PageRequest): Promise<Page<Deployment>> {
+    return deploymentList.listDeploymentsPage(this.table, filter, page);
+  }
+
+  public claimClientToken(applicationName: string, clientToken: string, deploymentId: string): Promise<string> {
+    return clientTokens.claimClientToken(this.table, applicationName, clientToken, deploymentId);
+  }
+
+  public releaseClientToken(applicationName: string, clientToken: string, deploymentId: string): Promise<void> {
+    return clientTokens.releaseClientToken(this.table, applicationName, clientToken, deploymentId);
+  }
+
+  public registerRevision(record: RevisionRecord): Promise<void> {
+    return revisions.registerRevision(this.table, record);
+  }
+
+  public listRevisions(applicationName: string, page?: PageRequest): Promise<Page<RevisionRecord>> {
+    return revisions.listRevisions(this.table, applicationName, page);
   }
 
   public acquireGroupLock(lock: GroupLock, deploymentGroupName: string): Promise<void> {
@@ -154,6 +189,10 @@ export class DynamoDbStore implements Store {
 
   public getTargets(deploymentId: string): Promise<DeploymentTarget[]> {
     return targets.getTargets(this.table, deploymentId);
+  }
+
+  public listTargetsPage(deploymentId: string, page?: PageRequest): Promise<Page<DeploymentTarget>> {
+    return targets.listTargetsPage(this.table, deploymentId, page);
   }
 
   public getTarget(deploymentId: string, targetId: string): Promise<DeploymentTarget | undefined> {

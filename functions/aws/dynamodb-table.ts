@@ -14,6 +14,7 @@ import {
   type PutCommandOutput,
   QueryCommand,
   type QueryCommandInput,
+  type QueryCommandOutput,
   UpdateCommand,
   type UpdateCommandInput,
   type UpdateCommandOutput,
@@ -31,6 +32,9 @@ const LEFTOVER_ROUNDS = 8;
 const LEFTOVER_BASE_DELAY_MS = 25;
 
 type WithoutTable<T> = Omit<T, 'TableName'>;
+
+/** One request of a BatchWriteItem, as lib-dynamodb takes it. */
+type WriteRequest = { PutRequest: { Item: StoredItem } } | { DeleteRequest: { Key: StoredItem } };
 
 /** Attributes to read, e.g. `#pk, #position` with its placeholder names. */
 export interface Projection {
@@ -63,6 +67,11 @@ export class Table {
     return callDynamoDb('DeleteItem', () => this.client.send(new DeleteCommand({ TableName: this.name, ...input })));
   }
 
+  /** One page; the caller decides whether to follow LastEvaluatedKey. */
+  public query(input: WithoutTable<QueryCommandInput>): Promise<QueryCommandOutput> {
+    return callDynamoDb('Query', () => this.client.send(new QueryCommand({ TableName: this.name, ...input })));
+  }
+
   /** Every page: only an absent LastEvaluatedKey means done (a short or empty page does not). */
   public async queryAll(input: WithoutTable<QueryCommandInput>): Promise<StoredItem[]> {
     const items: StoredItem[] = [];
@@ -79,20 +88,31 @@ export class Table {
 
   /** Puts items in requests of 25, resending UnprocessedItems with backoff. Not atomic across items. */
   public async batchPut(items: readonly KeyedItem[]): Promise<void> {
+    await this.batchWrite(items, (item) => ({ PutRequest: { Item: item } }));
+  }
+
+  /** Deletes items in requests of 25, resending UnprocessedItems with backoff. Not atomic across items. */
+  public async batchDelete(keys: readonly ItemKey[]): Promise<void> {
+    await this.batchWrite(keys, (key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } }));
+  }
+
+  private async batchWrite<T extends ItemKey>(entries: readonly T[], request: (entry: T) => WriteRequest): Promise<void> {
     // One request may not name a key twice (ValidationException): the last write of a key wins, as it would
-    // with single puts.
-    const byKey = new Map(items.map((item) => [`${item.pk}\u0000${item.sk}`, item]));
+    // with single writes.
+    const byKey = new Map(entries.map((entry) => [`${entry.pk}\u0000${entry.sk}`, entry]));
     for (const chunk of chunks([...byKey.values()], BATCH_WRITE_LIMIT)) {
-      let pending: { PutRequest: { Item: StoredItem } }[] = chunk.map((item) => ({ PutRequest: { Item: item } }));
+      let pending: WriteRequest[] = chunk.map(request);
       for (let round = 0; pending.length > 0; round += 1) {
         if (round > 0) await leftoverBackoff('BatchWriteItem', round, pending.length);
         const requests = pending;
         const output = await callDynamoDb('BatchWriteItem', () =>
           this.client.send(new BatchWriteCommand({ RequestItems: { [this.name]: requests } })),
         );
-        pending = (output.UnprocessedItems?.[this.name] ?? []).flatMap((request) =>
-          request.PutRequest?.Item === undefined ? [] : [{ PutRequest: { Item: request.PutRequest.Item } }],
-        );
+        pending = (output.UnprocessedItems?.[this.name] ?? []).flatMap((left): WriteRequest[] => {
+          if (left.PutRequest?.Item !== undefined) return [{ PutRequest: { Item: left.PutRequest.Item } }];
+          if (left.DeleteRequest?.Key !== undefined) return [{ DeleteRequest: { Key: left.DeleteRequest.Key } }];
+          return [];
+        });
       }
     }
   }

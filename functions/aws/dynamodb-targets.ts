@@ -3,7 +3,7 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../core/errors';
 import type { DeploymentTarget } from '../core/types';
-import type { TargetEventResult } from '../ports';
+import type { Page, PageRequest, TargetEventResult } from '../ports';
 import { conditionally } from './dynamodb-errors';
 import {
   deploymentPartition,
@@ -13,6 +13,7 @@ import {
   targetKey,
   targetsInPutOrder,
 } from './dynamodb-items';
+import { queryPage } from './dynamodb-paging';
 import type { Table } from './dynamodb-table';
 
 /**
@@ -30,6 +31,20 @@ export async function getTargets(table: Table, deploymentId: string): Promise<De
     ConsistentRead: true,
   });
   return targetsInPutOrder(items);
+}
+
+/** By target id (the sort key), not put order: a page must be a key range so the next one can start after it. */
+export async function listTargetsPage(
+  table: Table,
+  deploymentId: string,
+  page?: PageRequest,
+): Promise<Page<DeploymentTarget>> {
+  const query = {
+    list: 'targets',
+    range: { partition: deploymentPartition(deploymentId), sort: { beginsWith: TARGET_PREFIX } },
+  };
+  const result = await queryPage(table, query, page);
+  return { ...result, items: result.items.map((item) => fromItem<DeploymentTarget>(item)) };
 }
 
 export async function getTarget(

@@ -94,6 +94,10 @@ export interface MinimumHealthyHosts {
 }
 
 export interface DeploymentConfig {
+  /** Custom configs only: a UUID given at creation. */
+  readonly deploymentConfigId?: string;
+  /** Custom configs only. */
+  readonly createTime?: string;
   readonly deploymentConfigName: string;
   readonly computePlatform: 'Server';
   readonly minimumHealthyHosts: MinimumHealthyHosts;
@@ -143,6 +147,29 @@ export interface TagFilter {
   readonly Type: 'KEY_ONLY' | 'VALUE_ONLY' | 'KEY_AND_VALUE';
 }
 
+/** CodeDeploy's TriggerEventType: which state changes a trigger publishes to its SNS topic. */
+export const TRIGGER_EVENT_TYPES = [
+  'DeploymentStart',
+  'DeploymentSuccess',
+  'DeploymentFailure',
+  'DeploymentStop',
+  'DeploymentRollback',
+  'DeploymentReady',
+  'InstanceStart',
+  'InstanceSuccess',
+  'InstanceFailure',
+  'InstanceReady',
+] as const;
+export type TriggerEventType = (typeof TRIGGER_EVENT_TYPES)[number];
+
+/** One SNS trigger of a deployment group (CodeDeploy's TriggerConfig). */
+export interface TriggerConfig {
+  readonly triggerName: string;
+  /** An SNS topic ARN. */
+  readonly triggerTargetArn: string;
+  readonly triggerEvents: readonly TriggerEventType[];
+}
+
 export interface Application {
   readonly applicationId: string;
   readonly applicationName: string;
@@ -156,6 +183,8 @@ export interface DeploymentGroup {
   readonly deploymentGroupId: string;
   readonly deploymentConfigName: string;
   readonly computePlatform: 'Server';
+  /** Kept for CodeDeploy compatibility only: Cutover's functions act with their own roles, never this one. */
+  readonly serviceRoleArn?: string;
   readonly autoRollbackConfiguration?: AutoRollbackConfiguration;
   readonly loadBalancerInfo?: LoadBalancerInfo;
   /**
@@ -172,6 +201,8 @@ export interface DeploymentGroup {
   readonly onPremisesTagSet?: { readonly onPremisesTagSetList: readonly (readonly TagFilter[])[] };
   /** Auto Scaling group names; their InService instances are targets. */
   readonly autoScalingGroups?: readonly string[];
+  /** SNS triggers: up to 10 per group. */
+  readonly triggerConfigurations?: readonly TriggerConfig[];
   /** The revision of the last deployment that succeeded (CodeDeploy's targetRevision). */
   readonly targetRevision?: RevisionLocation;
   readonly lastSuccessfulDeployment?: DeploymentSummary;
@@ -250,6 +281,14 @@ export interface Deployment {
   executionFirstBatch?: number;
   /** While a batch waits on its load balancers: what for and why it takes this long. Gone once the change is done. */
   trafficWait?: TrafficWaitRecord;
+  /** StopDeployment was called: the batch under way finishes, no other starts, and the deployment ends Stopped. */
+  stopRequested?: StopRequest;
+}
+
+export interface StopRequest {
+  readonly at: string;
+  /** Whether the stopped deployment is rolled back to the group's last good revision (decided when stop was asked). */
+  readonly autoRollbackEnabled: boolean;
 }
 
 /** A host a load balancer has not finished with yet. */

@@ -1,0 +1,180 @@
+// What CreateDeploymentGroup and UpdateDeploymentGroup take, field by field, with CodeDeploy's names. Rules that
+// span fields or depend on the runtime (how hosts are named) are in deployment-group-settings.ts.
+import { z } from 'zod';
+import { expected, shown } from '../core/input-messages';
+import { MAX_INSTANCES_PER_DEPLOYMENT, targetSelectorsSchema } from '../core/target-selection';
+import { TRIGGER_EVENT_TYPES } from '../core/types';
+import { resourceName } from './api-schemas';
+
+// CodeDeploy's limits: TriggerTargetsLimitExceeded, and 10 load balancers of each kind.
+const MAX_TRIGGERS = 10;
+const MAX_LOAD_BALANCERS_PER_LIST = 10;
+
+const AUTO_ROLLBACK_EVENTS = ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST'] as const;
+const TRAFFIC_OPTIONS = ['WITH_TRAFFIC_CONTROL', 'WITHOUT_TRAFFIC_CONTROL'] as const;
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}(?:\.fifo)?$/;
+// Target group and Classic Load Balancer names as AWS allows them; safe as the embedded runtime's file names too.
+const LOAD_BALANCER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;
+const LOAD_BALANCER_RULE = '1 to 32 letters, digits or hyphens, not starting or ending with a hyphen';
+
+const TAG_FILTER_KEYS: ReadonlySet<string> = new Set(['Key', 'Value', 'Type']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function countLimit(what: string, max: number) {
+  return (list: readonly unknown[], ctx: z.RefinementCtx) => {
+    if (list.length > max) ctx.addIssue({ code: 'custom', message: `lists ${list.length} ${what}; at most ${max} are allowed` });
+  };
+}
+
+// Checked against the runtime's host naming once the request reaches its handler: the schema serves both runtimes.
+const instanceNamesSchema = z
+  .array(z.string({ error: expected('a host name or instance id') }), { error: expected('a list of host names or instance ids') })
+  .superRefine(countLimit('instances', MAX_INSTANCES_PER_DEPLOYMENT));
+
+// target-selection's tag schemas drop keys they do not know; a request must not lose a misspelt `Valu` without a
+// word, so unknown keys inside tag filters and tag sets are refused before those schemas see them.
+function unknownKeys(value: unknown, allowed: ReadonlySet<string>, path: PropertyKey[], ctx: z.RefinementCtx): void {
+  if (!isRecord(value)) return;
+  const keys = Object.keys(value).filter((key) => !allowed.has(key));
+  if (keys.length > 0) ctx.addIssue({ code: 'unrecognized_keys', keys, path, input: value });
+}
+
+function unknownFilterKeys(filters: unknown, path: PropertyKey[], ctx: z.RefinementCtx): void {
+  if (Array.isArray(filters)) filters.forEach((filter, i) => unknownKeys(filter, TAG_FILTER_KEYS, [...path, i], ctx));
+}
+
+// Typed with the input of `schema` so `.safeExtend()` accepts it in place of the field it guards.
+function strictTagFilters<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value: z.input<T>, ctx) => {
+    unknownFilterKeys(value, [], ctx);
+    return value;
+  }, schema);
+}
+
+function strictTagSet<T extends z.ZodType>(listKey: string, schema: T) {
+  return z.preprocess((value: z.input<T>, ctx) => {
+    unknownKeys(value, new Set([listKey]), [], ctx);
+    const groups = isRecord(value) ? value[listKey] : undefined;
+    if (Array.isArray(groups)) groups.forEach((group, g) => unknownFilterKeys(group, [listKey, g], ctx));
+    return value;
+  }, schema);
+}
+
+const selectors = targetSelectorsSchema.shape;
+
+const serviceRoleArn = z
+  .string({ error: expected('an IAM role ARN') })
+  .regex(ROLE_ARN, { error: (issue) => `must be an IAM role ARN like arn:aws:iam::123456789012:role/CodeDeploy (got ${shown(issue.input)})` });
+
+const triggerConfig = z
+  .object(
+    {
+      triggerName: z
+        .string({ error: expected('a trigger name of 1 to 100 characters') })
+        .min(1, { error: 'must be a trigger name of 1 to 100 characters, not empty' })
+        .max(100, { error: (issue) => `must be at most 100 characters (got ${String(issue.input).length})` }),
+      triggerTargetArn: z
+        .string({ error: expected('an SNS topic ARN') })
+        .regex(TOPIC_ARN, { error: (issue) => `must be an SNS topic ARN like arn:aws:sns:us-east-1:123456789012:deployments (got ${shown(issue.input)})` }),
+      triggerEvents: z
+        .array(z.enum(TRIGGER_EVENT_TYPES, { error: expected(`one of ${TRIGGER_EVENT_TYPES.join(', ')}`) }), {
+          error: expected('a list of trigger event types'),
+        })
+        .min(1, { error: `must list at least one of ${TRIGGER_EVENT_TYPES.join(', ')}` }),
+    },
+    { error: expected('a trigger {triggerName, triggerTargetArn, triggerEvents}') },
+  )
+  .strict();
+
+const autoRollbackConfiguration = z
+  .object(
+    {
+      enabled: z.boolean({ error: expected('true or false') }),
+      events: z
+        .array(z.enum(AUTO_ROLLBACK_EVENTS, { error: expected(`one of ${AUTO_ROLLBACK_EVENTS.join(', ')}`) }), {
+          error: expected('a list of rollback events'),
+        })
+        .default([]),
+    },
+    { error: expected('an object {enabled, events}') },
+  )
+  .strict()
+  .superRefine((config, ctx) => {
+    // Enabled with nothing to react to is a rollback that never happens, which no one means.
+    if (config.enabled && config.events.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['events'], message: `must list at least one of ${AUTO_ROLLBACK_EVENTS.join(', ')} when enabled is true` });
+    }
+  });
+
+function loadBalancerList(what: string) {
+  const entry = z
+    .object(
+      {
+        name: z
+          .string({ error: expected(`a ${what} name`) })
+          .regex(LOAD_BALANCER_NAME, { error: (issue) => `must be a ${what} name of ${LOAD_BALANCER_RULE} (got ${shown(issue.input)})` }),
+      },
+      { error: expected(`an object {name} naming a ${what}`) },
+    )
+    .strict();
+  return z.array(entry, { error: expected(`a list of ${what}s`) }).superRefine(countLimit(`${what}s`, MAX_LOAD_BALANCERS_PER_LIST));
+}
+
+const loadBalancerInfo = z
+  .object(
+    {
+      targetGroupInfoList: loadBalancerList('target group').optional(),
+      elbInfoList: loadBalancerList('Classic Load Balancer').optional(),
+    },
+    { error: expected('an object {targetGroupInfoList?, elbInfoList?}') },
+  )
+  .strict();
+
+// Cutover deploys in place; the style is checked against loadBalancerInfo, and shown back derived from it.
+const deploymentStyle = z
+  .object(
+    {
+      deploymentType: z
+        .literal('IN_PLACE', {
+          error: (issue) =>
+            issue.input === 'BLUE_GREEN' ? 'must be IN_PLACE: BLUE_GREEN is not supported yet' : expected('IN_PLACE')(issue),
+        })
+        .optional(),
+      deploymentOption: z.enum(TRAFFIC_OPTIONS, { error: expected('WITH_TRAFFIC_CONTROL or WITHOUT_TRAFFIC_CONTROL') }).optional(),
+    },
+    { error: expected('an object {deploymentType?, deploymentOption?}') },
+  )
+  .strict();
+
+/** Every setting, all optional: what UpdateDeploymentGroup may change and what CreateDeploymentGroup starts from. */
+const groupSettingsSchema = targetSelectorsSchema.safeExtend({
+  instanceNames: instanceNamesSchema.optional(),
+  ec2TagFilters: strictTagFilters(selectors.ec2TagFilters.unwrap()).optional(),
+  ec2TagSet: strictTagSet('ec2TagSetList', selectors.ec2TagSet.unwrap()).optional(),
+  onPremisesInstanceTagFilters: strictTagFilters(selectors.onPremisesInstanceTagFilters.unwrap()).optional(),
+  onPremisesTagSet: strictTagSet('onPremisesTagSetList', selectors.onPremisesTagSet.unwrap()).optional(),
+  deploymentConfigName: resourceName.optional(),
+  serviceRoleArn: serviceRoleArn.optional(),
+  triggerConfigurations: z
+    .array(triggerConfig, { error: expected('a list of triggers') })
+    .superRefine(countLimit('triggers', MAX_TRIGGERS))
+    .optional(),
+  autoRollbackConfiguration: autoRollbackConfiguration.optional(),
+  loadBalancerInfo: loadBalancerInfo.optional(),
+  deploymentStyle: deploymentStyle.optional(),
+});
+
+export const createGroupBody = groupSettingsSchema.safeExtend({ deploymentGroupName: resourceName }).strict();
+export type CreateGroupBody = z.infer<typeof createGroupBody>;
+
+export const updateGroupBody = groupSettingsSchema.safeExtend({ newDeploymentGroupName: resourceName.optional() }).strict();
+export type UpdateGroupBody = z.infer<typeof updateGroupBody>;
+
+/** The settings part of either body. */
+export type GroupSettingsInput = z.infer<typeof groupSettingsSchema>;
+export type DeploymentStyleInput = z.infer<typeof deploymentStyle>;

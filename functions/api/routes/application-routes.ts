@@ -1,0 +1,100 @@
+// Applications: CreateApplication, GetApplication, ListApplications, DeleteApplication.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { NotFoundError } from '../../core/errors';
+import { expected } from '../../core/input-messages';
+import type { Application } from '../../core/types';
+import { ApiError } from '../api-errors';
+import { nextTokenField, pageQuery, resourceName } from '../api-schemas';
+import { route } from '../route';
+
+const TAG = 'Applications';
+const applicationParams = z.object({ applicationName: resourceName }).strict();
+
+const applicationInfo = z.object({
+  applicationId: z.string(),
+  applicationName: z.string(),
+  computePlatform: z.literal('Server'),
+  createTime: z.string(),
+  linkedToGitHub: z.boolean(),
+});
+
+function applicationInfoOf(app: Application): z.infer<typeof applicationInfo> {
+  return { applicationId: app.applicationId, applicationName: app.applicationName, computePlatform: app.computePlatform, createTime: app.createTime, linkedToGitHub: false };
+}
+
+export const applicationRoutes = [
+  route({
+    method: 'POST',
+    path: '/applications',
+    operationId: 'CreateApplication',
+    summary: 'Creates an application',
+    tag: TAG,
+    body: z
+      .object(
+        {
+          applicationName: resourceName,
+          computePlatform: z.literal('Server', { error: expected("'Server' (Lambda and ECS come later)") }).optional(),
+        },
+        { error: expected('a JSON object {applicationName, computePlatform?}') },
+      )
+      .strict(),
+    response: z.object({ applicationId: z.string() }),
+    successStatus: 201,
+    handle: async ({ deps }, { body }) => {
+      const candidate: Application = {
+        applicationId: randomUUID(),
+        applicationName: body.applicationName,
+        computePlatform: 'Server',
+        createTime: deps.clock().toISOString(),
+      };
+      const stored = await deps.store.createApplication(candidate);
+      if (stored.applicationId !== candidate.applicationId) {
+        throw new ApiError(409, 'ApplicationAlreadyExists', `An application named ${body.applicationName} already exists`, 'applicationName');
+      }
+      return { applicationId: stored.applicationId };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/applications',
+    operationId: 'ListApplications',
+    summary: 'Lists the applications by name',
+    tag: TAG,
+    query: pageQuery,
+    response: z.object({ applications: z.array(z.string()), ...nextTokenField }),
+    successStatus: 200,
+    handle: async ({ deps }, { query }) => {
+      const page = await deps.store.listApplications({ nextToken: query.nextToken });
+      return { applications: page.items.map((app) => app.applicationName), nextToken: page.nextToken };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/applications/{applicationName}',
+    operationId: 'GetApplication',
+    summary: 'Gets an application',
+    tag: TAG,
+    params: applicationParams,
+    response: z.object({ application: applicationInfo }),
+    successStatus: 200,
+    handle: async ({ deps }, { params }) => {
+      const app = await deps.store.getApplication(params.applicationName);
+      if (!app) throw new NotFoundError('Application', params.applicationName);
+      return { application: applicationInfoOf(app) };
+    },
+  }),
+  route({
+    method: 'DELETE',
+    path: '/applications/{applicationName}',
+    operationId: 'DeleteApplication',
+    summary: 'Deletes an application with its deployment groups and registered revisions',
+    tag: TAG,
+    params: applicationParams,
+    successStatus: 204,
+    handle: async ({ deps }, { params }) => {
+      if (!(await deps.store.deleteApplication(params.applicationName))) throw new NotFoundError('Application', params.applicationName);
+      return undefined;
+    },
+  }),
+];

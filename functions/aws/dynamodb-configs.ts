@@ -1,0 +1,37 @@
+// Custom deployment config items (pk CONFIG#<name>, sk CONFIG), listed by name through gsi1 (CONFIGS / <name>).
+import { ConflictError } from '../core/errors';
+import type { DeploymentConfig } from '../core/types';
+import type { Page, PageRequest } from '../ports';
+import { conditionally } from './dynamodb-errors';
+import { CONFIGS_PARTITION, deploymentConfigItem, deploymentConfigKey, fromItem } from './dynamodb-items';
+import { queryPage } from './dynamodb-paging';
+import type { Table } from './dynamodb-table';
+import { TABLE_KEYS } from './table-schema';
+
+/** Like CodeDeploy's CreateDeploymentConfig, a name is taken once: a second create is a ConflictError. */
+export async function createDeploymentConfig(table: Table, config: DeploymentConfig): Promise<void> {
+  const outcome = await conditionally(
+    table.put({ Item: deploymentConfigItem(config), ConditionExpression: 'attribute_not_exists(pk)' }),
+  );
+  if (!outcome.written) throw new ConflictError(`Deployment config '${config.deploymentConfigName}' already exists`);
+}
+
+export async function getDeploymentConfig(
+  table: Table,
+  deploymentConfigName: string,
+): Promise<DeploymentConfig | undefined> {
+  return fromItem<DeploymentConfig>(await table.get(deploymentConfigKey(deploymentConfigName)));
+}
+
+export async function listDeploymentConfigs(table: Table, page?: PageRequest): Promise<Page<DeploymentConfig>> {
+  const query = { list: 'deployment-configs', range: { index: TABLE_KEYS.gsi1.indexName, partition: CONFIGS_PARTITION } };
+  const result = await queryPage(table, query, page);
+  return { ...result, items: result.items.map((item) => fromItem<DeploymentConfig>(item)) };
+}
+
+export async function deleteDeploymentConfig(table: Table, deploymentConfigName: string): Promise<boolean> {
+  const outcome = await conditionally(
+    table.delete({ Key: { ...deploymentConfigKey(deploymentConfigName) }, ConditionExpression: 'attribute_exists(pk)' }),
+  );
+  return outcome.written;
+}

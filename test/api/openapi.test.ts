@@ -1,0 +1,57 @@
+// The OpenAPI document: valid OpenAPI 3, served at GET /openapi.json, with every route and its schemas.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import type { ApiContext } from '../../functions/api/api-context';
+import { Router } from '../../functions/api/router';
+import { API_ROUTES } from '../../functions/api/routes';
+
+const VALIDATOR = path.join(__dirname, '..', 'support', 'validate-openapi.mjs');
+
+interface Document {
+  readonly openapi: string;
+  readonly paths: Record<string, Record<string, { operationId: string; requestBody?: unknown; parameters?: { name: string; in: string }[] }>>;
+}
+
+async function served(): Promise<Document> {
+  const response = await new Router(API_ROUTES).handle({} as ApiContext, { method: 'GET', path: '/openapi.json', query: {}, body: null });
+  expect(response.statusCode).toBe(200);
+  return JSON.parse(response.body) as Document;
+}
+
+describe('OpenAPI document', () => {
+  it('validates against the OpenAPI 3.1 schema', async () => {
+    const document = await served();
+
+    const run = spawnSync(process.execPath, [VALIDATOR], { input: JSON.stringify(document), encoding: 'utf8' });
+
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ valid: true, version: '3.1', errors: [] });
+  });
+
+  it('the validator does refuse a broken document', () => {
+    const broken = { openapi: '3.1.0', info: { title: 'x' }, paths: { '/a': { get: { responses: 'none' } } } };
+
+    const run = spawnSync(process.execPath, [VALIDATOR], { input: JSON.stringify(broken), encoding: 'utf8' });
+
+    expect(JSON.parse(run.stdout).valid).toBe(false);
+  });
+
+  it('lists every route, once, under its path and method', async () => {
+    const document = await served();
+
+    const listed = Object.entries(document.paths).flatMap(([p, operations]) =>
+      Object.entries(operations).map(([method, operation]) => `${method.toUpperCase()} ${p} ${operation.operationId}`),
+    );
+    expect(listed.sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path} ${r.operationId}`).sort());
+  });
+
+  it('documents path parameters and request bodies from the same schemas that validate requests', async () => {
+    const document = await served();
+
+    const getApplication = document.paths['/applications/{applicationName}'].get;
+    expect(getApplication.parameters).toEqual([expect.objectContaining({ name: 'applicationName', in: 'path' })]);
+    expect(document.paths['/applications'].post.requestBody).toMatchObject({
+      content: { 'application/json': { schema: { type: 'object', required: ['applicationName'], additionalProperties: false } } },
+    });
+  });
+});

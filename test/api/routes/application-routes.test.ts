@@ -1,0 +1,87 @@
+// The application routes through the real router, on the embedded runtime's store.
+import type { ApiContext } from '../../../functions/api/api-context';
+import type { ApiRequest } from '../../../functions/api/api-types';
+import { Router } from '../../../functions/api/router';
+import { API_ROUTES } from '../../../functions/api/routes';
+import { type Harness, openHarness } from '../../support/local-runtime-harness';
+
+describe('application routes', () => {
+  let h: Harness;
+  let ctx: ApiContext;
+  const router = new Router(API_ROUTES);
+
+  async function call(method: string, path: string, body?: unknown, query: Record<string, string> = {}) {
+    const request: ApiRequest = { method, path, query, body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body) };
+    const response = await router.handle(ctx, request);
+    return { status: response.statusCode, body: response.body === '' ? undefined : (JSON.parse(response.body) as Record<string, unknown>) };
+  }
+
+  beforeAll(async () => {
+    h = await openHarness();
+    ctx = { deps: h.runtime.deps, hostNaming: 'local' };
+  });
+  afterAll(async () => {
+    await h.runtime.close();
+  });
+
+  it('creates, gets, lists and deletes an application', async () => {
+    const created = await call('POST', '/applications', { applicationName: 'shop' });
+    expect(created.status).toBe(201);
+    expect(created.body?.applicationId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const got = await call('GET', '/applications/shop');
+    expect(got).toEqual({
+      status: 200,
+      body: {
+        application: {
+          applicationId: created.body?.applicationId,
+          applicationName: 'shop',
+          computePlatform: 'Server',
+          createTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+          linkedToGitHub: false,
+        },
+      },
+    });
+    expect((await call('GET', '/applications')).body).toEqual({ applications: expect.arrayContaining(['shop']) });
+
+    expect(await call('DELETE', '/applications/shop')).toEqual({ status: 204, body: undefined });
+    expect((await call('GET', '/applications/shop')).status).toBe(404);
+  });
+
+  it('pages through applications by name with nextToken', async () => {
+    for (const name of ['page-a', 'page-b', 'page-c']) expect((await call('POST', '/applications', { applicationName: name })).status).toBe(201);
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const query: Record<string, string> = nextToken === undefined ? {} : { nextToken };
+      const page = await call('GET', '/applications', undefined, query);
+      expect(page.status).toBe(200);
+      names.push(...(page.body?.applications as string[]));
+      nextToken = page.body?.nextToken as string | undefined;
+      pages += 1;
+    } while (nextToken !== undefined && pages < 10);
+    expect(names.filter((n) => n.startsWith('page-'))).toEqual(['page-a', 'page-b', 'page-c']);
+  });
+
+  it.each([
+    ['a second application of the same name', 'POST', '/applications', { applicationName: 'twice' }, 409, 'ApplicationAlreadyExists', 'applicationName'],
+    ['malformed JSON', 'POST', '/applications', '{"applicationName": ', 400, 'MalformedJson', 'body'],
+    ['no body', 'POST', '/applications', undefined, 400, 'ValidationError', 'body'],
+    ['a name of the wrong type', 'POST', '/applications', { applicationName: 7 }, 400, 'ValidationError', 'applicationName'],
+    ['a name with a space', 'POST', '/applications', { applicationName: 'my shop' }, 400, 'ValidationError', 'applicationName'],
+    ['a Lambda application', 'POST', '/applications', { applicationName: 'fn', computePlatform: 'Lambda' }, 400, 'ValidationError', 'computePlatform'],
+    ['an unknown field', 'POST', '/applications', { applicationName: 'x', tags: [] }, 400, 'ValidationError', 'tags'],
+    ['a missing application', 'GET', '/applications/nowhere', undefined, 404, 'ApplicationDoesNotExist', 'applicationName'],
+    ['deleting a missing application', 'DELETE', '/applications/nowhere', undefined, 404, 'ApplicationDoesNotExist', 'applicationName'],
+    ['a foreign nextToken', 'GET', '/applications?', undefined, 400, 'ValidationError', 'nextToken'],
+  ])('refuses %s', async (_case, method, path, body, status, code, field) => {
+    if (code === 'ApplicationAlreadyExists') await call('POST', '/applications', body);
+    const query: Record<string, string> = field === 'nextToken' ? { nextToken: 'not-a-token-this-store-made' } : {};
+
+    const response = await call(method, path.replace('?', ''), body, query);
+
+    expect(response.status).toBe(status);
+    expect(response.body).toEqual({ code, message: expect.any(String), field });
+  });
+});

@@ -1,0 +1,206 @@
+// The deployment config routes through the real router, on the embedded runtime's store.
+import type { ApiContext } from '../../../functions/api/api-context';
+import type { ApiRequest } from '../../../functions/api/api-types';
+import { Router } from '../../../functions/api/router';
+import { API_ROUTES } from '../../../functions/api/routes';
+import { PREDEFINED_SERVER_CONFIGS } from '../../../functions/core/deployment-configs';
+import * as fixture from '../../aws/dynamodb-store-fixtures';
+import { type Harness, openHarness } from '../../support/local-runtime-harness';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const PREDEFINED_NAMES = PREDEFINED_SERVER_CONFIGS.map((config) => config.deploymentConfigName);
+
+type Json = Record<string, unknown>;
+
+describe('deployment config routes', () => {
+  let h: Harness;
+  let ctx: ApiContext;
+  const router = new Router(API_ROUTES);
+
+  async function call(method: string, path: string, body?: unknown, query: Record<string, string> = {}) {
+    const request: ApiRequest = { method, path, query, body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body) };
+    const response = await router.handle(ctx, request);
+    return { status: response.statusCode, body: response.body === '' ? undefined : (JSON.parse(response.body) as Json) };
+  }
+
+  async function createConfig(name: string, minimumHealthyHosts: Json = { type: 'HOST_COUNT', value: 1 }): Promise<string> {
+    const created = await call('POST', '/deployment-configs', { deploymentConfigName: name, minimumHealthyHosts });
+    expect(created.status).toBe(201);
+    return created.body?.deploymentConfigId as string;
+  }
+
+  beforeAll(async () => {
+    h = await openHarness();
+    ctx = { deps: h.runtime.deps, hostNaming: 'local' };
+  });
+  afterAll(async () => {
+    await h.runtime.close();
+  });
+
+  it('creates, gets, lists and deletes a custom config', async () => {
+    const id = await createConfig('ThreeQuarters', { type: 'FLEET_PERCENT', value: 75 });
+    expect(id).toMatch(UUID);
+
+    expect(await call('GET', '/deployment-configs/ThreeQuarters')).toEqual({
+      status: 200,
+      body: {
+        deploymentConfigInfo: {
+          deploymentConfigId: id,
+          deploymentConfigName: 'ThreeQuarters',
+          minimumHealthyHosts: { type: 'FLEET_PERCENT', value: 75 },
+          computePlatform: 'Server',
+          createTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        },
+      },
+    });
+    const listed = await call('GET', '/deployment-configs');
+    expect(listed.status).toBe(200);
+    expect((listed.body?.deploymentConfigsList as string[]).slice(0, 3)).toEqual(PREDEFINED_NAMES);
+    expect(listed.body?.deploymentConfigsList).toContain('ThreeQuarters');
+
+    expect(await call('DELETE', '/deployment-configs/ThreeQuarters')).toEqual({ status: 204, body: undefined });
+    expect((await call('GET', '/deployment-configs/ThreeQuarters')).status).toBe(404);
+    expect(await h.runtime.store.getDeploymentConfig('ThreeQuarters')).toBeUndefined();
+  });
+
+  it('takes computePlatform Server, as CodeDeploy clients send it', async () => {
+    const created = await call('POST', '/deployment-configs', { deploymentConfigName: 'Explicit', computePlatform: 'Server', minimumHealthyHosts: { type: 'HOST_COUNT', value: 0 } });
+
+    expect(created.status).toBe(201);
+    expect((await h.runtime.store.getDeploymentConfig('Explicit'))?.minimumHealthyHosts).toEqual({ type: 'HOST_COUNT', value: 0 });
+  });
+
+  it.each(PREDEFINED_SERVER_CONFIGS.map((config) => [config.deploymentConfigName, config] as const))(
+    'shows the predefined %s without an id or create time',
+    async (name, config) => {
+      expect(await call('GET', `/deployment-configs/${name}`)).toEqual({
+        status: 200,
+        body: { deploymentConfigInfo: { deploymentConfigName: name, minimumHealthyHosts: config.minimumHealthyHosts, computePlatform: 'Server' } },
+      });
+    },
+  );
+
+  it('lists the predefined configs on the first page only, then every custom one by name', async () => {
+    const names = Array.from({ length: 102 }, (_, i) => `Paged-${String(i).padStart(3, '0')}`);
+    for (const name of names) {
+      await h.runtime.store.createDeploymentConfig({ deploymentConfigName: name, computePlatform: 'Server', minimumHealthyHosts: { type: 'HOST_COUNT', value: 1 } });
+    }
+
+    const pages: string[][] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await call('GET', '/deployment-configs', undefined, nextToken === undefined ? {} : { nextToken });
+      expect(page.status).toBe(200);
+      pages.push(page.body?.deploymentConfigsList as string[]);
+      nextToken = page.body?.nextToken as string | undefined;
+    } while (nextToken !== undefined);
+
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages[0]?.slice(0, 3)).toEqual(PREDEFINED_NAMES);
+    expect(pages.slice(1).flat().filter((name) => name.startsWith('CodeDeployDefault.'))).toEqual([]);
+    expect(pages.flat().filter((name) => name.startsWith('Paged-'))).toEqual(names);
+  });
+
+  const valid = { deploymentConfigName: 'Refused', minimumHealthyHosts: { type: 'HOST_COUNT', value: 1 } };
+
+  it.each<[string, unknown, string, string, RegExp]>([
+    ['malformed JSON', '{"deploymentConfigName": "x",', 'MalformedJson', 'body', /^The body is not valid JSON/],
+    ['no body', undefined, 'ValidationError', 'body', /^body: is required: a JSON object \{deploymentConfigName, minimumHealthyHosts, computePlatform\?\}$/],
+    ['no deploymentConfigName', { minimumHealthyHosts: valid.minimumHealthyHosts }, 'ValidationError', 'deploymentConfigName', /^deploymentConfigName: is required: a string of 1 to 100 characters/],
+    ['the reserved prefix', { ...valid, deploymentConfigName: 'CodeDeployDefault.Mine' }, 'ValidationError', 'deploymentConfigName', /^deploymentConfigName: must not start with the reserved prefix 'CodeDeployDefault\.' \(got "CodeDeployDefault\.Mine"\)$/],
+    ['no minimumHealthyHosts', { deploymentConfigName: 'Refused' }, 'ValidationError', 'minimumHealthyHosts', /^minimumHealthyHosts: is required: an object \{type, value\}$/],
+    ['a type users cannot create', { ...valid, minimumHealthyHosts: { type: 'MOST_CONCURRENCY', value: 1 } }, 'ValidationError', 'minimumHealthyHosts.type', /must be HOST_COUNT or FLEET_PERCENT \(got "MOST_CONCURRENCY"\)$/],
+    ['a value that is not an integer', { ...valid, minimumHealthyHosts: { type: 'HOST_COUNT', value: 1.5 } }, 'ValidationError', 'minimumHealthyHosts.value', /must be an integer \(got 1\.5\)$/],
+    ['a value given as a string', { ...valid, minimumHealthyHosts: { type: 'HOST_COUNT', value: '1' } }, 'ValidationError', 'minimumHealthyHosts.value', /must be an integer \(got "1"\)$/],
+    ['a negative host count', { ...valid, minimumHealthyHosts: { type: 'HOST_COUNT', value: -1 } }, 'ValidationError', 'minimumHealthyHosts.value', /^minimumHealthyHosts\.value: must be 0 or more for HOST_COUNT \(got -1\)$/],
+    ['a fleet percent of 100', { ...valid, minimumHealthyHosts: { type: 'FLEET_PERCENT', value: 100 } }, 'ValidationError', 'minimumHealthyHosts.value', /^minimumHealthyHosts\.value: must be between 0 and 99 for FLEET_PERCENT \(got 100\)$/],
+    ['another compute platform', { ...valid, computePlatform: 'Lambda' }, 'ValidationError', 'computePlatform', /must be 'Server' \(Lambda and ECS come later\) \(got "Lambda"\)$/],
+    ['an unknown field', { ...valid, trafficRoutingConfig: { type: 'AllAtOnce' } }, 'ValidationError', 'trafficRoutingConfig', /^trafficRoutingConfig: is not a field this operation accepts$/],
+    ['an unknown nested field', { ...valid, minimumHealthyHosts: { type: 'HOST_COUNT', value: 1, unit: 'hosts' } }, 'ValidationError', 'minimumHealthyHosts.unit', /^minimumHealthyHosts\.unit: is not a field this operation accepts$/],
+  ])('refuses to create a config with %s', async (_case, body, code, field, message) => {
+    expect(await call('POST', '/deployment-configs', body)).toEqual({ status: 400, body: { code, field, message: expect.stringMatching(message) } });
+    expect(await h.runtime.store.getDeploymentConfig('Refused')).toBeUndefined();
+  });
+
+  it('refuses a name that is taken, keeping the config that has it', async () => {
+    const id = await createConfig('Taken');
+
+    expect(await call('POST', '/deployment-configs', { deploymentConfigName: 'Taken', minimumHealthyHosts: { type: 'FLEET_PERCENT', value: 10 } })).toEqual({
+      status: 409,
+      body: { code: 'DeploymentConfigAlreadyExists', field: 'deploymentConfigName', message: 'A deployment config named Taken already exists' },
+    });
+    expect(await h.runtime.store.getDeploymentConfig('Taken')).toMatchObject({ deploymentConfigId: id, minimumHealthyHosts: { type: 'HOST_COUNT', value: 1 } });
+  });
+
+  it.each<[string, string, Record<string, string>, number, string, string, RegExp]>([
+    ['GET a config that does not exist', '/deployment-configs/Missing', {}, 404, 'DeploymentConfigDoesNotExist', 'deploymentConfigName', /^Deployment config 'Missing' does not exist$/],
+    ['GET a name CodeDeploy refuses', '/deployment-configs/no%20such', {}, 400, 'ValidationError', 'deploymentConfigName', /\(got "no such"\)$/],
+    ['DELETE a config that does not exist', '/deployment-configs/Missing', {}, 404, 'DeploymentConfigDoesNotExist', 'deploymentConfigName', /^Deployment config 'Missing' does not exist$/],
+    ['DELETE a predefined config', '/deployment-configs/CodeDeployDefault.AllAtOnce', {}, 400, 'InvalidOperation', 'deploymentConfigName', /^CodeDeployDefault\.AllAtOnce is a predefined deployment config and cannot be deleted$/],
+    ['GET a list with a nextToken it never handed out', '/deployment-configs', { nextToken: 'bogus' }, 400, 'ValidationError', 'nextToken', /nextToken/],
+    ['GET a list with an unknown query parameter', '/deployment-configs', { maxResults: '5' }, 400, 'ValidationError', 'maxResults', /^maxResults: is not a field this operation accepts$/],
+  ])('refuses to %s', async (action, path, query, status, code, field, message) => {
+    const method = action.split(' ')[0];
+
+    expect(await call(method, path, undefined, query)).toEqual({ status, body: { code, field, message: expect.stringMatching(message) } });
+  });
+
+  it('refuses to delete a config a deployment group uses, naming the group', async () => {
+    await createConfig('UsedByGroup');
+    expect((await call('POST', '/applications', { applicationName: 'shop' })).status).toBe(201);
+    const group = { deploymentGroupName: 'web', deploymentConfigName: 'UsedByGroup', instanceNames: ['host-1'] };
+    expect((await call('POST', '/applications/shop/deployment-groups', group)).status).toBe(201);
+
+    expect(await call('DELETE', '/deployment-configs/UsedByGroup')).toEqual({
+      status: 409,
+      body: {
+        code: 'DeploymentConfigInUse',
+        field: 'deploymentConfigName',
+        message: "Deployment config UsedByGroup is used by deployment group 'shop/web'; point that at another config (or let it finish) first",
+      },
+    });
+    expect(await h.runtime.store.getDeploymentConfig('UsedByGroup')).toBeDefined();
+
+    expect((await call('PATCH', '/applications/shop/deployment-groups/web', { deploymentConfigName: 'CodeDeployDefault.AllAtOnce' })).status).toBe(200);
+    expect((await call('DELETE', '/deployment-configs/UsedByGroup')).status).toBe(204);
+  });
+
+  it('refuses to delete a config a running deployment uses, and not one only finished deployments used', async () => {
+    await createConfig('UsedByDeployment');
+    await createConfig('UsedBefore');
+    const running = fixture.deployment({ deploymentId: 'd-RUNNING01', status: 'InProgress', deploymentConfigName: 'UsedByDeployment', applicationName: 'gone' });
+    await h.runtime.store.createDeployment(running);
+    await h.runtime.store.createDeployment(fixture.deployment({ deploymentId: 'd-FINISHED1', status: 'Succeeded', deploymentConfigName: 'UsedBefore', applicationName: 'gone' }));
+
+    expect(await call('DELETE', '/deployment-configs/UsedByDeployment')).toEqual({
+      status: 409,
+      body: {
+        code: 'DeploymentConfigInUse',
+        field: 'deploymentConfigName',
+        message: 'Deployment config UsedByDeployment is used by deployment d-RUNNING01 (InProgress); point that at another config (or let it finish) first',
+      },
+    });
+    expect((await call('DELETE', '/deployment-configs/UsedBefore')).status).toBe(204);
+  });
+
+  it('describes its four operations in the OpenAPI document', async () => {
+    const doc = (await call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { operationId: string }>> };
+    const operations = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/deployment-configs'))
+      .flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => `${method} ${path} ${operation.operationId}`));
+
+    expect(operations.sort()).toEqual([
+      'delete /deployment-configs/{deploymentConfigName} DeleteDeploymentConfig',
+      'get /deployment-configs ListDeploymentConfigs',
+      'get /deployment-configs/{deploymentConfigName} GetDeploymentConfig',
+      'post /deployment-configs CreateDeploymentConfig',
+    ]);
+  });
+
+  it('refuses a body on DELETE', async () => {
+    await createConfig('KeepMe');
+
+    expect(await call('DELETE', '/deployment-configs/KeepMe', {})).toEqual({ status: 400, body: { code: 'ValidationError', field: 'body', message: 'This operation takes no body' } });
+    expect(await h.runtime.store.getDeploymentConfig('KeepMe')).toBeDefined();
+  });
+});

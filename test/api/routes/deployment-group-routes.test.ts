@@ -1,0 +1,425 @@
+// The deployment group routes through the real router, on the embedded runtime's store.
+import type { ApiContext } from '../../../functions/api/api-context';
+import type { ApiRequest } from '../../../functions/api/api-types';
+import { Router } from '../../../functions/api/router';
+import { API_ROUTES } from '../../../functions/api/routes';
+import type { DeploymentGroup } from '../../../functions/core/types';
+import { type Harness, openHarness } from '../../support/local-runtime-harness';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:deployments';
+const ROLE = 'arn:aws:iam::123456789012:role/CodeDeployServiceRole';
+const GROUPS = '/applications/shop/deployment-groups';
+
+type Json = Record<string, unknown>;
+
+describe('deployment group routes', () => {
+  let h: Harness;
+  let local: ApiContext;
+  let aws: ApiContext;
+  const router = new Router(API_ROUTES);
+
+  async function call(method: string, path: string, body?: unknown, options: { query?: Record<string, string>; ctx?: ApiContext } = {}) {
+    const request: ApiRequest = {
+      method,
+      path,
+      query: options.query ?? {},
+      body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
+    };
+    const response = await router.handle(options.ctx ?? local, request);
+    return { status: response.statusCode, body: response.body === '' ? undefined : (JSON.parse(response.body) as Json) };
+  }
+
+  async function createGroup(name: string, settings: Json = { instanceNames: ['host-1'] }, app = 'shop') {
+    const created = await call('POST', `/applications/${app}/deployment-groups`, { deploymentGroupName: name, ...settings });
+    expect(created.status).toBe(201);
+    return created.body?.deploymentGroupId as string;
+  }
+
+  async function info(name: string, app = 'shop'): Promise<Json> {
+    const got = await call('GET', `/applications/${app}/deployment-groups/${name}`);
+    expect(got.status).toBe(200);
+    return got.body?.deploymentGroupInfo as Json;
+  }
+
+  function stored(name: string): Promise<DeploymentGroup | undefined> {
+    return h.runtime.store.getDeploymentGroup('shop', name);
+  }
+
+  async function holdLock(name: string, acquiredAt: Date): Promise<string> {
+    const group = await stored(name);
+    const deploymentId = 'd-LIVE00001';
+    await h.runtime.store.acquireGroupLock({ deploymentGroupId: group!.deploymentGroupId, deploymentId, acquiredAt: acquiredAt.toISOString() }, name);
+    return deploymentId;
+  }
+
+  beforeAll(async () => {
+    h = await openHarness();
+    local = { deps: h.runtime.deps, hostNaming: 'local' };
+    aws = { deps: h.runtime.deps, hostNaming: 'aws' };
+    expect((await call('POST', '/applications', { applicationName: 'shop' })).status).toBe(201);
+    await h.runtime.store.createDeploymentConfig({ deploymentConfigName: 'Quarter', computePlatform: 'Server', minimumHealthyHosts: { type: 'FLEET_PERCENT', value: 75 } });
+  });
+  afterAll(async () => {
+    await h.runtime.close();
+  });
+
+  describe('CreateDeploymentGroup, GetDeploymentGroup, ListDeploymentGroups, DeleteDeploymentGroup', () => {
+    it('creates a group with the default config, shows it with CodeDeploy field names, lists and deletes it', async () => {
+      const id = await createGroup('web', { instanceNames: ['host-1', 'host-2'] });
+      expect(id).toMatch(UUID);
+
+      expect(await info('web')).toEqual({
+        applicationName: 'shop',
+        deploymentGroupId: id,
+        deploymentGroupName: 'web',
+        deploymentConfigName: 'CodeDeployDefault.OneAtATime',
+        computePlatform: 'Server',
+        instanceNames: ['host-1', 'host-2'],
+        ec2TagFilters: [],
+        onPremisesInstanceTagFilters: [],
+        autoScalingGroups: [],
+        triggerConfigurations: [],
+        deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
+      });
+      expect((await call('GET', GROUPS)).body).toEqual({ applicationName: 'shop', deploymentGroups: expect.arrayContaining(['web']) });
+
+      expect(await call('DELETE', `${GROUPS}/web`)).toEqual({ status: 200, body: { hooksNotCleanedUp: [] } });
+      expect((await call('GET', `${GROUPS}/web`)).status).toBe(404);
+      expect(await stored('web')).toBeUndefined();
+    });
+
+    it('keeps every setting it is given and shows it back', async () => {
+      const settings = {
+        deploymentConfigName: 'Quarter',
+        serviceRoleArn: ROLE,
+        ec2TagSet: { ec2TagSetList: [[{ Key: 'role', Value: 'web', Type: 'KEY_AND_VALUE' }], [{ Key: 'env', Type: 'KEY_ONLY' }]] },
+        onPremisesInstanceTagFilters: [{ Value: 'rack-2', Type: 'VALUE_ONLY' }],
+        autoScalingGroups: ['web-asg'],
+        triggerConfigurations: [{ triggerName: 'ops', triggerTargetArn: TOPIC, triggerEvents: ['DeploymentFailure', 'InstanceFailure'] }],
+        autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE'] },
+        loadBalancerInfo: { targetGroupInfoList: [{ name: 'web-tg' }], elbInfoList: [{ name: 'legacy-elb' }] },
+        deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      };
+      const id = await createGroup('full', settings);
+
+      const { deploymentStyle, ...rest } = settings;
+      expect(await info('full')).toEqual({
+        ...rest,
+        applicationName: 'shop',
+        deploymentGroupId: id,
+        deploymentGroupName: 'full',
+        computePlatform: 'Server',
+        instanceNames: [],
+        ec2TagFilters: [],
+        autoScalingGroups: [{ name: 'web-asg' }],
+        deploymentStyle,
+      });
+    });
+
+    it('takes rollback events as optional while rollback is disabled', async () => {
+      await createGroup('no-rollback', { instanceNames: ['host-1'], autoRollbackConfiguration: { enabled: false } });
+
+      expect((await info('no-rollback')).autoRollbackConfiguration).toEqual({ enabled: false, events: [] });
+    });
+
+    it('treats empty selector lists as absent', async () => {
+      await createGroup('asg-only', { autoScalingGroups: ['web-asg'], instanceNames: [], ec2TagFilters: [], ec2TagSet: { ec2TagSetList: [] } });
+
+      const group = await stored('asg-only');
+      expect(group).not.toHaveProperty('instanceNames');
+      expect(group).not.toHaveProperty('ec2TagSet');
+      expect(group?.autoScalingGroups).toEqual(['web-asg']);
+    });
+
+    const valid = { deploymentGroupName: 'refused', instanceNames: ['host-1'] };
+    const trigger = { triggerName: 'ops', triggerTargetArn: TOPIC, triggerEvents: ['DeploymentFailure'] };
+    const loadBalancerInfo = { targetGroupInfoList: [{ name: 'web-tg' }] };
+
+    it.each<[string, unknown, string, string, RegExp]>([
+      ['malformed JSON', '{"deploymentGroupName": ', 'MalformedJson', 'body', /^The body is not valid JSON/],
+      ['no body', undefined, 'ValidationError', 'body', /^body: is required: an object$/],
+      ['a body that is not an object', [], 'ValidationError', 'body', /^body: must be an object \(got \[\]\)$/],
+      ['no deploymentGroupName', { instanceNames: ['host-1'] }, 'ValidationError', 'deploymentGroupName', /^deploymentGroupName: is required: a string of 1 to 100 characters/],
+      ['a deploymentGroupName CodeDeploy refuses', { ...valid, deploymentGroupName: 'web group' }, 'ValidationError', 'deploymentGroupName', /must be 1 to 100 characters.*\(got "web group"\)/],
+      ['instanceNames that are not a list', { ...valid, instanceNames: 'host-1' }, 'ValidationError', 'instanceNames', /^instanceNames: must be a list of host names or instance ids \(got "host-1"\)$/],
+      ['an instance name that is not a string', { ...valid, instanceNames: [7] }, 'ValidationError', 'instanceNames.0', /^instanceNames\.0: must be a host name or instance id \(got 7\)$/],
+      ['an unknown field', { ...valid, tags: [] }, 'ValidationError', 'tags', /^tags: is not a field this operation accepts$/],
+      ['an unknown field in a trigger', { ...valid, triggerConfigurations: [{ ...trigger, topic: 'x' }] }, 'ValidationError', 'triggerConfigurations.0.topic', /^triggerConfigurations\.0\.topic: is not a field/],
+      ['an unknown field in a tag filter', { ...valid, ec2TagFilters: [{ Key: 'role', Type: 'KEY_ONLY', Valu: 'web' }] }, 'ValidationError', 'ec2TagFilters.0.Valu', /^ec2TagFilters\.0\.Valu: is not a field/],
+      ['an unknown field in a tag set group', { ...valid, ec2TagSet: { ec2TagSetList: [[{ Key: 'role', Type: 'KEY_ONLY', Kye: 'x' }]] } }, 'ValidationError', 'ec2TagSet.ec2TagSetList.0.0.Kye', /^ec2TagSet\.ec2TagSetList\.0\.0\.Kye: is not a field/],
+      ['an unknown field beside a tag set list', { ...valid, onPremisesTagSet: { onPremisesTagSetList: [], extra: 1 } }, 'ValidationError', 'onPremisesTagSet.extra', /^onPremisesTagSet\.extra: is not a field/],
+      ['an unknown field in loadBalancerInfo', { ...valid, loadBalancerInfo: { targetGroupPairInfoList: [] } }, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList', /is not a field/],
+      ['an unknown field in deploymentStyle', { ...valid, deploymentStyle: { deploymentType: 'IN_PLACE', blueGreen: true } }, 'ValidationError', 'deploymentStyle.blueGreen', /is not a field/],
+      ['a tag filter without the Key its Type needs', { ...valid, ec2TagFilters: [{ Value: 'web', Type: 'KEY_AND_VALUE' }] }, 'ValidationError', 'ec2TagFilters.0.Key', /^ec2TagFilters\.0\.Key: is required for Type KEY_AND_VALUE$/],
+      ['tag filters and a tag set together', { ...valid, ec2TagFilters: [{ Key: 'a', Type: 'KEY_ONLY' }], ec2TagSet: { ec2TagSetList: [[{ Key: 'b', Type: 'KEY_ONLY' }]] } }, 'ValidationError', 'ec2TagSet', /^ec2TagSet: cannot be combined with ec2TagFilters/],
+      ['no target selector', { deploymentGroupName: 'refused' }, 'ValidationError', 'body', /^body: the group would select no hosts: set at least one of instanceNames, ec2TagFilters, ec2TagSet/],
+      ['only empty selectors', { deploymentGroupName: 'refused', instanceNames: [], autoScalingGroups: [] }, 'ValidationError', 'body', /would select no hosts/],
+      ['a host name the embedded runtime cannot use', { ...valid, instanceNames: ['host-1', 'host 2'] }, 'ValidationError', 'instanceNames.1', /^instanceNames\.1: must be a host folder name under \.cutover\/hosts.*\(got "host 2"\)$/],
+      ['more than 10 triggers', { ...valid, triggerConfigurations: Array.from({ length: 11 }, () => trigger) }, 'ValidationError', 'triggerConfigurations', /^triggerConfigurations: lists 11 triggers; at most 10 are allowed$/],
+      ['a trigger target that is not an SNS topic', { ...valid, triggerConfigurations: [{ ...trigger, triggerTargetArn: 'arn:aws:sqs:eu-west-1:123456789012:q' }] }, 'ValidationError', 'triggerConfigurations.0.triggerTargetArn', /must be an SNS topic ARN like .*\(got "arn:aws:sqs:eu-west-1:123456789012:q"\)$/],
+      ['a trigger with no events', { ...valid, triggerConfigurations: [{ ...trigger, triggerEvents: [] }] }, 'ValidationError', 'triggerConfigurations.0.triggerEvents', /must list at least one of DeploymentStart, DeploymentSuccess/],
+      ['an unknown trigger event', { ...valid, triggerConfigurations: [{ ...trigger, triggerEvents: ['DeploymentBegin'] }] }, 'ValidationError', 'triggerConfigurations.0.triggerEvents.0', /must be one of DeploymentStart, .*InstanceReady \(got "DeploymentBegin"\)$/],
+      ['auto rollback enabled with no events', { ...valid, autoRollbackConfiguration: { enabled: true, events: [] } }, 'ValidationError', 'autoRollbackConfiguration.events', /must list at least one of DEPLOYMENT_FAILURE, .* when enabled is true$/],
+      ['auto rollback without enabled', { ...valid, autoRollbackConfiguration: { events: ['DEPLOYMENT_FAILURE'] } }, 'ValidationError', 'autoRollbackConfiguration.enabled', /is required: true or false$/],
+      ['an unknown rollback event', { ...valid, autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_SUCCESS'] } }, 'ValidationError', 'autoRollbackConfiguration.events.0', /must be one of DEPLOYMENT_FAILURE.*\(got "DEPLOYMENT_SUCCESS"\)$/],
+      ['a target group name AWS refuses', { ...valid, loadBalancerInfo: { targetGroupInfoList: [{ name: '-web' }] } }, 'ValidationError', 'loadBalancerInfo.targetGroupInfoList.0.name', /must be a target group name of 1 to 32 letters, digits or hyphens.*\(got "-web"\)$/],
+      ['more than 10 Classic Load Balancers', { ...valid, loadBalancerInfo: { elbInfoList: Array.from({ length: 11 }, (_, i) => ({ name: `elb-${i}` })) } }, 'ValidationError', 'loadBalancerInfo.elbInfoList', /lists 11 Classic Load Balancers; at most 10 are allowed$/],
+      ['blue/green', { ...valid, deploymentStyle: { deploymentType: 'BLUE_GREEN' } }, 'ValidationError', 'deploymentStyle.deploymentType', /^deploymentStyle\.deploymentType: must be IN_PLACE: BLUE_GREEN is not supported yet$/],
+      ['an unknown deployment type', { ...valid, deploymentStyle: { deploymentType: 'CANARY' } }, 'ValidationError', 'deploymentStyle.deploymentType', /must be IN_PLACE \(got "CANARY"\)$/],
+      ['traffic control without a load balancer', { ...valid, deploymentStyle: { deploymentOption: 'WITH_TRAFFIC_CONTROL' } }, 'ValidationError', 'deploymentStyle.deploymentOption', /WITH_TRAFFIC_CONTROL needs loadBalancerInfo/],
+      ['a load balancer without traffic control', { ...valid, loadBalancerInfo, deploymentStyle: { deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' } }, 'ValidationError', 'deploymentStyle.deploymentOption', /WITHOUT_TRAFFIC_CONTROL cannot be combined with loadBalancerInfo/],
+      ['a service role that is not an IAM role', { ...valid, serviceRoleArn: 'arn:aws:iam::123456789012:user/deployer' }, 'ValidationError', 'serviceRoleArn', /must be an IAM role ARN like .*\(got "arn:aws:iam::123456789012:user\/deployer"\)$/],
+      ['a deploymentConfigName that is not a string', { ...valid, deploymentConfigName: 5 }, 'ValidationError', 'deploymentConfigName', /must be a string of 1 to 100 characters.*\(got 5\)$/],
+    ])('refuses %s with a 400 naming the field', async (_case, body, code, field, message) => {
+      const response = await call('POST', GROUPS, body);
+
+      expect(response).toEqual({ status: 400, body: { code, field, message: expect.stringMatching(message) } });
+      expect(await stored('refused')).toBeUndefined();
+    });
+
+    it('reports every problem of a request at once, naming the first', async () => {
+      const response = await call('POST', GROUPS, { ...valid, serviceRoleArn: 'role', triggerConfigurations: [{ ...trigger, triggerEvents: [] }] });
+
+      expect(response.body).toEqual({ code: 'ValidationError', field: 'serviceRoleArn', message: expect.stringContaining('\ntriggerConfigurations.0.triggerEvents: ') });
+    });
+
+    it.each<[string, string, Json, number, string, string, RegExp]>([
+      ['an application that does not exist', '/applications/nowhere/deployment-groups', valid, 404, 'ApplicationDoesNotExist', 'applicationName', /^Application 'nowhere' does not exist$/],
+      ['an application name CodeDeploy refuses', '/applications/no%20where/deployment-groups', valid, 400, 'ValidationError', 'applicationName', /\(got "no where"\)/],
+      ['a deployment config that does not exist', GROUPS, { ...valid, deploymentConfigName: 'Nope' }, 404, 'DeploymentConfigDoesNotExist', 'deploymentConfigName', /^Deployment config 'Nope' does not exist$/],
+      ['a name the application already has', GROUPS, { ...valid, deploymentGroupName: 'taken' }, 409, 'DeploymentGroupAlreadyExists', 'deploymentGroupName', /^Application 'shop' already has a deployment group named 'taken'$/],
+    ])('refuses %s', async (_case, path, body, status, code, field, message) => {
+      if (body.deploymentGroupName === 'taken' && !(await stored('taken'))) await createGroup('taken');
+      const before = await stored('taken');
+
+      expect(await call('POST', path, body)).toEqual({ status, body: { code, field, message: expect.stringMatching(message) } });
+      expect(await stored('refused')).toBeUndefined();
+      expect(await stored('taken')).toEqual(before);
+    });
+
+    it.each<[ApiContext['hostNaming'], string[], number]>([
+      ['aws', ['i-0123abcd', 'i-0123456789abcdef0', 'mi-0123456789abcdef0'], 201],
+      ['aws', ['host-1'], 400],
+      ['local', ['host-1', 'web_2.example'], 201],
+      ['local', ['.hidden'], 400],
+    ])('with %s host naming, takes instanceNames %j with %p', async (naming, instanceNames, status) => {
+      const name = `naming-${naming}-${status}`;
+      const response = await call('POST', GROUPS, { deploymentGroupName: name, instanceNames }, { ctx: naming === 'aws' ? aws : local });
+
+      expect(response.status).toBe(status);
+      if (status === 400) {
+        const rule = naming === 'aws' ? /must be an EC2 instance id \(i- and 8 or 17 characters\) or an on-premises one/ : /must be a host folder name/;
+        expect(response.body).toEqual({ code: 'ValidationError', field: 'instanceNames.0', message: expect.stringMatching(rule) });
+      } else {
+        expect((await stored(name))?.instanceNames).toEqual(instanceNames);
+      }
+    });
+
+    it('pages through the groups of an application by name', async () => {
+      expect((await call('POST', '/applications', { applicationName: 'fleet' })).status).toBe(201);
+      const names = Array.from({ length: 103 }, (_, i) => `g-${String(i).padStart(3, '0')}`);
+      for (const name of names) {
+        await h.runtime.store.createDeploymentGroup({ applicationName: 'fleet', deploymentGroupName: name, deploymentGroupId: name, deploymentConfigName: 'CodeDeployDefault.OneAtATime', computePlatform: 'Server', instanceNames: ['host-1'] });
+      }
+
+      const listed: string[] = [];
+      let nextToken: string | undefined;
+      let pages = 0;
+      do {
+        const page = await call('GET', '/applications/fleet/deployment-groups', undefined, { query: nextToken === undefined ? {} : { nextToken } });
+        expect(page.status).toBe(200);
+        expect(page.body?.applicationName).toBe('fleet');
+        listed.push(...(page.body?.deploymentGroups as string[]));
+        nextToken = page.body?.nextToken as string | undefined;
+        pages += 1;
+      } while (nextToken !== undefined);
+
+      expect(listed).toEqual(names);
+      expect(pages).toBeGreaterThan(1);
+    });
+
+    it.each<[string, string, Record<string, string>, number, string, string | undefined, RegExp]>([
+      ['an application that does not exist', '/applications/nowhere/deployment-groups', {}, 404, 'ApplicationDoesNotExist', 'applicationName', /^Application 'nowhere' does not exist$/],
+      ['a nextToken it never handed out', GROUPS, { nextToken: 'bogus' }, 400, 'ValidationError', 'nextToken', /nextToken/],
+      ['an unknown query parameter', GROUPS, { limit: '5' }, 400, 'ValidationError', 'limit', /^limit: is not a field this operation accepts$/],
+    ])('refuses to list with %s', async (_case, path, query, status, code, field, message) => {
+      expect(await call('GET', path, undefined, { query })).toEqual({ status, body: { code, field, message: expect.stringMatching(message) } });
+    });
+
+    it.each<[string, string, string, string, RegExp]>([
+      ['GET', '/applications/nowhere/deployment-groups/web', 'ApplicationDoesNotExist', 'applicationName', /^Application 'nowhere' does not exist$/],
+      ['GET', `${GROUPS}/missing`, 'DeploymentGroupDoesNotExist', 'deploymentGroupName', /^Deployment group 'shop\/missing' does not exist$/],
+      ['DELETE', '/applications/nowhere/deployment-groups/web', 'ApplicationDoesNotExist', 'applicationName', /^Application 'nowhere' does not exist$/],
+      ['DELETE', `${GROUPS}/missing`, 'DeploymentGroupDoesNotExist', 'deploymentGroupName', /^Deployment group 'shop\/missing' does not exist$/],
+    ])('answers %s %s with 404 %s', async (method, path, code, field, message) => {
+      expect(await call(method, path)).toEqual({ status: 404, body: { code, field, message: expect.stringMatching(message) } });
+    });
+
+    it('refuses a body on DELETE', async () => {
+      await createGroup('keep-me');
+
+      expect(await call('DELETE', `${GROUPS}/keep-me`, {})).toEqual({ status: 400, body: { code: 'ValidationError', field: 'body', message: 'This operation takes no body' } });
+      expect(await stored('keep-me')).toBeDefined();
+    });
+
+    it('refuses to delete a group while a deployment runs in it, naming the deployment', async () => {
+      await createGroup('busy');
+      const deploymentId = await holdLock('busy', new Date());
+
+      expect(await call('DELETE', `${GROUPS}/busy`)).toEqual({
+        status: 409,
+        body: {
+          code: 'DeploymentInProgress',
+          field: 'deploymentGroupName',
+          message: `Deployment group 'busy' is running deployment ${deploymentId}; stop it or wait for it to end, then delete the group`,
+        },
+      });
+      expect(await stored('busy')).toBeDefined();
+    });
+
+    it('deletes a group whose lock was left by a deployment that never started', async () => {
+      await createGroup('abandoned');
+      await holdLock('abandoned', new Date(Date.now() - 60 * 60 * 1000));
+
+      expect(await call('DELETE', `${GROUPS}/abandoned`)).toEqual({ status: 200, body: { hooksNotCleanedUp: [] } });
+      expect(await stored('abandoned')).toBeUndefined();
+    });
+  });
+
+  it('describes its five operations in the OpenAPI document', async () => {
+    const doc = (await call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { operationId: string }>> };
+    const operations = Object.entries(doc.paths)
+      .filter(([path]) => path.includes('deployment-groups'))
+      .flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => `${method} ${path} ${operation.operationId}`));
+
+    expect(operations.sort()).toEqual([
+      'delete /applications/{applicationName}/deployment-groups/{deploymentGroupName} DeleteDeploymentGroup',
+      'get /applications/{applicationName}/deployment-groups ListDeploymentGroups',
+      'get /applications/{applicationName}/deployment-groups/{deploymentGroupName} GetDeploymentGroup',
+      'patch /applications/{applicationName}/deployment-groups/{deploymentGroupName} UpdateDeploymentGroup',
+      'post /applications/{applicationName}/deployment-groups CreateDeploymentGroup',
+    ]);
+  });
+
+  describe('UpdateDeploymentGroup', () => {
+    const outcome = { deploymentId: 'd-ABCDEFGH1', status: 'Succeeded', createTime: '2026-11-26T08:00:00.000Z', endTime: '2026-11-26T08:05:00.000Z' } as const;
+
+    it('changes only the settings named and keeps the deployment outcomes', async () => {
+      const id = await createGroup('edit', { instanceNames: ['host-1'], triggerConfigurations: [{ triggerName: 'ops', triggerTargetArn: TOPIC, triggerEvents: ['DeploymentFailure'] }] });
+      await h.runtime.store.recordGroupOutcome('shop', 'edit', { lastAttemptedDeployment: outcome, lastSuccessfulDeployment: outcome });
+      const before = await info('edit');
+
+      const updated = await call('PATCH', `${GROUPS}/edit`, { deploymentConfigName: 'Quarter', serviceRoleArn: ROLE, instanceNames: ['host-2', 'host-3'] });
+
+      expect(updated).toEqual({ status: 200, body: { hooksNotCleanedUp: [] } });
+      expect(await info('edit')).toEqual({ ...before, deploymentGroupId: id, deploymentConfigName: 'Quarter', serviceRoleArn: ROLE, instanceNames: ['host-2', 'host-3'] });
+      expect(before.lastAttemptedDeployment).toEqual(outcome);
+    });
+
+    it('clears a setting sent empty, and switches traffic control off with the load balancers', async () => {
+      await createGroup('clear', {
+        instanceNames: ['host-1'],
+        autoScalingGroups: ['asg'],
+        triggerConfigurations: [{ triggerName: 'ops', triggerTargetArn: TOPIC, triggerEvents: ['DeploymentFailure'] }],
+        loadBalancerInfo: { targetGroupInfoList: [{ name: 'web-tg' }] },
+      });
+
+      const updated = await call('PATCH', `${GROUPS}/clear`, {
+        autoScalingGroups: [],
+        triggerConfigurations: [],
+        loadBalancerInfo: {},
+        deploymentStyle: { deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
+      });
+
+      expect(updated.status).toBe(200);
+      const shown = await info('clear');
+      expect(shown).toMatchObject({ instanceNames: ['host-1'], autoScalingGroups: [], triggerConfigurations: [], deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' } });
+      expect(shown).not.toHaveProperty('loadBalancerInfo');
+    });
+
+    it('takes an empty body as no change', async () => {
+      await createGroup('same');
+      const before = await stored('same');
+
+      expect(await call('PATCH', `${GROUPS}/same`, {})).toEqual({ status: 200, body: { hooksNotCleanedUp: [] } });
+      expect(await stored('same')).toEqual(before);
+    });
+
+    it('renames a group, keeping its id, settings and outcomes', async () => {
+      const id = await createGroup('old-name', { instanceNames: ['host-1'], autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE'] } });
+      await h.runtime.store.recordGroupOutcome('shop', 'old-name', { lastAttemptedDeployment: outcome });
+      const before = await info('old-name');
+
+      expect(await call('PATCH', `${GROUPS}/old-name`, { newDeploymentGroupName: 'new-name', instanceNames: ['host-9'] })).toEqual({ status: 200, body: { hooksNotCleanedUp: [] } });
+
+      expect(await info('new-name')).toEqual({ ...before, deploymentGroupId: id, deploymentGroupName: 'new-name', instanceNames: ['host-9'] });
+      expect((await call('GET', `${GROUPS}/old-name`)).status).toBe(404);
+    });
+
+    it('finishes a rename that stopped between writing the new name and deleting the old', async () => {
+      await createGroup('half-renamed');
+      const group = await stored('half-renamed');
+      await h.runtime.store.createDeploymentGroup({ ...group!, deploymentGroupName: 'half-done' });
+
+      expect((await call('PATCH', `${GROUPS}/half-renamed`, { newDeploymentGroupName: 'half-done' })).status).toBe(200);
+
+      expect(await stored('half-renamed')).toBeUndefined();
+      expect((await stored('half-done'))?.deploymentGroupId).toBe(group?.deploymentGroupId);
+    });
+
+    it('refuses to rename a group while a deployment runs in it', async () => {
+      await createGroup('running');
+      const deploymentId = await holdLock('running', new Date());
+
+      expect(await call('PATCH', `${GROUPS}/running`, { newDeploymentGroupName: 'renamed' })).toEqual({
+        status: 409,
+        body: { code: 'DeploymentInProgress', field: 'deploymentGroupName', message: expect.stringMatching(new RegExp(`is running deployment ${deploymentId}; .* then rename the group$`)) },
+      });
+      expect(await stored('running')).toBeDefined();
+      expect(await stored('renamed')).toBeUndefined();
+      // Settings may change while it runs: only the name is held.
+      expect((await call('PATCH', `${GROUPS}/running`, { instanceNames: ['host-2'] })).status).toBe(200);
+    });
+
+    it.each<[string, string, unknown, number, string, string, RegExp]>([
+      ['malformed JSON', 'target', '{"instanceNames": [', 400, 'MalformedJson', 'body', /^The body is not valid JSON/],
+      ['no body', 'target', undefined, 400, 'ValidationError', 'body', /is required: an object$/],
+      ['deploymentGroupName in the body (the path names the group)', 'target', { deploymentGroupName: 'x' }, 400, 'ValidationError', 'deploymentGroupName', /^deploymentGroupName: is not a field this operation accepts$/],
+      ['an unknown field in a tag filter', 'target', { ec2TagFilters: [{ Key: 'a', Type: 'KEY_ONLY', Typo: 1 }] }, 400, 'ValidationError', 'ec2TagFilters.0.Typo', /is not a field/],
+      ['a wrong type', 'target', { autoScalingGroups: 'asg' }, 400, 'ValidationError', 'autoScalingGroups', /must be a list of Auto Scaling group names \(got "asg"\)$/],
+      ['a tag set where the group keeps tag filters', 'target', { ec2TagSet: { ec2TagSetList: [[{ Key: 'b', Type: 'KEY_ONLY' }]] } }, 400, 'ValidationError', 'ec2TagSet', /^ec2TagSet: cannot be combined with ec2TagFilters/],
+      ['clearing every selector', 'target', { ec2TagFilters: [] }, 400, 'ValidationError', 'body', /the group would select no hosts/],
+      ['traffic control on a group without load balancers', 'target', { deploymentStyle: { deploymentOption: 'WITH_TRAFFIC_CONTROL' } }, 400, 'ValidationError', 'deploymentStyle.deploymentOption', /needs loadBalancerInfo/],
+      ['a bad new name', 'target', { newDeploymentGroupName: 'a/b' }, 400, 'ValidationError', 'newDeploymentGroupName', /\(got "a\/b"\)$/],
+      ['a group that does not exist', 'missing', { instanceNames: ['host-1'] }, 404, 'DeploymentGroupDoesNotExist', 'deploymentGroupName', /^Deployment group 'shop\/missing' does not exist$/],
+      ['a deployment config that does not exist', 'target', { deploymentConfigName: 'Nope' }, 404, 'DeploymentConfigDoesNotExist', 'deploymentConfigName', /^Deployment config 'Nope' does not exist$/],
+      ['a new name the application already has', 'target', { newDeploymentGroupName: 'other' }, 409, 'DeploymentGroupAlreadyExists', 'newDeploymentGroupName', /^Cannot rename 'target' to 'other': application 'shop' already has a deployment group of that name$/],
+    ])('refuses %s', async (_case, name, body, status, code, field, message) => {
+      if (!(await stored('target'))) await createGroup('target', { ec2TagFilters: [{ Key: 'role', Value: 'web', Type: 'KEY_AND_VALUE' }] });
+      if (!(await stored('other'))) await createGroup('other');
+      const before = await stored('target');
+
+      expect(await call('PATCH', `${GROUPS}/${name}`, body)).toEqual({ status, body: { code, field, message: expect.stringMatching(message) } });
+      expect(await stored('target')).toEqual(before);
+    });
+
+    it('refuses an update in an application that does not exist', async () => {
+      expect(await call('PATCH', '/applications/nowhere/deployment-groups/web', {})).toEqual({
+        status: 404,
+        body: { code: 'ApplicationDoesNotExist', field: 'applicationName', message: "Application 'nowhere' does not exist" },
+      });
+    });
+
+    it('checks instanceNames against the host naming of the runtime', async () => {
+      await createGroup('on-aws', { instanceNames: ['i-0123456789abcdef0'] });
+
+      expect(await call('PATCH', `${GROUPS}/on-aws`, { instanceNames: ['i-0123456789abcdef0', 'web-1'] }, { ctx: aws })).toEqual({
+        status: 400,
+        body: { code: 'ValidationError', field: 'instanceNames.1', message: expect.stringMatching(/must be an EC2 instance id .*\(got "web-1"\)$/) },
+      });
+      expect((await call('PATCH', `${GROUPS}/on-aws`, { instanceNames: ['mi-0123456789abcdef0'] }, { ctx: aws })).status).toBe(200);
+      expect((await stored('on-aws'))?.instanceNames).toEqual(['mi-0123456789abcdef0']);
+    });
+  });
+});

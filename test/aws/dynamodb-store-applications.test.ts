@@ -1,0 +1,185 @@
+// The DynamoDB Store's application partition against real table semantics, on dynalite and DynamoDB Local (see
+// dynamodb-store-backends.ts): listing and deleting applications, groups and configs, registered revisions, client
+// tokens, and deleting an application with everything under it.
+import type { DynamoDbStore } from '../../functions/aws/dynamodb-store';
+import { ConflictError } from '../../functions/core/errors';
+import type { DeploymentConfig, RevisionLocation } from '../../functions/core/types';
+import type { RevisionRecord } from '../../functions/ports';
+import { describeStoreOnBackends } from './dynamodb-store-backends';
+import * as fixture from './dynamodb-store-fixtures';
+import { pagesOf } from './dynamodb-store-pages';
+
+const s3 = (key: string, version?: string): RevisionLocation => ({
+  revisionType: 'S3',
+  s3Location: { bucket: 'bundles', key, bundleType: 'tgz', ...(version !== undefined && { version }) },
+});
+
+const config = (deploymentConfigName: string): DeploymentConfig => ({
+  deploymentConfigName,
+  computePlatform: 'Server',
+  minimumHealthyHosts: { type: 'HOST_COUNT', value: 1 },
+});
+
+const at = (minute: number): string => `2026-11-26T08:${String(minute).padStart(2, '0')}:00.000Z`;
+
+describeStoreOnBackends('DynamoDbStore applications', (subject) => {
+  let store: DynamoDbStore;
+  beforeEach(() => {
+    store = subject.store;
+  });
+
+  const names = <T>(pages: T[][], name: (item: T) => string): string[][] => pages.map((page) => page.map(name));
+
+  describe('applications', () => {
+    it('lists applications by name a page at a time', async () => {
+      for (const name of ['web', 'api', 'shop', 'blog', 'admin']) {
+        await store.createApplication(fixture.application({ applicationName: name }));
+      }
+      const pages = await pagesOf((page) => store.listApplications(page), 2);
+      expect(names(pages, (app) => app.applicationName)).toEqual([['admin', 'api'], ['blog', 'shop'], ['web']]);
+      expect(pages[0]?.[0]).not.toHaveProperty('gsi1pk');
+      await expect(subject.rawItem('APP#web', 'APP')).resolves.toMatchObject({ gsi1pk: 'APPLICATIONS', gsi1sk: 'web' });
+      const all = await store.listApplications();
+      expect(all.items).toHaveLength(5);
+      expect(all.nextToken).toBeUndefined();
+    });
+
+    it('deletes an application with its groups, revisions and tokens, and keeps its deployments', async () => {
+      const app = fixture.application({ applicationName: 'shop' });
+      await store.createApplication(app);
+      await store.createApplication(fixture.application({ applicationName: 'blog' }));
+      // More than one BatchWrite's worth of items under the application.
+      for (let i = 0; i < 4; i += 1) {
+        await store.createDeploymentGroup(fixture.deploymentGroup({ deploymentGroupName: `g${i}` }));
+      }
+      for (let i = 0; i < 30; i += 1) {
+        await store.registerRevision({ applicationName: 'shop', revision: s3(`shop/v${i}.tgz`), registerTime: at(i) });
+      }
+      await store.claimClientToken('shop', 'token-1', 'd-old');
+      const blogGroup = fixture.deploymentGroup({ applicationName: 'blog' });
+      await store.createDeploymentGroup(blogGroup);
+      await store.registerRevision({ applicationName: 'blog', revision: s3('blog/v1.tgz'), registerTime: at(0) });
+      const deployment = fixture.deployment({ applicationName: 'shop' });
+      await store.createDeployment(deployment);
+
+      await expect(store.deleteApplication('shop')).resolves.toBe(true);
+
+      await expect(store.getApplication('shop')).resolves.toBeUndefined();
+      expect((await store.listApplications()).items.map((a) => a.applicationName)).toEqual(['blog']);
+      await expect(store.listDeploymentGroups('shop')).resolves.toEqual({ items: [] });
+      await expect(store.listRevisions('shop')).resolves.toEqual({ items: [] });
+      await expect(store.getDeploymentGroup('shop', 'g0')).resolves.toBeUndefined();
+      // The token went with the application: a new application of that name starts with none.
+      await expect(store.claimClientToken('shop', 'token-1', 'd-new')).resolves.toBe('d-new');
+      await expect(store.getDeployment(deployment.deploymentId)).resolves.toEqual(deployment);
+      await expect(store.listDeploymentGroups('blog')).resolves.toEqual({ items: [blogGroup] });
+      expect((await store.listRevisions('blog')).items).toHaveLength(1);
+
+      await expect(store.deleteApplication('shop')).resolves.toBe(false);
+      await expect(store.deleteApplication('missing')).resolves.toBe(false);
+    });
+  });
+
+  describe('deployment groups', () => {
+    it('creates a group once, lists the application’s groups by name, and deletes one', async () => {
+      await store.createApplication(fixture.application({ applicationName: 'shop' }));
+      for (const name of ['staging', 'prod', 'canary']) {
+        await store.createDeploymentGroup(fixture.deploymentGroup({ deploymentGroupName: name }));
+      }
+      // Revisions and tokens share the partition; they must not show up as groups.
+      await store.registerRevision({ applicationName: 'shop', revision: s3('shop/v1.tgz'), registerTime: at(0) });
+      await store.claimClientToken('shop', 'token-1', 'd-1');
+      await store.createDeploymentGroup(fixture.deploymentGroup({ applicationName: 'blog', deploymentGroupName: 'blue' }));
+
+      const prod = store.createDeploymentGroup(fixture.deploymentGroup({ deploymentGroupName: 'prod', instanceNames: [] }));
+      await expect(prod).rejects.toThrow(ConflictError);
+      await expect(store.getDeploymentGroup('shop', 'prod')).resolves.toMatchObject({ instanceNames: ['web-1', 'web-2'] });
+
+      const pages = await pagesOf((page) => store.listDeploymentGroups('shop', page), 2);
+      expect(names(pages, (group) => group.deploymentGroupName)).toEqual([['canary', 'prod'], ['staging']]);
+
+      await expect(store.deleteDeploymentGroup('shop', 'prod')).resolves.toBe(true);
+      await expect(store.deleteDeploymentGroup('shop', 'prod')).resolves.toBe(false);
+      const left = await store.listDeploymentGroups('shop');
+      expect(left.items.map((group) => group.deploymentGroupName)).toEqual(['canary', 'staging']);
+      await expect(store.getApplication('shop')).resolves.toBeDefined();
+    });
+  });
+
+  describe('deployment configs', () => {
+    it('lists custom configs by name a page at a time, and deletes one', async () => {
+      for (const name of ['Custom.C', 'Custom.A', 'Custom.B']) await store.createDeploymentConfig(config(name));
+      await expect(subject.rawItem('CONFIG#Custom.A', 'CONFIG')).resolves.toMatchObject({
+        gsi1pk: 'CONFIGS',
+        gsi1sk: 'Custom.A',
+      });
+      const pages = await pagesOf((page) => store.listDeploymentConfigs(page), 2);
+      expect(pages).toEqual([[config('Custom.A'), config('Custom.B')], [config('Custom.C')]]);
+
+      await expect(store.deleteDeploymentConfig('Custom.B')).resolves.toBe(true);
+      await expect(store.deleteDeploymentConfig('Custom.B')).resolves.toBe(false);
+      await expect(store.getDeploymentConfig('Custom.B')).resolves.toBeUndefined();
+      const left = await store.listDeploymentConfigs();
+      expect(left.items.map((c) => c.deploymentConfigName)).toEqual(['Custom.A', 'Custom.C']);
+      // The name is free again.
+      await store.createDeploymentConfig(config('Custom.B'));
+    });
+  });
+
+  describe('revisions', () => {
+    it('lists newest registration first; registering a location again moves it up and replaces it', async () => {
+      const record = (key: string, minute: number, description?: string): RevisionRecord => ({
+        applicationName: 'shop',
+        revision: s3(key),
+        registerTime: at(minute),
+        ...(description !== undefined && { description }),
+      });
+      await store.registerRevision(record('shop/v1.tgz', 1, 'first'));
+      await store.registerRevision(record('shop/v2.tgz', 2));
+      await store.registerRevision(record('shop/v3.tgz', 3));
+      await store.registerRevision({ ...record('shop/v3.tgz', 4), revision: s3('shop/v3.tgz', 'version-2') });
+      await store.registerRevision({ ...record('blog/v1.tgz', 9), applicationName: 'blog' });
+
+      const keys = (records: RevisionRecord[]): string[] =>
+        records.map((r) => (r.revision.revisionType === 'S3' ? `${r.revision.s3Location.key}@${r.revision.s3Location.version ?? ''}` : ''));
+      const pages = await pagesOf((page) => store.listRevisions('shop', page), 3);
+      expect(pages.map(keys)).toEqual([['shop/v3.tgz@version-2', 'shop/v3.tgz@', 'shop/v2.tgz@'], ['shop/v1.tgz@']]);
+      expect(pages[1]).toEqual([record('shop/v1.tgz', 1, 'first')]);
+
+      await store.registerRevision(record('shop/v1.tgz', 5, 'again'));
+      const listed = await store.listRevisions('shop');
+      expect(listed.items).toHaveLength(4);
+      expect(listed.items[0]).toEqual(record('shop/v1.tgz', 5, 'again'));
+    });
+  });
+
+  describe('client tokens', () => {
+    it('binds a token once, per application, and frees it only for its deployment', async () => {
+      await expect(store.claimClientToken('shop', 'token-1', 'd-1')).resolves.toBe('d-1');
+      await expect(store.claimClientToken('shop', 'token-1', 'd-2')).resolves.toBe('d-1');
+      await expect(store.claimClientToken('shop', 'token-1', 'd-1')).resolves.toBe('d-1');
+      await expect(store.claimClientToken('blog', 'token-1', 'd-3')).resolves.toBe('d-3');
+
+      await store.releaseClientToken('shop', 'token-1', 'd-2');
+      await expect(store.claimClientToken('shop', 'token-1', 'd-4')).resolves.toBe('d-1');
+      await store.releaseClientToken('shop', 'token-1', 'd-1');
+      await expect(store.claimClientToken('shop', 'token-1', 'd-4')).resolves.toBe('d-4');
+      await store.releaseClientToken('shop', 'never-claimed', 'd-4');
+    });
+
+    it('takes tokens longer than a sort key may be', async () => {
+      const long = 'x'.repeat(5000);
+      await expect(store.claimClientToken('shop', long, 'd-1')).resolves.toBe('d-1');
+      await expect(store.claimClientToken('shop', long, 'd-2')).resolves.toBe('d-1');
+      await expect(store.claimClientToken('shop', `${long}y`, 'd-3')).resolves.toBe('d-3');
+    });
+
+    it('binds a token to exactly one of twenty concurrent claims, and tells every claimant which', async () => {
+      const ids = Array.from({ length: 20 }, (_, i) => `d-${i}`);
+      const owners = await Promise.all(ids.map((id) => store.claimClientToken('shop', 'token-race', id)));
+      const winner = owners[0] ?? '';
+      expect(ids).toContain(winner);
+      expect(new Set(owners)).toEqual(new Set([winner]));
+    });
+  });
+});
