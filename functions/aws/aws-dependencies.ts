@@ -4,18 +4,22 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { EventSink, StateChange, StepDependencies } from '../ports';
+import type { StepDependencies } from '../ports';
 import { awsClientConfig } from './aws-client-config';
 import { AwsTargetDirectory } from './aws-target-directory';
 import { DynamoDbStore } from './dynamodb-store';
 import { ElbTrafficControl } from './elb-traffic-control';
+import { EventBridgeEventSink } from './eventbridge-event-sink';
+import { eventContextFromArn } from '../core/state-change-events';
 import { S3RevisionSource } from './s3-revision-source';
 import { SfnExecutionStarter } from './sfn-execution-starter';
 import { SfnTaskCallbacks } from './sfn-task-callbacks';
@@ -27,6 +31,7 @@ const environmentSchema = z.object({
   TABLE_NAME: z.string().min(1),
   STATE_MACHINE_ARN: z.string().regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:.+$/, 'a state machine ARN'),
   SSM_LOG_GROUP: z.string().min(1),
+  EVENT_BUS_NAME: z.string().min(1),
 });
 
 export type AwsEnvironment = z.infer<typeof environmentSchema>;
@@ -60,8 +65,9 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv = process.env): AwsRunti
   const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig()), {
     marshallOptions: { removeUndefinedValues: true },
   });
+  const store = new DynamoDbStore({ tableName: config.TABLE_NAME, client: dynamodb });
   const deps: StepDependencies = {
-    store: new DynamoDbStore({ tableName: config.TABLE_NAME, client: dynamodb }),
+    store,
     hosts: new SsmHostRunner({ client: ssm, logGroupName: config.SSM_LOG_GROUP }),
     callbacks: new SfnTaskCallbacks(sfn),
     executions: new SfnExecutionStarter({ client: sfn, stateMachineArn: config.STATE_MACHINE_ARN }),
@@ -71,7 +77,15 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv = process.env): AwsRunti
       autoScaling: new AutoScalingClient(awsClientConfig()),
     }),
     revisions: new S3RevisionSource(new S3Client(awsClientConfig())),
-    events: new LoggingEventSink(logger),
+    events: new EventBridgeEventSink({
+      eventBridge: new EventBridgeClient(awsClientConfig()),
+      eventBusName: config.EVENT_BUS_NAME,
+      sns: new SNSClient(awsClientConfig()),
+      context: eventContextFromArn(config.STATE_MACHINE_ARN),
+      deployments: (id) => store.getDeployment(id),
+      groups: (app, group) => store.getDeploymentGroup(app, group),
+      logger,
+    }),
     clock: () => new Date(),
     traffic: new ElbTrafficControl({
       elbv2: new ElasticLoadBalancingV2Client(awsClientConfig()),
@@ -79,25 +93,4 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv = process.env): AwsRunti
     }),
   };
   return { deps, commandReports: new SsmCommandReporter({ client: ssm }), logger };
-}
-
-/** Logs state changes; publishing them to EventBridge in CodeDeploy's event shape comes with the API. */
-export class LoggingEventSink implements EventSink {
-  public constructor(private readonly logger: Logger) {}
-
-  public async publish(change: StateChange): Promise<void> {
-    this.logger.info('state change', { change: summarize(change) });
-  }
-}
-
-// Whole deployments carry the appspec; the log line needs only who moved where.
-function summarize(change: StateChange): Record<string, unknown> {
-  switch (change.kind) {
-    case 'deployment':
-      return { kind: change.kind, deploymentId: change.deployment.deploymentId, status: change.deployment.status };
-    case 'target':
-      return { kind: change.kind, deploymentId: change.deploymentId, targetId: change.target.targetId, status: change.target.status };
-    case 'batch':
-      return { kind: change.kind, deploymentId: change.deploymentId, batchNumber: change.batchNumber, targetIds: change.targetIds };
-  }
 }

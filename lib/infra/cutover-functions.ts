@@ -1,7 +1,8 @@
-// The step handlers and what each may call. Grants follow the step's code, not its name: a step that never answers a
-// task token gets no states:SendTask*, one that never runs commands gets no ssm:*. The IAM test
+// The step handlers, the API's function, and what each may call. Grants follow the code, not the name: a step that
+// never answers a task token gets no states:SendTask*, one that never runs commands gets no ssm:*. The IAM test
 // (test/infra/iam-least-privilege.test.ts) derives each handler's calls from its code and holds these grants to them.
 import { Duration } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ILogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -9,12 +10,15 @@ import { Construct } from 'constructs';
 import type { StateMachineIdentity } from './cutover-state-machine';
 import type { CutoverTable, StepTableAction } from './cutover-table';
 import {
+  grantDescribeExecution,
   grantManagedInstanceTagReads,
+  grantPutEvents,
   grantRevisionRead,
   grantSendCommand,
   grantStartExecution,
   grantTaskSuccess,
   grantTrafficShift,
+  grantTriggerPublish,
   grantUnscopedReads,
   LOAD_BALANCER_READS,
   type LoadBalancerArns,
@@ -29,6 +33,12 @@ export interface CutoverFunctionsProps {
   readonly revisionBuckets: readonly IBucket[];
   /** @default - every target group and classic load balancer in the account and region */
   readonly loadBalancerArns?: LoadBalancerArns;
+  /** Where state changes are published. */
+  readonly eventBus: IEventBus;
+  /** @default - topics named cutover-* in the account and region */
+  readonly triggerTopicArns?: readonly string[];
+  /** @default - none */
+  readonly triggerTopicKeyArns?: readonly string[];
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
 }
@@ -42,6 +52,8 @@ export class CutoverFunctions extends Construct {
   public readonly finishDeployment: StepHandler;
   /** Runs the host-report step for SSM Run Command status events. */
   public readonly hostReport: StepHandler;
+  /** The REST API behind API Gateway. */
+  public readonly api: StepHandler;
 
   public constructor(scope: Construct, id: string, props: CutoverFunctionsProps) {
     super(scope, id);
@@ -51,6 +63,7 @@ export class CutoverFunctions extends Construct {
         TABLE_NAME: props.table.table.tableName,
         STATE_MACHINE_ARN: props.stateMachine.arn,
         SSM_LOG_GROUP: props.commandOutput.logGroupName,
+        EVENT_BUS_NAME: props.eventBus.eventBusName,
         POWERTOOLS_SERVICE_NAME: 'cutover',
         LOG_LEVEL: props.logLevel,
       },
@@ -95,6 +108,15 @@ export class CutoverFunctions extends Construct {
       handlerFile: 'ssm-event',
       description: 'Cutover: record a host result from an SSM Run Command status event',
     });
+    this.api = new StepHandler(this, 'Api', {
+      ...common,
+      handlerFile: 'api',
+      description: 'Cutover: the REST API',
+      // API Gateway gives up on an integration after 29 s; running longer would only cost.
+      timeout: Duration.seconds(29),
+      // Room to stream a revision bundle from S3 and read its appspec.
+      memorySize: 1024,
+    });
 
     // The item actions each step's store calls send; which store method sends which is the adapter's business
     // (functions/aws/dynamodb-*.ts), so this list follows the code, checked by the IAM test.
@@ -107,10 +129,14 @@ export class CutoverFunctions extends Construct {
       // Rollbacks create a deployment; releasing the group lock deletes its item.
       [this.finishDeployment, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem']],
       [this.hostReport, ['GetItem', 'UpdateItem', 'BatchWriteItem']],
+      // Creates, lists, reads and deletes every kind of item; createDeployment takes the group lock and writes the
+      // targets, and deleting an application sweeps its partition in batches.
+      [this.api, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem']],
     ];
     for (const [handler, actions] of tableAccess) {
       props.table.grantStepAccess(handler.role, actions);
     }
+    props.table.grantIndexQuery(this.api.role);
 
     // run-lifecycle-event answers its own token when every event of the batch is a no-op; host-report answers it when
     // the last host reports, and so does handle-event-timeout when the lost results it finds complete the event (the
@@ -118,10 +144,19 @@ export class CutoverFunctions extends Construct {
     for (const answerer of [this.runLifecycleEvent, this.hostReport, this.handleEventTimeout]) {
       grantTaskSuccess(answerer, props.stateMachine);
     }
-    // Automatic rollbacks are new executions started by the finishing one; a long deployment continues in a new
-    // execution started by the planning step.
-    for (const starter of [this.finishDeployment, this.planNextBatch]) {
+    // The API's createDeployment starts a deployment's first execution; automatic rollbacks are new executions
+    // started by the finishing one; a long deployment continues in a new execution started by the planning step.
+    for (const starter of [this.finishDeployment, this.planNextBatch, this.api]) {
       grantStartExecution(starter, props.stateMachine);
+    }
+    // createDeployment frees a group lock whose execution has ended without releasing it.
+    grantDescribeExecution(this.api, props.stateMachine);
+
+    // The steps publish the changes they make (start, batches, host results, the end); the API publishes a created
+    // deployment and one failed by lock recovery.
+    for (const publisher of this.all()) {
+      grantPutEvents(publisher, props.eventBus);
+      grantTriggerPublish(publisher, props.triggerTopicArns, props.triggerTopicKeyArns);
     }
 
     // Deployment groups select hosts by EC2 tags, Auto Scaling groups and on-premises (SSM) tags.
@@ -165,6 +200,7 @@ export class CutoverFunctions extends Construct {
       this.checkTraffic,
       this.finishDeployment,
       this.hostReport,
+      this.api,
     ];
   }
 
@@ -187,9 +223,9 @@ export class CutoverFunctions extends Construct {
     }
   }
 
-  // Presigned bundle URLs carry run-lifecycle-event's permission. The revision check (HeadObject, GetObject of the
-  // bundle) joins here with the API function that runs it.
+  // Presigned bundle URLs carry run-lifecycle-event's permission; the API checks a revision before deploying it
+  // (HeadObject) and reads the appspec out of its bundle (GetObject).
   private revisionReaders(): StepHandler[] {
-    return [this.runLifecycleEvent];
+    return [this.runLifecycleEvent, this.api];
   }
 }

@@ -1,14 +1,18 @@
 // Cutover in one construct: the table, the revisions bucket, the step handlers, the server in-place state machine,
-// the rule that turns SSM Run Command status events into host reports, and the policy hosts need. `cdk deploy` uses it
-// through CutoverStack; other CDK apps can embed it directly.
+// the rule that turns SSM Run Command status events into host reports, the policy hosts need, the IAM-authorized
+// REST API and the bus state changes are published on. `cdk deploy` uses it through CutoverStack; other CDK apps can
+// embed it directly.
 import * as path from 'node:path';
 import { RemovalPolicy } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import type { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import type { Grant, IGrantable, ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { CutoverApi } from './cutover-api';
 import { CutoverFunctions } from './cutover-functions';
 import { CutoverStateMachine, StateMachineIdentity } from './cutover-state-machine';
 import { CutoverTable } from './cutover-table';
@@ -80,6 +84,42 @@ export interface CutoverServiceProps {
   readonly loadBalancerArns?: LoadBalancerArns;
 
   /**
+   * Name of the EventBridge bus Cutover publishes deployment and instance state changes on. Bus names are unique per
+   * account and region, so a second Cutover in the same account needs another.
+   *
+   * @default 'cutover'
+   */
+  readonly eventBusName?: string;
+
+  /**
+   * SNS topics deployment-group triggers (triggerConfigurations[].triggerTargetArn) may publish to. Name trigger
+   * topics with the `cutover-` prefix, or list their ARNs here; a trigger naming any other topic is logged and dropped
+   * (AccessDenied). An empty list allows no trigger topic.
+   *
+   * @default - every topic named cutover-* in the stack's account and region
+   */
+  readonly triggerTopicArns?: readonly string[];
+
+  /**
+   * Customer managed KMS keys of encrypted trigger topics: publishing to such a topic needs kms:GenerateDataKey and
+   * kms:Decrypt on its key, allowed here only through SNS. Topics encrypted with the AWS managed key (alias/aws/sns)
+   * need nothing.
+   *
+   * @default - none
+   */
+  readonly triggerTopicKeyArns?: readonly string[];
+
+  /**
+   * Whether the stack sets the account's API Gateway CloudWatch Logs role (AWS::ApiGateway::Account), which API
+   * Gateway needs to write the API's access and error logs. There is one per account and region, and the last stack
+   * that sets it wins; set false where it is already set (a landing zone, another stack). The role is retained when
+   * the stack is deleted, so other APIs keep logging.
+   *
+   * @default true
+   */
+  readonly apiGatewayCloudWatchRole?: boolean;
+
+  /**
    * The ASL file of the server in-place flow.
    *
    * @default - statemachines/server-in-place.asl.json in this repository
@@ -103,6 +143,14 @@ export class CutoverService extends Construct {
    * AmazonSSMManagedInstanceCore: it lets the SSM Agent write script output to `commandOutput`.
    */
   public readonly hostPolicy: ManagedPolicy;
+  /**
+   * The REST API (stage v1): every method requires IAM authorization; give callers `grantInvoke`, or an
+   * execute-api:Invoke policy of their own.
+   */
+  public readonly api: RestApi;
+  /** Where Cutover publishes deployment and instance state changes, CodeDeploy's event shape. */
+  public readonly eventBus: EventBus;
+  private readonly frontDoor: CutoverApi;
 
   public constructor(scope: Construct, id: string, props: CutoverServiceProps = {}) {
     super(scope, id);
@@ -120,6 +168,8 @@ export class CutoverService extends Construct {
       logRetention,
     }).bucket;
 
+    this.eventBus = new EventBus(this, 'Events', { eventBusName: props.eventBusName ?? 'cutover' });
+
     const identity = new StateMachineIdentity(this);
     this.functions = new CutoverFunctions(this, 'Functions', {
       table,
@@ -127,6 +177,9 @@ export class CutoverService extends Construct {
       commandOutput: this.commandOutput,
       revisionBuckets: [this.revisionBucket, ...(props.revisionBuckets ?? [])],
       loadBalancerArns: props.loadBalancerArns,
+      eventBus: this.eventBus,
+      triggerTopicArns: props.triggerTopicArns,
+      triggerTopicKeyArns: props.triggerTopicKeyArns,
       logRetention,
       logLevel: props.logLevel ?? 'INFO',
     });
@@ -139,6 +192,18 @@ export class CutoverService extends Construct {
     }).stateMachine;
 
     new SsmStatusRule(this, 'SsmStatus', { handler: this.functions.hostReport.function });
+
+    this.frontDoor = new CutoverApi(this, 'Api', {
+      handler: this.functions.api.function,
+      logRetention,
+      cloudWatchRole: props.apiGatewayCloudWatchRole ?? true,
+    });
+    this.api = this.frontDoor.api;
+  }
+
+  /** Lets `grantee` call every method of the API (execute-api:Invoke on all methods and paths of the stage). */
+  public grantInvoke(grantee: IGrantable): Grant {
+    return this.frontDoor.grantInvoke(grantee);
   }
 
   /** Lets Cutover deploy revisions from `bucket`, one created or imported after this construct (see revisionBuckets). */

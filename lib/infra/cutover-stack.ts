@@ -40,5 +40,19 @@ export class CutoverStack extends Stack {
       description: 'The server in-place state machine: one execution per deployment (or per part of a long one)',
       value: this.service.stateMachine.stateMachineArn,
     });
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'The REST API (stage v1); every request must be signed (SigV4) by a principal allowed execute-api:Invoke',
+      value: this.service.api.url,
+    });
+    new CfnOutput(this, 'ApiId', {
+      description: 'The REST API id, for execute-api:Invoke policies (arn:aws:execute-api:<region>:<account>:<id>/v1/*)',
+      value: this.service.api.restApiId,
+    });
+    // Exported: rules and archives in other stacks subscribe to Cutover's events through Fn::ImportValue.
+    new CfnOutput(this, 'EventBusName', {
+      description: 'EventBridge bus Cutover publishes deployment and instance state changes on',
+      value: this.service.eventBus.eventBusName,
+      exportName: `${this.stackName}-EventBusName`,
+    });
   }
 }

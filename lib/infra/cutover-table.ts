@@ -8,7 +8,7 @@ import { TABLE_KEYS } from '../../functions/aws/table-schema';
 
 /**
  * What the store adapter sends for the steps: single items, base-table queries and batches. No Scan, no transactions
- * (design rule 5), and no index: only the API lists deployments through gsi1.
+ * (design rule 5), and no index: only the API's lists read gsi1 (grantIndexQuery).
  */
 export type StepTableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchGetItem' | 'BatchWriteItem';
 
@@ -48,6 +48,13 @@ export class CutoverTable extends Construct {
         },
       ],
     });
+  }
+
+  /** Queries through gsi1: the API's lists across partitions and newest-first (applications, configs, deployments, revisions). */
+  public grantIndexQuery(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.table.tableArn}/index/${TABLE_KEYS.gsi1.indexName}`] }),
+    );
   }
 
   /** Item reads and writes on the base table: those the step's store calls send, no more. */

@@ -1,12 +1,12 @@
 // The statements a step handler's role gets, one helper per kind of call, each naming the narrowest resource AWS
 // accepts. test/infra/iam-least-privilege.test.ts derives from the handlers' code what each one sends and fails on
 // any action granted that the code does not call, or called and not granted.
-import { Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-// cdk-nag names a finding after the flattened resource expression; its own flattener gives the exact id.
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { StateMachineIdentity } from './cutover-state-machine';
+import { acknowledgeWildcardResource } from './nag-acknowledgements';
 import type { StepHandler } from './step-handler';
 
 /** Which load balancers BlockTraffic and AllowTraffic may move instances in and out of. */
@@ -44,6 +44,24 @@ export function grantTaskSuccess(handler: StepHandler, stateMachine: StateMachin
 
 export function grantStartExecution(handler: StepHandler, stateMachine: StateMachineIdentity): void {
   handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.arn] }));
+}
+
+// Lock recovery asks whether the execution holding a group's lock still runs. Executions are named after their
+// deployment, known only at run time.
+export function grantDescribeExecution(handler: StepHandler, stateMachine: StateMachineIdentity): void {
+  const executions = Stack.of(handler).formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${stateMachine.name}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }));
+  acknowledgeWildcard(
+    handler,
+    executions,
+    'Lock recovery reads the execution that holds a deployment group lock; executions are named per deployment at ' +
+      'run time, and only those of the Cutover state machine are readable',
+  );
 }
 
 // SendCommand authorizes the document and every target. The document is pinned; the instances belong to whichever
@@ -143,11 +161,50 @@ export function grantRevisionRead(handler: StepHandler, bucket: IBucket): void {
   );
 }
 
+/** CodeDeploy-style state-change events, on the stack's bus and no other. */
+export function grantPutEvents(handler: StepHandler, bus: IEventBus): void {
+  bus.grantPutEventsTo(handler.role);
+}
+
+/** Topic names the trigger Publish grant allows unless the operator lists topics. */
+export const TRIGGER_TOPIC_PREFIX = 'cutover-';
+
+/**
+ * SNS Publish for deployment-group triggers (triggerConfigurations[].triggerTargetArn), on the topics the operator
+ * allows; topics encrypted with a customer managed key also need the key, used only through SNS.
+ */
+export function grantTriggerPublish(handler: StepHandler, topicArns: readonly string[] | undefined, keyArns: readonly string[] = []): void {
+  const stack = Stack.of(handler);
+  const topics = topicArns ?? [stack.formatArn({ service: 'sns', resource: `${TRIGGER_TOPIC_PREFIX}*` })];
+  if (topics.length > 0) {
+    handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [...topics] }));
+  }
+  for (const topic of topics.filter((arn) => arn.includes('*'))) {
+    acknowledgeWildcard(
+      handler,
+      topic,
+      'Deployment groups name their trigger topics at run time; Publish is allowed only on topics named with the ' +
+        `${TRIGGER_TOPIC_PREFIX} prefix (or those listed in triggerTopicArns)`,
+    );
+  }
+  for (const key of keyArns.filter((arn) => arn.includes('*'))) {
+    acknowledgeWildcard(handler, key, 'The operator listed these keys in triggerTopicKeyArns; they are usable only through SNS');
+  }
+  if (keyArns.length > 0) {
+    handler.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [...keyArns],
+        conditions: { StringEquals: { 'kms:ViaService': `sns.${stack.region}.${stack.urlSuffix}` } },
+      }),
+    );
+  }
+}
+
 function managedInstancesArn(handler: StepHandler): string {
   return Stack.of(handler).formatArn({ service: 'ssm', resource: 'managed-instance', resourceName: '*' });
 }
 
 function acknowledgeWildcard(handler: StepHandler, resource: string, reason: string): void {
-  const flattened = flattenCfnReference(Stack.of(handler).resolve(resource));
-  Validations.of(handler.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flattened}]`, reason });
+  acknowledgeWildcardResource(handler.role, resource, reason);
 }

@@ -19,6 +19,8 @@ export interface StepHandlerProps {
   readonly logRetention: RetentionDays;
   /** @default Duration.seconds(30) */
   readonly timeout?: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
 }
 
 export class StepHandler extends Construct {
@@ -45,7 +47,7 @@ export class StepHandler extends Construct {
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      memorySize: 512,
+      memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
       role: this.role,
       logGroup,

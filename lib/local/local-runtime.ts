@@ -11,6 +11,8 @@ import { explicitInstances } from '../../functions/core/instance-list';
 import { STATE_MACHINE_STEPS } from '../../functions/steps';
 import { hostReport } from '../../functions/steps/host-report';
 import { SERVER_IN_PLACE_ASL } from '../asl-files';
+import { FanoutEventSink } from './fanout-event-sink';
+import { JsonlEventSink } from './jsonl-event-sink';
 import { LocalEventBus } from './local-event-bus';
 import { type LocalDynamoDb, startLocalDynamoDb } from './local-dynamodb';
 import { LocalHostRunner } from './local-host-runner';
@@ -87,7 +89,8 @@ export class LocalRuntime {
       },
       targets: { resolve: async (group) => explicitInstances(group) },
       revisions: new LocalRevisionSource(),
-      events: this.events,
+      // The CLI's live progress, and .cutover/events.jsonl with what EventBridge would receive.
+      events: new FanoutEventSink(this.events, new JsonlEventSink({ stateDir: options.stateDir, deployments: (id) => store.getDeployment(id) })),
       clock: () => new Date(),
       traffic: this.loadBalancers,
       batchesPerExecution: options.batchesPerExecution,

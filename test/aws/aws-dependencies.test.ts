@@ -11,6 +11,7 @@ const ENV = {
   TABLE_NAME: 'cutover',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:Cutover-Service-ServerInPlace',
   SSM_LOG_GROUP: '/cutover/commands',
+  EVENT_BUS_NAME: 'cutover',
 };
 
 describe('parseAwsEnvironment', () => {

@@ -75,9 +75,20 @@ describe('an in-place deployment through the AWS adapters on loopback stand-ins'
       expect(fs.readFileSync(path.join(aws.hostRoot(host), 'srv/app/VERSION'), 'utf8')).toBe('v1\n');
       expect(readLines(path.join(aws.hostRoot(host), 'events.log'))).toEqual(IN_PLACE_HOOKS);
     }
-    expect(aws.bus.matched.filter((m) => instanceOf(m.event) === hosts[1]).every((m) => m.copies === 2)).toBe(true);
+    const ssmEvents = aws.bus.matched.filter((m) => m.rule === 'SsmStatus');
+    expect(ssmEvents.filter((m) => instanceOf(m.event) === hosts[1]).every((m) => m.copies === 2)).toBe(true);
     // The stack's rule let only finished invocations through: SSM's InProgress events never reached the handler.
-    expect(aws.bus.matched.every((m) => isTerminalStatus(String(m.event.detail.status)))).toBe(true);
+    expect(ssmEvents.every((m) => isTerminalStatus(String(m.event.detail.status)))).toBe(true);
+    // Cutover put the deployment's own state changes on its bus, in CodeDeploy's shape, START before SUCCESS.
+    const deploymentStates = aws.bus.matched
+      .filter((m) => m.rule === 'CutoverEvents' && m.event['detail-type'] === 'Cutover Deployment State-change Notification')
+      .filter((m) => m.event.detail.deploymentGroup === 'half-at-a-time')
+      .map((m) => m.event.detail.state);
+    expect(deploymentStates).toEqual(['START', 'SUCCESS']);
+    const instanceStates = aws.bus.matched.filter(
+      (m) => m.rule === 'CutoverEvents' && m.event['detail-type'] === 'Cutover Instance State-change Notification' && m.event.detail.instanceId === hosts[0],
+    );
+    expect(instanceStates.map((m) => m.event.detail.state)).toEqual(['START', 'SUCCESS']);
     // Each host downloaded the bundle itself, through the presigned URL of the S3 revision.
     const downloads = aws.s3.requests.filter((r) => r.presigned && r.method === 'GET' && r.path.endsWith('half-at-a-time/bundle.tar'));
     expect(downloads).toHaveLength(hosts.length);

@@ -40,6 +40,9 @@ export interface LoopbackAws {
   close(): Promise<void>;
 }
 
+/** The bus the stack creates for Cutover's own events. */
+const EVENT_BUS_NAME = 'cutover';
+
 export async function startLoopbackAws(): Promise<LoopbackAws> {
   const dir = tempDir('e2e-aws');
   const closers: (() => Promise<void>)[] = [];
@@ -50,7 +53,7 @@ export async function startLoopbackAws(): Promise<LoopbackAws> {
     const s3 = await S3StandIn.start();
     closers.push(() => s3.close());
     s3.createBucket(REVISION_BUCKET);
-    const bus = await EventBridgeStandIn.start({ account: ACCOUNT, region: REGION });
+    const bus = await EventBridgeStandIn.start({ account: ACCOUNT, region: REGION, buses: [EVENT_BUS_NAME] });
     closers.push(() => bus.close());
     const ssm = await SsmStandIn.start({ account: ACCOUNT, region: REGION, workDir: path.join(dir, 'ssm-agent'), events: bus });
     closers.push(() => ssm.close());
@@ -76,9 +79,11 @@ export async function startLoopbackAws(): Promise<LoopbackAws> {
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_SSM: ssm.endpoint,
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
       TABLE_NAME,
       STATE_MACHINE_ARN,
       SSM_LOG_GROUP: '/cutover/e2e/command-output',
+      EVENT_BUS_NAME,
       POWERTOOLS_SERVICE_NAME: 'cutover',
       // The handlers log every state change at INFO; the test reports what matters itself.
       POWERTOOLS_LOG_LEVEL: 'WARN',
@@ -86,6 +91,8 @@ export async function startLoopbackAws(): Promise<LoopbackAws> {
     closers.push(async () => restoreEnvironment());
     handlers = await loadHandlers(aslPlaceholders(fs.readFileSync(SERVER_IN_PLACE_ASL, 'utf8')));
     bus.addRule({ name: 'SsmStatus', pattern: ssmStatusRulePattern(), target: handlers.ssmEvent });
+    // What a user's rule on Cutover's own events would receive.
+    bus.addRule({ name: 'CutoverEvents', bus: EVENT_BUS_NAME, pattern: { source: ['cutover'] }, target: async () => undefined });
     const hostRoot = (instanceId: string): string => path.join(dir, 'hosts', instanceId);
     return {
       dir,

@@ -80,9 +80,10 @@ const HANDLERS = [
   'CheckTraffic',
   'FinishDeployment',
   'HostReport',
+  'Api',
 ];
-// Every handler but HostReport, which EventBridge invokes.
-const STEPS = HANDLERS.filter((handler) => handler !== 'HostReport');
+// Every handler but HostReport, which EventBridge invokes, and Api, which API Gateway invokes.
+const STEPS = HANDLERS.filter((handler) => handler !== 'HostReport' && handler !== 'Api');
 const roleOf = (handler: string): string => logicalId('AWS::IAM::Role', `ServiceFunctions${handler}Role`);
 const functionArnOf = (handler: string): CfnValue => ({ 'Fn::GetAtt': [logicalId('AWS::Lambda::Function', `ServiceFunctions${handler}`), 'Arn'] });
 const REVISIONS_BUCKET = 'ServiceRevisionsBucket';
@@ -259,9 +260,10 @@ describe('CutoverStack: functions', () => {
     for (const fn of Object.values(resourcesOf('AWS::Lambda::Function'))) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, CfnValue> }).Variables;
       expect(Object.keys(variables).sort()).toEqual(
-        ['LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'SSM_LOG_GROUP', 'STATE_MACHINE_ARN', 'TABLE_NAME'].sort(),
+        ['EVENT_BUS_NAME', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'SSM_LOG_GROUP', 'STATE_MACHINE_ARN', 'TABLE_NAME'].sort(),
       );
       expect(JSON.stringify(variables.STATE_MACHINE_ARN)).toContain(':stateMachine:Cutover-Service-');
+      expect(variables.EVENT_BUS_NAME).toEqual({ Ref: logicalId('AWS::Events::EventBus', 'ServiceEvents') });
     }
   });
 
@@ -371,8 +373,8 @@ describe('CutoverStack: permissions', () => {
     expect(HANDLERS.filter((handler) => actionsOfRole(roleOf(handler)).includes('states:SendTaskFailure'))).toEqual([]);
   });
 
-  it('lets only finish-deployment (rollbacks) and plan-next-batch (hand-over) start executions, on this state machine only', () => {
-    const starters = ['FinishDeployment', 'PlanNextBatch'];
+  it('lets only finish-deployment (rollbacks), plan-next-batch (hand-over) and the API (createDeployment) start executions, on this state machine only', () => {
+    const starters = ['FinishDeployment', 'PlanNextBatch', 'Api'];
     for (const handler of HANDLERS) {
       expect([handler, actionsOfRole(roleOf(handler)).includes('states:StartExecution')]).toEqual([handler, starters.includes(handler)]);
     }
@@ -394,6 +396,7 @@ describe('CutoverStack: permissions', () => {
       CheckTraffic: [],
       FinishDeployment: [],
       HostReport: ['ssm:GetCommandInvocation'],
+      Api: [],
     });
   });
 
@@ -426,6 +429,7 @@ describe('CutoverStack: permissions', () => {
     ['HostReport', ['ssm:GetCommandInvocation']],
     ['PlanNextBatch', []],
     ['FinishDeployment', []],
+    ['Api', []],
   ])('grants %s, on * in one statement, only lookups that have no resource-level permissions: %j', (handler, actions) => {
     const onStar = statementsOfRole(roleOf(handler)).filter((statement) => statement.Resource === '*');
     expect(onStar.map((statement) => [statement.Action].flat())).toEqual(actions.length === 0 ? [] : [actions]);
@@ -474,9 +478,11 @@ describe('CutoverStack: permissions', () => {
     expect(actions.filter((action) => action === '*' || action.endsWith(':*'))).toEqual([]);
   });
 
-  const readsObjectsOf = (policyHolder: Template, objects: CfnValue): void => {
+  // run-lifecycle-event presigns bundle URLs; the API checks revisions and reads their appspec.
+  const REVISION_READERS = ['RunLifecycleEvent', 'Api'];
+  const readsObjectsOf = (policyHolder: Template, reader: string, objects: CfnValue): void => {
     policyHolder.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: roleOf('RunLifecycleEvent') }],
+      Roles: [{ Ref: roleOf(reader) }],
       PolicyDocument: {
         Statement: Match.arrayWith([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: objects }]),
       },
@@ -484,19 +490,21 @@ describe('CutoverStack: permissions', () => {
   };
   const objectsOfNamed = (name: string): CfnValue => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${name}/*`]] });
 
-  it("lets run-lifecycle-event, and no other handler, read the objects of the stack's revisions bucket", () => {
-    readsObjectsOf(template, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId('AWS::S3::Bucket', REVISIONS_BUCKET), 'Arn'] }, '/*']] });
+  it("lets run-lifecycle-event and the API, and no other handler, read the objects of the stack's revisions bucket", () => {
+    for (const reader of REVISION_READERS) {
+      readsObjectsOf(template, reader, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId('AWS::S3::Bucket', REVISIONS_BUCKET), 'Arn'] }, '/*']] });
+    }
     const readers = HANDLERS.filter((handler) => actionsOfRole(roleOf(handler)).some((action) => action.startsWith('s3:')));
-    expect(readers).toEqual(['RunLifecycleEvent']);
+    expect(readers).toEqual(REVISION_READERS);
   });
 
-  it('lets run-lifecycle-event read objects of the revision buckets it is given, for presigned URLs', () => {
-    readsObjectsOf(synthesize({ revisionBucketNames: ['my-bundles'] }), objectsOfNamed('my-bundles'));
+  it.each(REVISION_READERS)('lets %s read objects of the revision buckets it is given', (reader) => {
+    readsObjectsOf(synthesize({ revisionBucketNames: ['my-bundles'] }), reader, objectsOfNamed('my-bundles'));
   });
 
-  it('lets run-lifecycle-event read a bucket added after the construct with grantRevisionRead', () => {
+  it.each(REVISION_READERS)('lets %s read a bucket added after the construct with grantRevisionRead', (reader) => {
     const stack = stackOf();
     stack.service.grantRevisionRead(Bucket.fromBucketName(stack, 'Later', 'later-bundles'));
-    readsObjectsOf(Template.fromStack(stack), objectsOfNamed('later-bundles'));
+    readsObjectsOf(Template.fromStack(stack), reader, objectsOfNamed('later-bundles'));
   });
 });

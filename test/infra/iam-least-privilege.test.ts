@@ -6,6 +6,7 @@
 // (hosts.dispatch and hosts.collect are told apart, and so are the methods of every port), down to the SDK commands
 // constructed there; support/sdk-iam-actions.ts turns those into IAM actions. Adding an SDK call without a grant, or
 // a grant without a call, fails here.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isWildcardOnlyAction, runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, type CfnElement } from 'aws-cdk-lib';
@@ -16,10 +17,10 @@ import type { StepHandler } from '../../lib/infra/step-handler';
 import { UNVALIDATED_REQUESTS } from './support/iam-simulation';
 import { actionsOnStar, type Allowance, missingGrants, type Policies, unneededGrants, wildcardGrants } from './support/least-privilege';
 import { type PendingAdapter, type PortWiring, readPortWiring } from './support/port-wiring';
-import { type HandlerCalls, reachableSdkCalls } from './support/reachable-sdk-calls';
+import { type HandlerCalls, reachableSdkCalls, SENDS_NOTHING_TO_AWS } from './support/reachable-sdk-calls';
 import type { DeploymentResources } from './support/sample-resources';
 import { actionsCalled } from './support/sdk-iam-actions';
-import { FUNCTIONS_DIR } from './support/source-program';
+import { FUNCTIONS_DIR, PROJECT_ROOT } from './support/source-program';
 import { type CfnTemplate, identityPolicyDocuments, resolveValue, rolePolicies } from './support/template-iam';
 
 /**
@@ -100,6 +101,7 @@ beforeAll(() => {
     tableArn: String(resolveValue(template, { 'Fn::GetAtt': [logicalId(stack.service.table.node.defaultChild), 'Arn'] })),
     stateMachineArn: String(resolveValue(template, { Ref: logicalId(stack.service.stateMachine.node.defaultChild) })),
     revisionBucketName: String(resolveValue(template, { Ref: logicalId(stack.service.revisionBucket.node.defaultChild) })),
+    eventBusArn: String(resolveValue(template, { 'Fn::GetAtt': [logicalId(stack.service.eventBus.node.defaultChild), 'Arn'] })),
     indexName: TABLE_KEYS.gsi1.indexName,
   };
 }, 120_000);
@@ -139,6 +141,10 @@ describe('IAM least privilege: the derivation', () => {
     ['ssm-event', 'dynamodb:DeleteItem', false],
     ['start-deployment', 'ec2:DescribeInstances', true],
     ['plan-next-batch', 'ec2:DescribeInstances', false],
+    // The API reaches createDeployment through its routes: it recovers locks and starts the first execution.
+    ['api', 'states:DescribeExecution', true],
+    ['api', 'states:StartExecution', true],
+    ['api', 'ssm:SendCommand', false],
   ])('finds that %s calls %s: %s', (file, action, expected) => {
     expect(handlerNamed(file).called.has(action)).toBe(expected);
   });
@@ -164,6 +170,11 @@ describe('IAM least privilege: the derivation', () => {
     ['check-traffic', 'traffic.register', false],
     ['finish-deployment', 'executions.start', true],
     ['finish-deployment', 'executions.isRunning', false],
+    // Route handlers live in object literals that route() turns into Routes; the router calls them through Route.
+    ['api', 'store.createApplication', true],
+    ['api', 'executions.isRunning', true],
+    ['api', 'revisions.check', true],
+    ['api', 'hosts.dispatch', false],
   ])('tells port methods apart: %s uses %s: %s', (file, portMethod, expected) => {
     expect(handlerNamed(file).derived.portMethods.includes(portMethod)).toBe(expected);
   });
@@ -207,7 +218,23 @@ describe('IAM least privilege: the whole stack', () => {
   });
 });
 
+/** A package and everything it depends on, as installed (peer dependencies included, when installed). */
+function installedDependencyTree(name: string, seen = new Set<string>()): Set<string> {
+  const manifest = path.join(PROJECT_ROOT, 'node_modules', name, 'package.json');
+  if (seen.has(name) || !fs.existsSync(manifest)) return seen;
+  seen.add(name);
+  const { dependencies = {}, peerDependencies = {} } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as Record<string, Record<string, string>>;
+  for (const dependency of Object.keys({ ...dependencies, ...peerDependencies })) installedDependencyTree(dependency, seen);
+  return seen;
+}
+
 describe('IAM least privilege: the checks themselves', () => {
+  it.each([...SENDS_NOTHING_TO_AWS])('trust %s to send nothing to AWS: nothing it installs is an AWS SDK', (name) => {
+    const tree = installedDependencyTree(name);
+    expect(tree.has(name)).toBe(true);
+    expect([...tree].filter((dependency) => dependency.startsWith('@aws-sdk/') || dependency === 'aws-sdk')).toEqual([]);
+  });
+
   it('report a call whose grant is taken away', async () => {
     const { policies, called, derived } = handlerNamed('run-lifecycle-event');
     const withoutSendCommand = policies.map(({ name, policy }) => ({
@@ -231,6 +258,7 @@ describe('IAM least privilege: the checks themselves', () => {
       },
     };
     expect(unneededGrants([...policies, extra], called, allowances)).toEqual([
+      ...unneededGrants(policies, called, allowances),
       'ssm:SendCommand on * (extra)',
       'logs:PutLogEvents on arn:aws:logs:us-east-1:123456789012:log-group:other:* (extra)',
     ]);

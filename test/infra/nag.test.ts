@@ -1,4 +1,5 @@
 import { App, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CutoverStack, type CutoverStackProps } from '../../lib/infra/cutover-stack';
@@ -29,6 +30,11 @@ describe('cdk-nag AwsSolutions', () => {
         },
       },
     ],
+    ['trigger topics listed', { triggerTopicArns: ['arn:aws:sns:us-east-1:123456789012:deploy-alerts'] }],
+    ['trigger topics by pattern, with their key', { triggerTopicArns: ['arn:aws:sns:us-east-1:123456789012:team-*'], triggerTopicKeyArns: ['arn:aws:kms:us-east-1:123456789012:key/0b4c5a1e-1111-2222-3333-444455556666'] }],
+    ['no trigger topics', { triggerTopicArns: [] }],
+    ["the account's API Gateway logging role left alone", { apiGatewayCloudWatchRole: false }],
+    ['another bus name', { eventBusName: 'cutover-staging' }],
   ])('passes the stack with %s', (_name, props) => {
     const { app } = checkedApp(props);
 
@@ -38,6 +44,13 @@ describe('cdk-nag AwsSolutions', () => {
   it('passes the stack with a revision bucket granted after construction', () => {
     const { app, stack } = checkedApp();
     stack.service.grantRevisionRead(Bucket.fromBucketName(stack, 'Later', 'later-bundles'));
+
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('passes the stack with a role of the stack granted invoke on the API', () => {
+    const { app, stack } = checkedApp();
+    stack.service.grantInvoke(new Role(stack, 'Caller', { assumedBy: new ServicePrincipal('codebuild.amazonaws.com') }));
 
     expect(() => app.synth()).not.toThrow();
   });

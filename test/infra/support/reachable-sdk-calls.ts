@@ -33,6 +33,10 @@ export interface HandlerCalls {
 const SDK_PACKAGE = /node_modules\/(@aws-sdk\/[^/]+)\//g;
 // Client members that are not operations.
 const CLIENT_PLUMBING = new Set(['send', 'destroy', 'config', 'middlewareStack', 'constructor']);
+// Packages whose objects may stand behind an interface of ours (`logger: WarnLogger` given the Powertools Logger),
+// reviewed to send nothing to AWS; a package that can (Powertools Parameters reads SSM) must never be listed.
+export const SENDS_NOTHING_TO_AWS: ReadonlySet<string> = new Set(['@aws-lambda-powertools/logger']);
+const PACKAGE_OF_FILE = /node_modules\/((?:@[^/]+\/)?[^/]+)\//g;
 
 export function reachableSdkCalls(handlerFile: string, wiring: PortWiring): HandlerCalls {
   const program = functionsProgram();
@@ -105,8 +109,10 @@ export function reachableSdkCalls(handlerFile: string, wiring: PortWiring): Hand
       for (const name of names) {
         const implementations = interfaceImplementations(objectType, name, program, checker);
         if (implementations === undefined) continue;
-        if (implementations.length === 0) blindSpots.add(`${where(access)}: '${name}' is called through an interface nothing under functions/ implements`);
-        implementations.forEach(enqueue);
+        if (implementations.runnable.length === 0 && !implementations.elsewhereWithoutAwsCalls) {
+          blindSpots.add(`${where(access)}: '${name}' is called through an interface nothing under functions/ implements`);
+        }
+        implementations.runnable.forEach(enqueue);
       }
     }
   };
@@ -210,23 +216,36 @@ function isCalled(access: ts.Expression): boolean {
   return ts.isCallExpression(node.parent) && node.parent.expression === node;
 }
 
+interface Implementations {
+  readonly runnable: readonly ts.Node[];
+  /** Some value given for the interface comes from a package listed in SENDS_NOTHING_TO_AWS. */
+  readonly elsewhereWithoutAwsCalls: boolean;
+}
+
 /**
  * For a call through an interface of our own that is not a port: the same-named members of what implements it under
- * functions/, classes declaring `implements` and object literals typed as it. Undefined when the member is not an
- * interface member of ours (nothing to resolve).
+ * functions/, classes declaring `implements`, object literals typed as it, and object literals a factory of ours turns
+ * into it (`route({ … })` returns a Route); and whether a value of a package that sends nothing to AWS is given where
+ * it is expected. Undefined when the member is not an interface member of ours (nothing to resolve).
  */
-function interfaceImplementations(objectType: ts.Type, name: string, program: ts.Program, checker: ts.TypeChecker): ts.Node[] | undefined {
+function interfaceImplementations(objectType: ts.Type, name: string, program: ts.Program, checker: ts.TypeChecker): Implementations | undefined {
   const member = objectType.getProperty(name);
   const signature = member?.declarations?.find((d) => ts.isMethodSignature(d) || ts.isPropertySignature(d));
   if (signature === undefined || !isFunctionsSource(signature.getSourceFile())) return undefined;
   const owner = objectType.getSymbol();
   const found: ts.Node[] = [];
+  let elsewhereWithoutAwsCalls = false;
   for (const file of program.getSourceFiles()) {
     if (!isFunctionsSource(file)) continue;
     const visit = (node: ts.Node): void => {
+      const given = ts.isPropertyAssignment(node) ? node.initializer : ts.isShorthandPropertyAssignment(node) ? node.name : undefined;
+      if (given !== undefined && owner !== undefined && checker.getContextualType(given)?.getSymbol() === owner) {
+        elsewhereWithoutAwsCalls ||= declaringPackages(checker.getTypeAtLocation(given)).some((name) => SENDS_NOTHING_TO_AWS.has(name));
+      }
       const implementer =
         (ts.isClassDeclaration(node) && implementsInterface(node, owner, checker)) ||
-        (ts.isObjectLiteralExpression(node) && checker.getContextualType(node)?.getSymbol() === owner);
+        (ts.isObjectLiteralExpression(node) &&
+          (checker.getContextualType(node)?.getSymbol() === owner || isFactoryArgument(node, owner, checker)));
       if (implementer) {
         const implementation = checker.getTypeAtLocation(node).getProperty(name)?.valueDeclaration;
         const runnable = implementation === undefined ? undefined : runnablePart(implementation);
@@ -236,7 +255,24 @@ function interfaceImplementations(objectType: ts.Type, name: string, program: ts
     };
     visit(file);
   }
-  return found;
+  return { runnable: found, elsewhereWithoutAwsCalls };
+}
+
+/** The packages under node_modules that declare a type (none for our own). */
+function declaringPackages(type: ts.Type): string[] {
+  return (type.getSymbol()?.declarations ?? []).flatMap((declaration) =>
+    [...declaration.getSourceFile().fileName.matchAll(PACKAGE_OF_FILE)].slice(-1).map((match) => match[1]),
+  );
+}
+
+/** An object literal passed straight to a function under functions/ whose declared result is the interface. */
+function isFactoryArgument(literal: ts.ObjectLiteralExpression, owner: ts.Symbol | undefined, checker: ts.TypeChecker): boolean {
+  const call = literal.parent;
+  if (owner === undefined || !ts.isCallExpression(call) || !call.arguments.includes(literal)) return false;
+  const signature = checker.getResolvedSignature(call);
+  const declaration = signature?.getDeclaration();
+  if (signature === undefined || declaration === undefined || !isFunctionsSource(declaration.getSourceFile())) return false;
+  return checker.getReturnTypeOfSignature(signature).getSymbol() === owner;
 }
 
 function implementsInterface(declaration: ts.ClassDeclaration, owner: ts.Symbol | undefined, checker: ts.TypeChecker): boolean {

@@ -1,6 +1,7 @@
 // The resources a handler's calls touch in a real deployment, one realistic ARN for each kind, so the simulation
 // asks what AWS would ask: SendCommand on AWS-RunShellScript and on an instance, GetObject on an object of the
-// revisions bucket. Actions with no resource type are asked on `*`; anything else missing here fails the test.
+// revisions bucket, Publish on a trigger topic named as the default grant expects. Actions with no resource type are
+// asked on `*`; anything else missing here fails the test.
 import { isWildcardOnlyAction } from '@cloud-copilot/iam-simulate';
 import { ACCOUNT, REGION } from './template-iam';
 
@@ -8,6 +9,7 @@ export interface DeploymentResources {
   readonly tableArn: string;
   readonly stateMachineArn: string;
   readonly revisionBucketName: string;
+  readonly eventBusArn: string;
   /** The index the API lists deployments through. */
   readonly indexName: string;
 }
@@ -17,6 +19,7 @@ const MANAGED_INSTANCE = `arn:aws:ssm:${REGION}:${ACCOUNT}:managed-instance/mi-0
 const RUN_SHELL_SCRIPT = `arn:aws:ssm:${REGION}::document/AWS-RunShellScript`;
 const TARGET_GROUP = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/web/0123456789abcdef`;
 const CLASSIC_LOAD_BALANCER = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/web-classic`;
+const TRIGGER_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:cutover-deployments`;
 
 /** The ARNs one call of `action` is authorized against; every one must be allowed. */
 export async function sampleResources(action: string, resources: DeploymentResources, queriesIndex: boolean): Promise<string[]> {
@@ -38,6 +41,8 @@ export async function sampleResources(action: string, resources: DeploymentResou
     'elasticloadbalancing:DeregisterInstancesFromLoadBalancer': [CLASSIC_LOAD_BALANCER],
     's3:GetObject': [`arn:aws:s3:::${resources.revisionBucketName}/app/release-42.zip`],
     's3:GetObjectVersion': [`arn:aws:s3:::${resources.revisionBucketName}/app/release-42.zip`],
+    'events:PutEvents': [resources.eventBusArn],
+    'sns:Publish': [TRIGGER_TOPIC],
   };
   const explicit = byAction[action];
   if (explicit !== undefined) return explicit;

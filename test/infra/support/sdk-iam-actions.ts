@@ -10,8 +10,10 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   // Classic and v2 load balancers share one IAM service prefix.
   '@aws-sdk/client-elastic-load-balancing': 'elasticloadbalancing',
   '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
+  '@aws-sdk/client-eventbridge': 'events',
   '@aws-sdk/client-s3': 's3',
   '@aws-sdk/client-sfn': 'states',
+  '@aws-sdk/client-sns': 'sns',
   '@aws-sdk/client-ssm': 'ssm',
   '@aws-sdk/lib-dynamodb': 'dynamodb',
 };

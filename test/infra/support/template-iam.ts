@@ -76,6 +76,7 @@ export function physicalName(template: CfnTemplate, id: string): string {
     'AWS::IAM::Role': 'RoleName',
     'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
     'AWS::StepFunctions::StateMachine': 'StateMachineName',
+    'AWS::Events::EventBus': 'Name',
   }[resource.Type];
   const named = nameProperty === undefined ? undefined : resource.Properties?.[nameProperty];
   if (named !== undefined) return String(resolveValue(template, named));
@@ -117,6 +118,8 @@ function arnOf(template: CfnTemplate, id: string): string {
       return `arn:${PARTITION}:iam::${ACCOUNT}:policy/${name}`;
     case 'AWS::StepFunctions::StateMachine':
       return `arn:${PARTITION}:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
+    case 'AWS::Events::EventBus':
+      return `arn:${PARTITION}:events:${REGION}:${ACCOUNT}:event-bus/${name}`;
     default:
       throw new Error(`template-iam.ts does not know the ARN of a ${resource.Type}`);
   }

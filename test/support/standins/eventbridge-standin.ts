@@ -27,6 +27,8 @@ export interface BusRule {
   readonly name: string;
   readonly pattern: unknown;
   readonly target: RuleTarget;
+  /** The bus the rule is on; the default bus when absent. */
+  readonly bus?: string;
 }
 
 /** How many times `event` reaches the target of `rule`: 1 normally, 0 to lose it, 2 to deliver a duplicate. */
@@ -44,6 +46,8 @@ export interface EventBridgeStandInOptions {
   readonly region: string;
   /** Lambda's asynchronous invocation tries a failing event 3 times in all, minutes apart; here these many ms apart. */
   readonly retryDelayMs?: number;
+  /** Custom buses besides the default one (a stack's own bus). */
+  readonly buses?: readonly string[];
 }
 
 const MAX_ATTEMPTS = 3;
@@ -55,7 +59,7 @@ export class EventBridgeStandIn {
   public readonly failedDeliveries: FailedDelivery[] = [];
   /** Every event that matched a rule, with the number of copies delivered. */
   public readonly matched: { readonly rule: string; readonly event: BusEvent; readonly copies: number }[] = [];
-  private readonly rules: { readonly name: string; readonly pattern: EventPattern; readonly target: RuleTarget }[] = [];
+  private readonly rules: { readonly name: string; readonly pattern: EventPattern; readonly target: RuleTarget; readonly bus: string }[] = [];
   private readonly inFlight = new Set<Promise<void>>();
 
   private constructor(
@@ -80,12 +84,14 @@ export class EventBridgeStandIn {
 
   public addRule(rule: BusRule): void {
     checkEventPattern(rule.pattern);
-    this.rules.push({ name: rule.name, pattern: rule.pattern, target: rule.target });
+    const bus = rule.bus ?? DEFAULT_BUS;
+    if (!this.busNames().has(bus)) throw new Error(`rule ${rule.name}: no bus ${bus}`);
+    this.rules.push({ name: rule.name, pattern: rule.pattern, target: rule.target, bus });
   }
 
   /** An AWS service's own event: it reaches the default bus without PutEvents (which refuses `aws.*` sources). */
   public publish(event: Omit<BusEvent, 'version' | 'id' | 'account' | 'region'>): void {
-    this.route({ version: '0', id: randomUUID(), account: this.options.account, region: this.options.region, ...event });
+    this.route({ version: '0', id: randomUUID(), account: this.options.account, region: this.options.region, ...event }, DEFAULT_BUS);
   }
 
   /** Resolves once every event routed so far has been delivered (or given up on). */
@@ -104,7 +110,7 @@ export class EventBridgeStandIn {
       throw new AwsServiceError('ValidationException', `Entries must hold 1 to ${MAX_ENTRIES_PER_PUT} entries`);
     }
     const results = entries.map((entry: Record<string, unknown>) => {
-      const problem = entryProblem(entry);
+      const problem = entryProblem(entry, this.busNames());
       if (problem !== undefined) return problem;
       const event: BusEvent = {
         version: '0',
@@ -117,15 +123,19 @@ export class EventBridgeStandIn {
         resources: Array.isArray(entry.Resources) ? entry.Resources.map(String) : [],
         detail: JSON.parse(String(entry.Detail)) as Record<string, unknown>,
       };
-      this.route(event);
+      this.route(event, String(entry.EventBusName ?? DEFAULT_BUS));
       return { EventId: event.id };
     });
     return { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results };
   }
 
-  private route(event: BusEvent): void {
+  private busNames(): ReadonlySet<string> {
+    return new Set([DEFAULT_BUS, ...(this.options.buses ?? [])]);
+  }
+
+  private route(event: BusEvent, bus: string): void {
     for (const rule of this.rules) {
-      if (!matchesEventPattern(rule.pattern, event)) continue;
+      if (rule.bus !== bus || !matchesEventPattern(rule.pattern, event)) continue;
       const copies = this.copies(event, rule.name);
       this.matched.push({ rule: rule.name, event, copies });
       for (let copy = 0; copy < copies; copy += 1) this.track(this.deliver(rule.name, rule.target, event));
@@ -156,9 +166,9 @@ export class EventBridgeStandIn {
   }
 }
 
-function entryProblem(entry: Record<string, unknown>): { ErrorCode: string; ErrorMessage: string } | undefined {
+function entryProblem(entry: Record<string, unknown>, buses: ReadonlySet<string>): { ErrorCode: string; ErrorMessage: string } | undefined {
   const busName = entry.EventBusName ?? DEFAULT_BUS;
-  if (busName !== DEFAULT_BUS) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${String(busName)} does not exist.` };
+  if (!buses.has(String(busName))) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${String(busName)} does not exist.` };
   if (typeof entry.Source !== 'string' || entry.Source === '') return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source is not valid.' };
   if (entry.Source.startsWith('aws.')) {
     return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: `Not authorized for the source ${entry.Source}.` };
