@@ -1,10 +1,13 @@
-// The `cutover` command line: `cutover local …` runs on the embedded runtime; `cutover validate` checks a bundle.
+// The `cutover` command line: `cutover local …` runs on the embedded runtime; `cutover validate` checks a bundle;
+// the `aws deploy`-named commands (remote/) talk to the REST API, by default the one `cutover local serve` serves.
 import { type CliContext, processContext } from './cli-context';
 import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './cli-errors';
 import { demoCommand } from './demo';
 import { localCreateConfigCommand } from './local-create-config';
 import { localDeployCommand } from './local-deploy';
 import { localGetCommand, localListCommand } from './local-get';
+import { localServeCommand } from './local-serve';
+import { REMOTE_COMMANDS, resolveRemote } from './remote/remote-main';
 import { validateCommand } from './validate';
 
 type Command = (args: readonly string[], ctx: CliContext) => Promise<number>;
@@ -15,6 +18,7 @@ const LOCAL_COMMANDS: Record<string, Command> = {
   list: localListCommand,
   demo: demoCommand,
   'create-deployment-config': localCreateConfigCommand,
+  serve: localServeCommand,
 };
 
 export const USAGE = `usage: cutover <command>
@@ -26,9 +30,27 @@ export const USAGE = `usage: cutover <command>
   cutover local demo                           deploy a sample app twice: a success, then a failure that rolls back
   cutover local create-deployment-config --deployment-config-name NAME --minimum-healthy-hosts type=T,value=N
                                                a custom config (HOST_COUNT or FLEET_PERCENT) for --config
+  cutover local serve [--port P] [--state-dir DIR] [--time-scale X]
+                                               serve the REST API on 127.0.0.1 (default port 8642) over a state folder
   cutover validate <bundle> [--json]           check a bundle's appspec and scripts without deploying
 
+Against the REST API (\`cutover local serve\`, or Cutover on AWS, SigV4-signed), with \`aws deploy\`'s command and flag names:
+  cutover [--endpoint URL] [--region R] [--profile P] [--output json|table] <command> [flags]
+${wrap(REMOTE_COMMANDS.map((c) => c.name))}
+  Structured flags take shorthand (key=value,key=value) or JSON; --endpoint defaults to $CUTOVER_ENDPOINT, then
+  http://127.0.0.1:8642; --output defaults to json, as aws.
+
 Run a command with --help for its flags.`;
+
+function wrap(words: readonly string[]): string {
+  const lines: string[] = [];
+  for (const word of words) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + word.length + 2 <= 110) lines[last] += `, ${word}`;
+    else lines.push(`    ${word}`);
+  }
+  return lines.join(',\n');
+}
 
 export async function main(args: readonly string[], ctx: CliContext = processContext()): Promise<number> {
   const [first, second, ...rest] = args;
@@ -51,5 +73,6 @@ export async function main(args: readonly string[], ctx: CliContext = processCon
 function resolve(first: string, second: string | undefined, rest: string[]): { command: Command; args: string[] } | undefined {
   if (first === 'validate') return { command: validateCommand, args: [second, ...rest].filter((a): a is string => a !== undefined) };
   if (first === 'local' && second !== undefined && second in LOCAL_COMMANDS) return { command: LOCAL_COMMANDS[second], args: rest };
-  return undefined;
+  if (first === 'local') return undefined;
+  return resolveRemote(second === undefined ? [first] : [first, second, ...rest]);
 }

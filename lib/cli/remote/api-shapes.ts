@@ -1,0 +1,37 @@
+// The parts of the API's answers the CLI reads itself (progress, summaries); everything else is printed as it comes.
+
+export interface DeploymentInfo {
+  readonly deploymentId: string;
+  readonly applicationName?: string;
+  readonly deploymentGroupName?: string;
+  readonly deploymentConfigName?: string;
+  readonly status: string;
+  readonly creator?: string;
+  readonly autoRollbackConfiguration?: { readonly enabled?: boolean; readonly events?: readonly string[] };
+  readonly deploymentOverview?: Readonly<Record<string, number>>;
+  readonly errorInformation?: { readonly code?: string; readonly message?: string };
+  readonly rollbackInfo?: {
+    readonly rollbackDeploymentId?: string;
+    readonly rollbackTriggeringDeploymentId?: string;
+    readonly rollbackMessage?: string;
+  };
+}
+
+export interface LifecycleEventInfo {
+  readonly lifecycleEventName: string;
+  readonly status: string;
+  readonly startTime?: string;
+  readonly endTime?: string;
+  readonly diagnostics?: { readonly errorCode?: string; readonly message?: string; readonly scriptName?: string };
+}
+
+export interface InstanceTargetInfo {
+  readonly targetId: string;
+  readonly status: string;
+  readonly lifecycleEvents?: readonly LifecycleEventInfo[];
+  /** The batch the host was deployed in, when the API says; otherwise inferred (batch-inference.ts). */
+  readonly batchNumber?: number;
+}
+
+export const TERMINAL_STATUSES: readonly string[] = ['Succeeded', 'Failed', 'Stopped'];
+export const FINISHED_TARGET_STATUSES: readonly string[] = ['Succeeded', 'Failed', 'Skipped'];
