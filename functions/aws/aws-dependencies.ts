@@ -20,6 +20,7 @@ import { DynamoDbStore } from './dynamodb-store';
 import { ElbTrafficControl } from './elb-traffic-control';
 import { EventBridgeEventSink } from './eventbridge-event-sink';
 import { eventContextFromArn } from '../core/state-change-events';
+import { S3BundleReader } from './s3-bundle-reader';
 import { S3RevisionSource } from './s3-revision-source';
 import { SfnExecutionStarter } from './sfn-execution-starter';
 import { SfnTaskCallbacks } from './sfn-task-callbacks';
@@ -66,6 +67,8 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv = process.env): AwsRunti
     marshallOptions: { removeUndefinedValues: true },
   });
   const store = new DynamoDbStore({ tableName: config.TABLE_NAME, client: dynamodb });
+  const s3 = new S3Client(awsClientConfig());
+  const revisions = new S3RevisionSource(s3);
   const deps: StepDependencies = {
     store,
     hosts: new SsmHostRunner({ client: ssm, logGroupName: config.SSM_LOG_GROUP }),
@@ -76,7 +79,8 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv = process.env): AwsRunti
       ssm,
       autoScaling: new AutoScalingClient(awsClientConfig()),
     }),
-    revisions: new S3RevisionSource(new S3Client(awsClientConfig())),
+    revisions,
+    bundles: new S3BundleReader({ client: s3, revisions }),
     events: new EventBridgeEventSink({
       eventBridge: new EventBridgeClient(awsClientConfig()),
       eventBusName: config.EVENT_BUS_NAME,

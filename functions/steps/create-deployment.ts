@@ -2,9 +2,10 @@
 // Each failure undoes what came before it, so a refused or failed request leaves neither a deployment nor a lock behind.
 import { z } from 'zod';
 import { resolveConfigName } from '../core/deployment-configs';
-import { newDeploymentId } from '../core/deployment-ids';
+import { isDeploymentId, newDeploymentId } from '../core/deployment-ids';
 import { deploymentOverview } from '../core/deployment-overview';
 import { ConflictError, DeploymentGroupBusyError, NotFoundError, ValidationError } from '../core/errors';
+import { shown } from '../core/input-messages';
 import { serverInPlaceEvents } from '../core/lifecycle-order';
 import type { AppSpec, AutoRollbackConfiguration, Deployment, DeploymentGroup, RevisionLocation } from '../core/types';
 import type { StepDependencies } from '../ports';
@@ -38,10 +39,15 @@ export interface CreateDeploymentRequest extends CreateDeploymentOptions {
   readonly revision: RevisionLocation;
   /** Parsed and checked against the bundle by the caller, which has the bundle at hand. */
   readonly appSpec: AppSpec;
+  /** An id the caller chose beforehand (the API binds a client token to it before creating); fresh when absent. */
+  readonly deploymentId?: string;
 }
 
 export async function createDeployment(deps: StepDependencies, request: CreateDeploymentRequest): Promise<Deployment> {
   const options = parseStepInput(createDeploymentOptions, stripRevision(request), 'create-deployment');
+  if (request.deploymentId !== undefined && !isDeploymentId(request.deploymentId)) {
+    throw new ValidationError([{ field: 'deploymentId', message: `must look like d-AB1CDEF23 (got ${shown(request.deploymentId)})` }]);
+  }
   const group = await deps.store.getDeploymentGroup(options.applicationName, options.deploymentGroupName);
   if (!group) throw new NotFoundError('Deployment group', `${options.applicationName}/${options.deploymentGroupName}`);
   if (hasLoadBalancer(group) && !deps.traffic) {
@@ -60,6 +66,7 @@ export async function createDeployment(deps: StepDependencies, request: CreateDe
 
   const deployment = newDeploymentRecord(deps, group, {
     ...options,
+    deploymentId: request.deploymentId,
     deploymentConfigName: configName,
     revision,
     appSpec: request.appSpec,
@@ -198,6 +205,6 @@ function hasLoadBalancer(group: DeploymentGroup): boolean {
 }
 
 function stripRevision(request: CreateDeploymentRequest): CreateDeploymentOptions {
-  const { revision: _revision, appSpec: _appSpec, ...options } = request;
+  const { revision: _revision, appSpec: _appSpec, deploymentId: _deploymentId, ...options } = request;
   return options;
 }

@@ -33,7 +33,8 @@ export async function finishDeployment(deps: StepDependencies, raw: unknown): Pr
     ...(status === 'Succeeded' ? { lastSuccessfulDeployment: summary, targetRevision: finished.revision } : {}),
   });
   if (finished.creator === 'codeDeployRollback') await noteRollbackResult(deps, finished);
-  const handedOver = status === 'Failed' && (await ensureRollback(deps, group, finished));
+  const rollbackCandidate = rollbackCandidateOf(finished);
+  const handedOver = rollbackCandidate !== undefined && (await ensureRollback(deps, group, rollbackCandidate));
   if (!handedOver) await store.releaseGroupLock(group.deploymentGroupId, finished.deploymentId);
   return { status };
 }
@@ -45,7 +46,7 @@ async function decide(deps: StepDependencies, deployment: Deployment, error: { E
   const targets = closeOutTargets(await store.getTargets(deployment.deploymentId), now);
   await store.updateTargets(targets.changed);
   const errorInformation = await decideError(deps, deployment, targets.all, error);
-  const status: DeploymentStatus = errorInformation ? 'Failed' : 'Succeeded';
+  const status = statusOf(errorInformation);
   await store.putHostRecords(await healthAfter(deps, deployment, targets.all));
   const finished = await store.updateDeployment(
     deployment.deploymentId,
@@ -56,6 +57,22 @@ async function decide(deps: StepDependencies, deployment: Deployment, error: { E
   for (const target of targets.changed) await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });
   await deps.events.publish({ kind: 'deployment', deployment: finished });
   return finished;
+}
+
+/** plan-next-batch records MANUAL_STOP only when a stop took effect (hosts were left unstarted). */
+function statusOf(errorInformation: ErrorInformation | undefined): DeploymentStatus {
+  if (!errorInformation) return 'Succeeded';
+  return errorInformation.code === 'MANUAL_STOP' ? 'Stopped' : 'Failed';
+}
+
+/**
+ * The deployment to hand to ensureRollback, or none. A failure follows the deployment's rollback policy; a stop
+ * follows what StopDeployment asked (autoRollbackEnabled), which ensureRollback reads as an enabled failure policy.
+ */
+function rollbackCandidateOf(finished: Deployment): Deployment | undefined {
+  if (finished.status === 'Failed') return finished;
+  if (finished.status !== 'Stopped' || finished.stopRequested?.autoRollbackEnabled !== true) return undefined;
+  return { ...finished, autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'] } };
 }
 
 async function decideError(

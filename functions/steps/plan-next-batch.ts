@@ -3,7 +3,7 @@
 import { planNextBatch as planBatch } from '../core/batch-planning';
 import { deploymentOverview } from '../core/deployment-overview';
 import { batchesPerExecution } from '../core/execution-segments';
-import type { DeploymentTarget } from '../core/types';
+import type { Deployment, DeploymentTarget } from '../core/types';
 import type { StepDependencies } from '../ports';
 import { loadDeployment } from './deployment-context';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
@@ -23,6 +23,11 @@ export async function planNextBatch(deps: StepDependencies, raw: unknown): Promi
   // A retry after a partial first attempt: the batch already exists, so resume it rather than plan another.
   const resumed = await resumeOpenBatch(deps, deployment.deploymentId, targets);
   if (resumed) return resumed;
+  // Between batches is where a stop takes effect: the batch that was running has finished, and no other starts.
+  if (isStopping(deployment, targets)) {
+    await stopBeforeNextBatch(deps, deployment, targets);
+    return FINISH_CURSOR;
+  }
 
   const config = await resolveDeploymentConfig(store, deployment.deploymentConfigName);
   const plan = planBatch(config, targets);
@@ -60,6 +65,26 @@ export async function planNextBatch(deps: StepDependencies, raw: unknown): Promi
   await deps.events.publish({ kind: 'batch', deploymentId: deployment.deploymentId, batchNumber, targetIds: plan.targetIds });
   for (const target of started) await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });
   return { action: 'run', batchNumber, eventIndex: 0 };
+}
+
+/** A stop applies while hosts remain to be skipped; a retry finds it recorded and must not plan over it. */
+function isStopping(deployment: Deployment, targets: readonly DeploymentTarget[]): boolean {
+  if (deployment.errorInformation?.code === 'MANUAL_STOP') return true;
+  return deployment.stopRequested !== undefined && targets.some((t) => t.status === 'Pending');
+}
+
+/** Records the stop, then skips the hosts that never started; finish-deployment ends the deployment Stopped. */
+async function stopBeforeNextBatch(deps: StepDependencies, deployment: Deployment, targets: readonly DeploymentTarget[]): Promise<void> {
+  const now = deps.clock().toISOString();
+  if (deployment.errorInformation?.code !== 'MANUAL_STOP') {
+    const at = deployment.stopRequested?.at ?? now;
+    await deps.store.updateDeployment(deployment.deploymentId, {
+      errorInformation: { code: 'MANUAL_STOP', message: `The deployment was stopped on request at ${at}: hosts that had not started were skipped` },
+    });
+  }
+  const skipped = targets.filter((t) => t.status === 'Pending').map((t) => skipTarget(t, now));
+  await deps.store.updateTargets(skipped);
+  for (const target of skipped) await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });
 }
 
 /** Starts (idempotently) the execution that carries on from `batchNumber`; the lock names it from now on. */

@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import type { ApiContext } from '../../functions/api/api-context';
 import { Router } from '../../functions/api/router';
 import { API_ROUTES } from '../../functions/api/routes';
-import { LocalBundleReader } from '../local/local-bundle-reader';
 import { LocalRuntime } from '../local/local-runtime';
 import { StateLock } from '../local/state-lock';
 import type { CliContext } from './cli-context';
@@ -55,9 +54,7 @@ export async function localServeCommand(args: readonly string[], ctx: CliContext
 }
 
 async function serve(runtime: LocalRuntime, lock: StateLock, port: number, ctx: CliContext): Promise<number> {
-  // Deployments made through the API name a bundle by its path; the reader registers it as `local deploy` does.
-  const bundles = new LocalBundleReader({ revisionsDir: runtime.revisionsDir, exclude: [runtime.stateDir] });
-  const context: ApiContext = { deps: { ...runtime.deps, bundles }, hostNaming: 'local' };
+  const context: ApiContext = { deps: runtime.deps, hostNaming: 'local' };
   const router = new Router(API_ROUTES, (message, details) => ctx.stderr.write(`cutover: ${message} ${JSON.stringify(details)}\n`));
   let server;
   try {

@@ -13,6 +13,7 @@ import { hostReport } from '../../functions/steps/host-report';
 import { SERVER_IN_PLACE_ASL } from '../asl-files';
 import { FanoutEventSink } from './fanout-event-sink';
 import { JsonlEventSink } from './jsonl-event-sink';
+import { LocalBundleReader } from './local-bundle-reader';
 import { LocalEventBus } from './local-event-bus';
 import { type LocalDynamoDb, startLocalDynamoDb } from './local-dynamodb';
 import { LocalHostRunner } from './local-host-runner';
@@ -89,6 +90,7 @@ export class LocalRuntime {
       },
       targets: { resolve: async (group) => explicitInstances(group) },
       revisions: new LocalRevisionSource(),
+      bundles: new LocalBundleReader({ revisionsDir: this.revisionsDir, exclude: [this.stateDir] }),
       // The CLI's live progress, and .cutover/events.jsonl with what EventBridge would receive.
       events: new FanoutEventSink(this.events, new JsonlEventSink({ stateDir: options.stateDir, deployments: (id) => store.getDeployment(id) })),
       clock: () => new Date(),

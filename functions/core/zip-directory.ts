@@ -1,0 +1,190 @@
+// The zip structures a reader needs to list a bundle and read one small entry without holding the archive: the end
+// record (where the central directory is), the central directory (every entry's name, kind, sizes and offset) and a
+// local header (where an entry's data starts). Offsets are absolute; callers fetch the byte ranges they name.
+// Layouts follow PKWARE's APPNOTE.TXT.
+import type { ListedKind } from './bundle-listing';
+
+const EOCD_SIGNATURE = 0x06054b50;
+const EOCD_SIZE = 22;
+const EOCD64_LOCATOR_SIGNATURE = 0x07064b50;
+const EOCD64_SIGNATURE = 0x06064b50;
+const EOCD64_SIZE = 56;
+const CENTRAL_SIGNATURE = 0x02014b50;
+const LOCAL_SIGNATURE = 0x04034b50;
+export const LOCAL_HEADER_SIZE = 30;
+const ZIP64_EXTRA_ID = 0x0001;
+const MAX_COMMENT = 0xffff;
+/** How many bytes from the end of a zip hold its end record, whatever its comment. */
+export const ZIP_TAIL_BYTES = EOCD_SIZE + MAX_COMMENT;
+/** Host systems in "version made by" whose external attributes carry a unix mode: Unix and OS X. */
+const UNIX_HOSTS = new Set([3, 19]);
+const TYPE_MASK = 0o170000;
+const UNIX_KINDS: Readonly<Record<number, ListedKind>> = { 0o100000: 'file', 0o040000: 'directory', 0o120000: 'symlink' };
+
+export class ZipFormatError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'ZipFormatError';
+  }
+}
+
+/** Where the central directory is. */
+export interface ZipDirectoryLocation {
+  readonly entryCount: number;
+  readonly offset: number;
+  readonly size: number;
+}
+
+/** The end record says the archive is ZIP64: its real directory location is in the record at `recordOffset`. */
+export interface Zip64Pointer {
+  readonly recordOffset: number;
+}
+
+export interface ZipEntry {
+  readonly name: string;
+  /** Undefined for devices, sockets and pipes. */
+  readonly kind: ListedKind | undefined;
+  readonly method: number;
+  readonly encrypted: boolean;
+  readonly crc: number;
+  readonly compressedSize: number;
+  readonly size: number;
+  readonly localOffset: number;
+}
+
+/** Bytes of the archive starting at an absolute offset. */
+export interface ZipBytes {
+  readonly start: number;
+  readonly bytes: Uint8Array;
+}
+
+/** Finds the end record in the archive's last bytes (`tail`, at least ZIP_TAIL_BYTES of them unless the zip is smaller). */
+export function locateDirectory(tail: ZipBytes): ZipDirectoryLocation | Zip64Pointer {
+  const view = viewOf(tail.bytes);
+  const eocd = findEndRecord(view);
+  const entryCount = view.getUint16(eocd + 10, true);
+  const size = view.getUint32(eocd + 12, true);
+  const offset = view.getUint32(eocd + 16, true);
+  if (entryCount !== 0xffff && size !== 0xffffffff && offset !== 0xffffffff) return { entryCount, offset, size };
+  const locator = eocd - 20;
+  if (locator < 0 || view.getUint32(locator, true) !== EOCD64_LOCATOR_SIGNATURE) {
+    throw new ZipFormatError('the archive announces ZIP64 but has no ZIP64 end record locator');
+  }
+  return { recordOffset: safeNumber(view.getBigUint64(locator + 8, true)) };
+}
+
+/** How many bytes the ZIP64 end record takes. */
+export const ZIP64_END_RECORD_SIZE = EOCD64_SIZE;
+
+export function readZip64End(record: Uint8Array): ZipDirectoryLocation {
+  const view = viewOf(record);
+  need(view, 0, EOCD64_SIZE);
+  if (view.getUint32(0, true) !== EOCD64_SIGNATURE) throw new ZipFormatError('the ZIP64 end record is not where its locator says');
+  return {
+    entryCount: safeNumber(view.getBigUint64(32, true)),
+    size: safeNumber(view.getBigUint64(40, true)),
+    offset: safeNumber(view.getBigUint64(48, true)),
+  };
+}
+
+export function readDirectory(directory: Uint8Array, entryCount: number): ZipEntry[] {
+  const view = viewOf(directory);
+  const entries: ZipEntry[] = [];
+  let at = 0;
+  for (let index = 0; index < entryCount; index += 1) {
+    need(view, at, 46);
+    if (view.getUint32(at, true) !== CENTRAL_SIGNATURE) throw new ZipFormatError('a central directory entry has no signature: the archive is corrupt');
+    const nameLength = view.getUint16(at + 28, true);
+    const extraLength = view.getUint16(at + 30, true);
+    const commentLength = view.getUint16(at + 32, true);
+    need(view, at + 46, nameLength + extraLength);
+    const name = new TextDecoder('utf-8').decode(directory.subarray(at + 46, at + 46 + nameLength));
+    const sizes = zip64Sizes(view, at + 46 + nameLength, extraLength, {
+      size: view.getUint32(at + 24, true),
+      compressedSize: view.getUint32(at + 20, true),
+      localOffset: view.getUint32(at + 42, true),
+    });
+    entries.push({
+      name,
+      kind: kindOf(view.getUint16(at + 4, true) >> 8, view.getUint32(at + 38, true), name),
+      method: view.getUint16(at + 10, true),
+      encrypted: (view.getUint16(at + 8, true) & 1) === 1,
+      crc: view.getUint32(at + 16, true),
+      ...sizes,
+    });
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+/** Where an entry's data starts, from its local header (whose name and extra lengths may differ from the directory's). */
+export function dataStart(entry: ZipEntry, localHeader: Uint8Array): number {
+  const view = viewOf(localHeader);
+  need(view, 0, LOCAL_HEADER_SIZE);
+  if (view.getUint32(0, true) !== LOCAL_SIGNATURE) throw new ZipFormatError(`entry '${entry.name}' has no local header where the central directory says`);
+  return entry.localOffset + LOCAL_HEADER_SIZE + view.getUint16(26, true) + view.getUint16(28, true);
+}
+
+/** CRC-32 as zip stores it. */
+export function crc32(data: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of data) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, byte) => {
+  let crc = byte;
+  for (let bit = 0; bit < 8; bit += 1) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
+  return crc >>> 0;
+});
+
+function findEndRecord(view: DataView): number {
+  const lowest = Math.max(0, view.byteLength - ZIP_TAIL_BYTES);
+  for (let at = view.byteLength - EOCD_SIZE; at >= lowest; at -= 1) {
+    if (view.getUint32(at, true) === EOCD_SIGNATURE) return at;
+  }
+  throw new ZipFormatError('no end of central directory record: the bundle is not a zip archive, or is truncated');
+}
+
+/** Unix tools record the kind in the mode's type bits (some record permissions only); Windows tools in the name. */
+function kindOf(madeBy: number, external: number, name: string): ListedKind | undefined {
+  const mode = external >>> 16;
+  const type = mode & TYPE_MASK;
+  if (UNIX_HOSTS.has(madeBy) && type !== 0) return UNIX_KINDS[type];
+  return name.endsWith('/') || name.endsWith('\\') || (external & 0x10) !== 0 ? 'directory' : 'file';
+}
+
+type Sizes = { size: number; compressedSize: number; localOffset: number };
+
+/** ZIP64 keeps the real values in an extra field, in this order, for each 32-bit field set to 0xffffffff. */
+function zip64Sizes(view: DataView, extraStart: number, extraLength: number, sizes: Sizes): Sizes {
+  const wanted = (['size', 'compressedSize', 'localOffset'] as const).filter((field) => sizes[field] === 0xffffffff);
+  if (wanted.length === 0) return sizes;
+  for (let at = extraStart; at + 4 <= extraStart + extraLength; ) {
+    const id = view.getUint16(at, true);
+    const length = view.getUint16(at + 2, true);
+    if (id === ZIP64_EXTRA_ID) {
+      if (length < wanted.length * 8) throw new ZipFormatError('a ZIP64 extra field is too short for the sizes it should hold');
+      const result = { ...sizes };
+      wanted.forEach((field, index) => {
+        result[field] = safeNumber(view.getBigUint64(at + 4 + index * 8, true));
+      });
+      return result;
+    }
+    at += 4 + length;
+  }
+  throw new ZipFormatError('ZIP64 sizes are announced but the extra field holding them is missing');
+}
+
+function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function need(view: DataView, offset: number, length: number): void {
+  if (offset < 0 || offset + length > view.byteLength) throw new ZipFormatError('the archive is truncated');
+}
+
+function safeNumber(value: bigint): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new ZipFormatError('the archive declares sizes too large to handle');
+  return Number(value);
+}

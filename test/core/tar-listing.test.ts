@@ -1,0 +1,110 @@
+// TarLister on hand-built headers: the tar dialects other tools write (ustar prefix, GNU long names, PAX, v7), fed
+// in any chunking.
+import { TarFormatError, TarLister } from '../../functions/core/tar-listing';
+
+interface HeaderSpec {
+  readonly name: string;
+  readonly type?: string;
+  readonly size?: number;
+  readonly linkName?: string;
+  readonly prefix?: string;
+  readonly ustar?: boolean;
+}
+
+function header(spec: HeaderSpec): Buffer {
+  const block = Buffer.alloc(512);
+  block.write(spec.name, 0, 100, 'utf8');
+  block.write('0000644\0', 100, 'latin1');
+  block.write(`${(spec.size ?? 0).toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+  block.write(spec.type ?? '0', 156, 'latin1');
+  block.write(spec.linkName ?? '', 157, 100, 'utf8');
+  if (spec.ustar !== false) block.write('ustar\x0000', 257, 'latin1');
+  block.write(spec.prefix ?? '', 345, 155, 'utf8');
+  block.fill(0x20, 148, 156);
+  const sum = block.reduce((total, byte) => total + byte, 0);
+  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  return block;
+}
+
+function data(content: string): Buffer {
+  const bytes = Buffer.from(content);
+  return Buffer.concat([bytes, Buffer.alloc((512 - (bytes.length % 512)) % 512)]);
+}
+
+function file(name: string, content: string, extra: Partial<HeaderSpec> = {}): Buffer {
+  return Buffer.concat([header({ name, size: Buffer.byteLength(content), ...extra }), data(content)]);
+}
+
+/** "<length> <key>=<value>\n", the length in bytes and counting its own digits. */
+function paxRecord(key: string, value: string): string {
+  const body = ` ${key}=${value}\n`;
+  let length = Buffer.byteLength(body) + 1;
+  while (Buffer.byteLength(`${length}${body}`) !== length) length += 1;
+  return `${length}${body}`;
+}
+
+const END = Buffer.alloc(1024);
+
+function list(archive: Buffer, chunkSize = archive.length) {
+  const lister = new TarLister();
+  for (let at = 0; at < archive.length; at += chunkSize) lister.push(archive.subarray(at, at + chunkSize));
+  return lister.finish();
+}
+
+describe('TarLister', () => {
+  const archive = Buffer.concat([
+    file('appspec.yml', 'version: 0.0\n'),
+    header({ name: 'scripts/', type: '5' }),
+    file('start.sh', '#!/bin/sh\n', { prefix: 'scripts' }),
+    file('././@LongLink', `site/${'long-'.repeat(30)}name.html\0`, { type: 'L', ustar: false }),
+    file('site/truncated-name', 'long'),
+    file('././@LongLink', `${'target-'.repeat(20)}file\0`, { type: 'K', ustar: false }),
+    header({ name: 'site/long-link', type: '2', linkName: 'short' }),
+    file('PaxHeader', paxRecord('path', 'site/päx-name.txt') + paxRecord('linkpath', 'index.html'), { type: 'x' }),
+    header({ name: 'site/ignored', type: '2', linkName: 'ignored' }),
+    header({ name: 'old-dir/', ustar: false }),
+    header({ name: 'site/hard', type: '1', linkName: 'site/index.html' }),
+    header({ name: 'dev/null', type: '3' }),
+    END,
+  ]);
+
+  it.each([
+    ['whole', archive.length],
+    ['a byte at a time', 1],
+    ['in odd chunks', 333],
+  ])('lists ustar, GNU long-name and PAX entries fed %s', (_case, chunkSize) => {
+    const listing = list(archive, chunkSize);
+
+    expect(listing.entries).toEqual([
+      { path: 'appspec.yml', kind: 'file' },
+      { path: 'scripts', kind: 'directory' },
+      { path: 'scripts/start.sh', kind: 'file' },
+      { path: `site/${'long-'.repeat(30)}name.html`, kind: 'file' },
+      { path: 'site/long-link', kind: 'symlink', linkTarget: `${'target-'.repeat(20)}file` },
+      { path: 'site/päx-name.txt', kind: 'symlink', linkTarget: 'index.html' },
+      { path: 'old-dir', kind: 'directory' },
+    ]);
+    expect(listing.appSpecTexts).toEqual(new Map([['appspec.yml', 'version: 0.0\n']]));
+    expect(listing.problems).toEqual([
+      { field: 'bundle', message: "entry 'site/hard' is a hard link; archive the file itself" },
+      { field: 'bundle', message: "entry 'dev/null' is of unsupported type '3'" },
+    ]);
+  });
+
+  it.each([
+    ['an absolute name', '/etc/cron.d/evil', "entry '/etc/cron.d/evil' has an absolute path; archive entries must be relative to the bundle root"],
+    ['a name with ..', 'site/../../evil', "entry 'site/../../evil' contains '..' and would be written outside the bundle"],
+  ])('reports %s instead of listing it', (_case, name, message) => {
+    expect(list(Buffer.concat([file(name, 'x'), END])).problems).toEqual([{ field: 'bundle', message }]);
+  });
+
+  it.each([
+    ['a header whose checksum is wrong', Buffer.concat([file('appspec.yml', 'v'), Buffer.alloc(512, 1)]), 'the block at byte 1024 is not a tar header'],
+    ['an archive that ends inside a file', file('appspec.yml', 'x'.repeat(600)).subarray(0, 900), 'the archive is truncated: it ends inside an entry after 900 bytes'],
+    ['an empty stream', Buffer.alloc(0), 'the archive is empty'],
+    ['a malformed PAX record', Buffer.concat([file('PaxHeader', '99 path=x\n', { type: 'x' }), END]), 'a PAX extended header is malformed'],
+  ])('refuses %s', (_case, bytes, message) => {
+    expect(() => list(bytes)).toThrow(TarFormatError);
+    expect(() => list(bytes)).toThrow(message);
+  });
+});
