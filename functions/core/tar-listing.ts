@@ -39,13 +39,16 @@ interface Body {
   readonly padded: number;
   consumed: number;
   readonly keep?: Uint8Array[];
-  readonly done?: (data: Uint8Array) => void;
 }
+
+/** What to do with a kept body once it is whole. */
+type BodyDone = (data: Uint8Array) => void;
 
 export class TarLister {
   private header = new Uint8Array(BLOCK);
   private headerFill = 0;
   private body: Body | undefined;
+  private bodyDone: BodyDone | undefined;
   private atEnd = false;
   private offset = 0;
   /** Overrides for the next entry, from a PAX extended header or GNU long-name records. */
@@ -96,8 +99,10 @@ export class TarLister {
     if (body.keep && dataEnd > 0) body.keep.push(chunk.slice(at, at + dataEnd));
     body.consumed += take;
     if (body.consumed === body.padded) {
+      const done = this.bodyDone;
       this.body = undefined;
-      body.done?.(concat(body.keep ?? []));
+      this.bodyDone = undefined;
+      if (done) done(concat(body.keep ?? []));
     }
     return take;
   }
@@ -157,21 +162,25 @@ export class TarLister {
     this.expect(size, (data) => void this.texts.set(path, decodeAppSpec(data)));
   }
 
-  private expectMeta(size: number, done: (data: Uint8Array) => void): void {
+  private expectMeta(size: number, done: BodyDone): void {
     if (size > MAX_META_BYTES) throw new TarFormatError(`an extended header announces ${size} bytes, more than the ${MAX_META_BYTES} a name record may take`);
     this.expect(size, done);
   }
 
-  private expect(size: number, done: (data: Uint8Array) => void): void {
+  private expect(size: number, done: BodyDone): void {
     if (size === 0) {
       done(new Uint8Array(0));
       return;
     }
-    this.body = { size, padded: padded(size), consumed: 0, keep: [], done };
+    this.body = { size, padded: padded(size), consumed: 0, keep: [] };
+    this.bodyDone = done;
   }
 
   private skip(size: number): void {
-    if (size > 0) this.body = { size, padded: padded(size), consumed: 0 };
+    if (size > 0) {
+      this.body = { size, padded: padded(size), consumed: 0 };
+      this.bodyDone = undefined;
+    }
   }
 }
 
