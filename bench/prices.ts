@@ -12,6 +12,8 @@ export const PRICES = {
   dynamodbWrite: 0.625 / 1_000_000,
   /** SSM Run Command on EC2, and SSM's events on the default bus: free. */
   ssmCommand: 0,
+  /** EventBridge custom events Cutover puts on its bus ($1.00 per million). */
+  customEvent: 1 / 1_000_000,
 } as const;
 
 export interface Usage {
@@ -19,6 +21,8 @@ export interface Usage {
   readonly lambdaInvocations: number;
   readonly dynamodbWrites: number;
   readonly ssmCommands: number;
+  /** State changes published to EventBridge (absent: none counted). */
+  readonly events?: number;
 }
 
 export function priceOf(usage: Usage): number {
@@ -27,6 +31,7 @@ export function priceOf(usage: Usage): number {
     usage.stateTransitions * PRICES.stateTransition +
     lambda +
     usage.dynamodbWrites * PRICES.dynamodbWrite +
-    usage.ssmCommands * PRICES.ssmCommand;
+    usage.ssmCommands * PRICES.ssmCommand +
+    (usage.events ?? 0) * PRICES.customEvent;
   return Math.round(usd * 1_000_000) / 1_000_000;
 }

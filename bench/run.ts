@@ -30,6 +30,7 @@ interface Row {
   lambdaInvocations: number;
   dynamodbWrites: number;
   ssmCommands: number;
+  events: number;
   usd: number;
   wallSeconds: number;
 }
@@ -68,6 +69,7 @@ async function measure(hosts: number, config: string, work: string): Promise<Row
       lambdaInvocations: (outcome?.taskInvocations ?? 0) + meter.hostReports,
       dynamodbWrites: meter.dynamodbWrites,
       ssmCommands: meter.ssmCommands,
+      events: meter.events,
     };
     return {
       hosts,
@@ -118,11 +120,11 @@ async function main(): Promise<void> {
     return;
   }
   const header = values.cost
-    ? ['hosts', 'config', 'state transitions', 'Lambda invocations', 'DynamoDB writes', 'SSM commands', 'USD']
+    ? ['hosts', 'config', 'state transitions', 'Lambda invocations', 'DynamoDB writes', 'SSM commands', 'events', 'USD']
     : ['hosts', 'config', 'status', 'batches', 'executions', 'state transitions', 'wall s'];
   const lines = rows.map((r) =>
     values.cost
-      ? [String(r.hosts), r.config, String(r.stateTransitions), String(r.lambdaInvocations), String(r.dynamodbWrites), String(r.ssmCommands), r.usd.toFixed(6)]
+      ? [String(r.hosts), r.config, String(r.stateTransitions), String(r.lambdaInvocations), String(r.dynamodbWrites), String(r.ssmCommands), String(r.events), r.usd.toFixed(6)]
       : [String(r.hosts), r.config, r.status, String(r.batches), String(r.executions), String(r.stateTransitions), r.wallSeconds.toFixed(2)],
   );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));

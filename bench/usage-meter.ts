@@ -1,7 +1,8 @@
 // Counts, from a real local run, what the same deployment would use on AWS: DynamoDB item writes (every write call,
-// a failed condition costs a write too), SSM SendCommand calls (one per script and 50 hosts), and host reports
-// (one Lambda invocation each for the SSM event handler). Transitions and Task invocations come from the runtime.
-import type { HostReport, HostRunner, StepDependencies, Store } from '../functions/ports';
+// a failed condition costs a write too), SSM SendCommand calls (one per script and 50 hosts), host reports (one
+// Lambda invocation each for the SSM event handler) and the state changes put on the event bus. Transitions and Task invocations come from the runtime.
+import { eventStateOf } from '../functions/core/state-change-events';
+import type { EventSink, HostReport, HostRunner, StepDependencies, Store } from '../functions/ports';
 import { LocalHostRunner } from '../lib/local/local-host-runner';
 
 const SEND_COMMAND_INSTANCE_LIMIT = 50;
@@ -33,6 +34,8 @@ export class UsageMeter {
   public dynamodbWrites = 0;
   public ssmCommands = 0;
   public hostReports = 0;
+  /** State changes that become an EventBridge entry on AWS. */
+  public events = 0;
 
   /** For LocalRuntimeOptions.decorate: counts store writes and the SSM commands a dispatch would send. */
   public readonly decorate = (deps: StepDependencies): StepDependencies => {
@@ -51,7 +54,13 @@ export class UsageMeter {
       },
       collect: (collection) => deps.hosts.collect(collection),
     };
-    return { ...deps, store, hosts };
+    const events: EventSink = {
+      publish: (change) => {
+        if (eventStateOf(change) !== undefined) this.events += 1;
+        return deps.events.publish(change);
+      },
+    };
+    return { ...deps, store, hosts, events };
   };
 
   /** For LocalRuntimeOptions.hostRunner: the local runner, counting the reports that reach the engine. */
