@@ -2,24 +2,11 @@
 import { z } from 'zod';
 import type { DeploymentGroup } from '../core/types';
 import { deploymentStyleOf } from './deployment-group-settings';
+import { revisionLocationShown } from './revision-schemas';
 
 const tagFilter = z.object({ Key: z.string().optional(), Value: z.string().optional(), Type: z.enum(['KEY_ONLY', 'VALUE_ONLY', 'KEY_AND_VALUE']) });
 const summary = z.object({ deploymentId: z.string(), status: z.string(), createTime: z.string(), endTime: z.string().optional() });
 const names = z.array(z.object({ name: z.string() }));
-const revisionLocation = z.object({
-  revisionType: z.enum(['S3', 'Local']),
-  s3Location: z
-    .object({
-      bucket: z.string(),
-      key: z.string(),
-      bundleType: z.enum(['tar', 'tgz', 'zip']),
-      version: z.string().optional(),
-      eTag: z.string().optional(),
-      sha256: z.string().optional(),
-    })
-    .optional(),
-  localLocation: z.object({ bundlePath: z.string(), bundleType: z.literal('tar'), sha256: z.string() }).optional(),
-});
 
 /** For the OpenAPI document. */
 export const deploymentGroupInfo = z.object({
@@ -39,7 +26,7 @@ export const deploymentGroupInfo = z.object({
   autoRollbackConfiguration: z.object({ enabled: z.boolean(), events: z.array(z.string()) }).optional(),
   loadBalancerInfo: z.object({ targetGroupInfoList: names.optional(), elbInfoList: names.optional() }).optional(),
   deploymentStyle: z.object({ deploymentType: z.literal('IN_PLACE'), deploymentOption: z.enum(['WITH_TRAFFIC_CONTROL', 'WITHOUT_TRAFFIC_CONTROL']) }),
-  targetRevision: revisionLocation.optional(),
+  targetRevision: revisionLocationShown.optional(),
   lastSuccessfulDeployment: summary.optional(),
   lastAttemptedDeployment: summary.optional(),
 });
