@@ -1,6 +1,6 @@
 // Matches a request to its route, parses and validates its parts with the route's schemas, runs it, and turns
 // any failure into `{code, message, field}`. Nothing reaches an operation unvalidated.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { type FieldProblem, ValidationError } from '../core/errors';
 import type { ApiContext } from './api-context';
 import { ApiError, errorOutcome } from './api-errors';
@@ -8,6 +8,8 @@ import type { ApiRequest, ApiResponse } from './api-types';
 import type { Route } from './route';
 
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
+const NO_QUERY = z.object({}).strict();
 
 interface CompiledRoute {
   readonly route: Route;
@@ -32,7 +34,8 @@ export class Router {
       const { route, params } = this.match(request);
       const input = {
         params: validate(route.params, params),
-        query: validate(route.query, definedOnly(request.query)),
+        // A route without query parameters refuses any, like unknown body fields.
+        query: validate(route.query ?? NO_QUERY, definedOnly(request.query)),
         body: route.body ? validate(route.body, parseBody(request.body)) : refuseBody(request.body),
       };
       const result = await route.handle(ctx, input);

@@ -81,7 +81,7 @@ export function appSpecOfListing(listing: BundleListing): AppSpec {
 }
 
 /** 'name/' when the root holds exactly one directory and it has the appspec, else ''. */
-function wrappingDirectory(entries: readonly ListedEntry[]): string {
+export function wrappingDirectory(entries: readonly ListedEntry[]): string {
   const topLevel = new Set(entries.map((entry) => entry.path.split('/')[0]));
   if (topLevel.size !== 1) return '';
   const [name] = topLevel;
@@ -103,7 +103,7 @@ function findAppSpec(listing: BundleListing, entries: ReadonlyMap<string, Listed
 }
 
 /** Links must stay inside the bundle, or a host extracting it could be made to read or write elsewhere. */
-function linkProblems(entry: ListedEntry): FieldProblem[] {
+export function linkProblems(entry: ListedEntry): FieldProblem[] {
   // A zip read through S3 ranges lists its links without their targets (each would cost a request): hosts'
   // installs refuse links that leave the host root anyway.
   if (entry.kind !== 'symlink' || entry.linkTarget === undefined) return [];

@@ -1,6 +1,7 @@
 // The zip structures a reader needs to list a bundle and read one small entry without holding the archive: the end
 // record (where the central directory is), the central directory (every entry's name, kind, sizes and offset) and a
 // local header (where an entry's data starts). Offsets are absolute; callers fetch the byte ranges they name.
+// readArchive and entryBytes do the same for an archive held whole in memory (local bundles).
 // Layouts follow PKWARE's APPNOTE.TXT.
 import type { ListedKind } from './bundle-listing';
 
@@ -52,6 +53,12 @@ export interface ZipEntry {
   readonly localOffset: number;
 }
 
+/** An entry of an archive held whole, with the permission bits (st_mode & 0o7777) a unix archiver recorded. */
+export interface ZipFileEntry extends ZipEntry {
+  /** Undefined for archives from Windows tools, which record no mode. */
+  readonly mode?: number;
+}
+
 /** Bytes of the archive starting at an absolute offset. */
 export interface ZipBytes {
   readonly start: number;
@@ -88,8 +95,27 @@ export function readZip64End(record: Uint8Array): ZipDirectoryLocation {
 }
 
 export function readDirectory(directory: Uint8Array, entryCount: number): ZipEntry[] {
+  return parseDirectory(directory, entryCount, (entry) => entry);
+}
+
+/** Every entry of an archive held whole in memory, with the permission bits unix archivers record. */
+export function readArchive(zip: Uint8Array): ZipFileEntry[] {
+  let location = locateDirectory({ start: 0, bytes: zip });
+  if ('recordOffset' in location) location = readZip64End(range(zip, location.recordOffset, ZIP64_END_RECORD_SIZE));
+  return parseDirectory(range(zip, location.offset, location.size), location.entryCount, (entry, mode) =>
+    mode === undefined ? entry : { ...entry, mode },
+  );
+}
+
+/** The stored (possibly compressed) bytes of an entry of an archive held whole. */
+export function entryBytes(zip: Uint8Array, entry: ZipEntry): Uint8Array {
+  return range(zip, dataStart(entry, range(zip, entry.localOffset, LOCAL_HEADER_SIZE)), entry.compressedSize);
+}
+
+/** Reads `entryCount` central entries; `make` also gets the permission bits when a unix archiver recorded a mode. */
+function parseDirectory<T>(directory: Uint8Array, entryCount: number, make: (entry: ZipEntry, mode: number | undefined) => T): T[] {
   const view = viewOf(directory);
-  const entries: ZipEntry[] = [];
+  const entries: T[] = [];
   let at = 0;
   for (let index = 0; index < entryCount; index += 1) {
     need(view, at, 46);
@@ -104,14 +130,18 @@ export function readDirectory(directory: Uint8Array, entryCount: number): ZipEnt
       compressedSize: view.getUint32(at + 20, true),
       localOffset: view.getUint32(at + 42, true),
     });
-    entries.push({
+    const madeBy = view.getUint16(at + 4, true) >> 8;
+    const external = view.getUint32(at + 38, true);
+    const entry: ZipEntry = {
       name,
-      kind: kindOf(view.getUint16(at + 4, true) >> 8, view.getUint32(at + 38, true), name),
+      kind: kindOf(madeBy, external, name),
       method: view.getUint16(at + 10, true),
       encrypted: (view.getUint16(at + 8, true) & 1) === 1,
       crc: view.getUint32(at + 16, true),
       ...sizes,
-    });
+    };
+    const mode = external >>> 16;
+    entries.push(make(entry, UNIX_HOSTS.has(madeBy) && mode !== 0 ? mode & 0o7777 : undefined));
     at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
@@ -180,8 +210,14 @@ function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function need(view: DataView, offset: number, length: number): void {
-  if (offset < 0 || offset + length > view.byteLength) throw new ZipFormatError('the archive is truncated');
+function need(bytes: { readonly byteLength: number }, offset: number, length: number): void {
+  if (offset < 0 || offset + length > bytes.byteLength) throw new ZipFormatError('the archive is truncated');
+}
+
+/** `length` bytes at `offset` of an archive held whole; ZipFormatError when it ends first. */
+function range(zip: Uint8Array, offset: number, length: number): Uint8Array {
+  need(zip, offset, length);
+  return zip.subarray(offset, offset + length);
 }
 
 function safeNumber(value: bigint): number {

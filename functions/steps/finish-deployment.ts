@@ -13,7 +13,7 @@ import {
   type HostRecord,
 } from '../core/types';
 import type { StepDependencies } from '../ports';
-import { loadDeployment, loadGroup, revisionKey } from './deployment-context';
+import { loadDeployment, revisionKey } from './deployment-context';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
 import { ensureRollback, noteRollbackResult } from './rollback';
 import { finishDeploymentInput, parseStepInput } from './step-inputs';
@@ -23,19 +23,23 @@ export async function finishDeployment(deps: StepDependencies, raw: unknown): Pr
   const input = parseStepInput(finishDeploymentInput, raw, 'finish-deployment');
   const { store } = deps;
   const loaded = await loadDeployment(store, input.deploymentId);
-  const group = await loadGroup(store, loaded);
+  // The API refuses to delete a group while it deploys, but a group deleted anyway (by hand, in the table) must not
+  // keep the deployment from ending: without it there is no outcome to record and no rollback to run.
+  const group = await store.getDeploymentGroup(loaded.applicationName, loaded.deploymentGroupName);
   const finished = TERMINAL_DEPLOYMENT_STATUSES.includes(loaded.status) ? loaded : await decide(deps, loaded, input.error);
   const { status } = finished;
 
-  const summary = { deploymentId: finished.deploymentId, status, createTime: finished.createTime, endTime: finished.completeTime };
-  await store.recordGroupOutcome(finished.applicationName, finished.deploymentGroupName, {
-    lastAttemptedDeployment: summary,
-    ...(status === 'Succeeded' ? { lastSuccessfulDeployment: summary, targetRevision: finished.revision } : {}),
-  });
+  if (group) {
+    const summary = { deploymentId: finished.deploymentId, status, createTime: finished.createTime, endTime: finished.completeTime };
+    await store.recordGroupOutcome(finished.applicationName, finished.deploymentGroupName, {
+      lastAttemptedDeployment: summary,
+      ...(status === 'Succeeded' ? { lastSuccessfulDeployment: summary, targetRevision: finished.revision } : {}),
+    });
+  }
   if (finished.creator === 'codeDeployRollback') await noteRollbackResult(deps, finished);
-  const rollbackCandidate = rollbackCandidateOf(finished);
-  const handedOver = rollbackCandidate !== undefined && (await ensureRollback(deps, group, rollbackCandidate));
-  if (!handedOver) await store.releaseGroupLock(group.deploymentGroupId, finished.deploymentId);
+  const rollbackCandidate = group ? rollbackCandidateOf(finished) : undefined;
+  const handedOver = group !== undefined && rollbackCandidate !== undefined && (await ensureRollback(deps, group, rollbackCandidate));
+  if (!handedOver) await store.releaseGroupLock(finished.deploymentGroupId, finished.deploymentId);
   return { status };
 }
 

@@ -1,9 +1,19 @@
 // What every bundle reader (directory, zip, tar) produces: the entries of the bundle with checked paths, the text
 // of files that may be the appspec, and a way to read file contents when the bundle is being normalised.
-import { APPSPEC_FILE_NAMES } from '../../functions/core/appspec';
+import {
+  bundleProblem,
+  decodeAppSpec,
+  isAppSpecCandidate,
+  type ArchivePath,
+  type ListedKind,
+} from '../../functions/core/bundle-listing';
 import type { FieldProblem } from '../../functions/core/errors';
 
-export type EntryKind = 'file' | 'directory' | 'symlink';
+export { bundleProblem, isAppSpecCandidate };
+/** Appspec files are UTF-8; editors on Windows like to start them with a byte-order mark. */
+export const decodeText = decodeAppSpec;
+
+export type EntryKind = ListedKind;
 
 export interface BundleEntry {
   /** Relative to the bundle root: posix separators, no leading './', no trailing '/'. */
@@ -31,16 +41,13 @@ export interface BundleScan {
   readonly content?: ContentReader;
 }
 
-export function bundleProblem(message: string): FieldProblem {
-  return { field: 'bundle', message };
-}
+export type EntryPath = ArchivePath;
 
-export type EntryPath =
-  | { readonly kind: 'path'; readonly path: string }
-  | { readonly kind: 'root' }
-  | { readonly kind: 'rejected'; readonly problem: FieldProblem };
-
-/** Archive entry names reduced to bundle paths; absolute names and `..` are refused rather than silently fixed. */
+/**
+ * Archive entry names reduced to bundle paths; absolute names and `..` are refused rather than silently fixed.
+ * Unlike archivePath (S3 listings), a backslash stays part of a name: it is one in tar archives and in directories
+ * on Linux, and the zip reader turns Windows separators into slashes before it gets here.
+ */
 export function normaliseEntryPath(raw: string): EntryPath {
   const rejected = (why: string): EntryPath => ({ kind: 'rejected', problem: bundleProblem(`entry '${raw}' ${why}`) });
   if (raw.startsWith('/') || /^[A-Za-z]:[\\/]/.test(raw)) {
@@ -54,11 +61,6 @@ export function normaliseEntryPath(raw: string): EntryPath {
     return rejected('has a NUL character in its name');
   }
   return segments.length === 0 ? { kind: 'root' } : { kind: 'path', path: segments.join('/') };
-}
-
-export function isAppSpecCandidate(path: string): boolean {
-  const segments = path.split('/');
-  return segments.length <= 2 && (APPSPEC_FILE_NAMES as readonly string[]).includes(segments[segments.length - 1]);
 }
 
 /**
@@ -118,9 +120,4 @@ export function ancestorsOf(path: string): string[] {
     ancestors.push(path.slice(0, slash));
   }
   return ancestors;
-}
-
-/** Appspec files are UTF-8; editors on Windows like to start them with a byte-order mark. */
-export function decodeText(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
 }

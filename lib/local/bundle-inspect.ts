@@ -7,6 +7,7 @@ import {
   validateBundleContents,
   type AppSpecFileName,
 } from '../../functions/core/appspec';
+import { linkProblems, wrappingDirectory } from '../../functions/core/bundle-listing';
 import { AppSpecError, type FieldProblem } from '../../functions/core/errors';
 import type { AppSpec } from '../../functions/core/types';
 import { bundleProblem, type BundleEntry, type BundleScan, type EntryKind } from './bundle-entries';
@@ -74,17 +75,6 @@ function pathsOf(entries: readonly RootedEntry[], kind: EntryKind): Set<string> 
   );
 }
 
-/** 'name/' when the root holds exactly one directory and it has the appspec, else ''. */
-function wrappingDirectory(entries: readonly BundleEntry[]): string {
-  const topLevel = new Set(entries.map((entry) => entry.path.split('/')[0]));
-  if (topLevel.size !== 1) {
-    return '';
-  }
-  const [name] = topLevel;
-  const appSpecs = new Set(APPSPEC_FILE_NAMES.map((file) => `${name}/${file}`));
-  return entries.some((entry) => entry.kind === 'file' && appSpecs.has(entry.path)) ? `${name}/` : '';
-}
-
 function findAppSpec(scan: BundleScan, entries: readonly RootedEntry[], prefix: string): FoundAppSpec {
   for (const fileName of APPSPEC_FILE_NAMES) {
     const entry = entries.find((candidate) => candidate.path === fileName);
@@ -107,20 +97,6 @@ function findAppSpec(scan: BundleScan, entries: readonly RootedEntry[], prefix: 
       : `; found ${elsewhere.join(', ')}, but the appspec must sit at the root of the bundle ` +
         '(or of its only top-level directory)';
   return { ok: false, problem: bundleProblem(`no ${APPSPEC_FILE_NAMES.join(' or ')} at the bundle root${hint}`) };
-}
-
-/** Links must stay inside the bundle, or a host extracting it could be made to read or write elsewhere. */
-function linkProblems(entry: BundleEntry): FieldProblem[] {
-  if (entry.kind !== 'symlink') {
-    return [];
-  }
-  const target = entry.linkTarget ?? '';
-  const resolved = posix.normalize(posix.join(posix.dirname(entry.path), target));
-  if (target === '' || target.startsWith('/') || resolved === '..' || resolved.startsWith('../')) {
-    const why = 'outside the bundle; links must point inside it';
-    return [bundleProblem(`entry '${entry.path}' is a symbolic link to '${target}', ${why}`)];
-  }
-  return [];
 }
 
 /** Archives that record no mode (zips from Windows tools) would otherwise give every hook script mode 0644. */

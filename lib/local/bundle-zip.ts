@@ -1,20 +1,19 @@
-// Reads a .zip bundle in memory with fflate, taking each entry's kind and mode from the central directory.
+// Reads a .zip bundle in memory: the central directory (each entry's kind and mode) with the zip reader the S3
+// bundle reader uses, contents inflated with fflate.
 import { readFile } from 'node:fs/promises';
 import { inflateSync } from 'fflate';
-import { EntryCollector, decodeText, isAppSpecCandidate, type BundleScan, type EntryKind } from './bundle-entries';
-import { crc32, dataOffset, readCentralDirectory, ZipFormatError, type CentralEntry } from './bundle-zip-format';
+import { crc32, entryBytes, readArchive, ZipFormatError, type ZipFileEntry } from '../../functions/core/zip-directory';
+import { EntryCollector, decodeText, isAppSpecCandidate, type BundleScan } from './bundle-entries';
 
 const STORED = 0;
 const DEFLATED = 8;
-const TYPE_MASK = 0o170000;
-const TYPES: Record<number, EntryKind> = { 0o100000: 'file', 0o040000: 'directory', 0o120000: 'symlink' };
 
 export async function scanZip(file: string, keepContent: boolean): Promise<BundleScan> {
   const zip = new Uint8Array(await readFile(file));
   const collector = new EntryCollector();
-  let central: CentralEntry[];
+  let central: ZipFileEntry[];
   try {
-    central = readCentralDirectory(zip);
+    central = readArchive(zip);
   } catch (error) {
     if (error instanceof ZipFormatError || error instanceof RangeError) {
       collector.reject(`cannot read ${file} as a zip archive: ${error.message}`);
@@ -41,18 +40,17 @@ export async function scanZip(file: string, keepContent: boolean): Promise<Bundl
 
 function addEntry(
   zip: Uint8Array,
-  entry: CentralEntry,
+  entry: ZipFileEntry,
   collector: EntryCollector,
   contents: Map<string, Uint8Array> | undefined,
 ): void {
   // Zips written by Windows tools may separate directories with backslashes.
   const name = entry.name.replace(/\\/g, '/');
-  const kind = kindOf(entry, name);
+  const { kind, mode } = entry;
   if (kind === undefined) {
     collector.reject(`entry '${entry.name}' is a device, socket or pipe; bundles hold files, directories and links`);
     return;
   }
-  const mode = entry.unixMode === undefined ? undefined : entry.unixMode & 0o7777;
   if (kind === 'directory') {
     collector.add(name, kind, mode);
     return;
@@ -75,20 +73,7 @@ function addEntry(
   }
 }
 
-function kindOf(entry: CentralEntry, name: string): EntryKind | undefined {
-  if (entry.unixMode !== undefined) {
-    const type = entry.unixMode & TYPE_MASK;
-    // Some unix tools record permission bits only.
-    return type === 0 ? kindFromName(entry, name) : TYPES[type];
-  }
-  return kindFromName(entry, name);
-}
-
-function kindFromName(entry: CentralEntry, name: string): EntryKind {
-  return name.endsWith('/') || entry.dosDirectory ? 'directory' : 'file';
-}
-
-function inflate(zip: Uint8Array, entry: CentralEntry, collector: EntryCollector): Uint8Array | undefined {
+function inflate(zip: Uint8Array, entry: ZipFileEntry, collector: EntryCollector): Uint8Array | undefined {
   if (entry.encrypted) {
     collector.reject(`entry '${entry.name}' is encrypted; bundles must not be password-protected`);
     return undefined;
@@ -99,8 +84,7 @@ function inflate(zip: Uint8Array, entry: CentralEntry, collector: EntryCollector
     return undefined;
   }
   try {
-    const start = dataOffset(zip, entry);
-    const raw = zip.subarray(start, start + entry.compressedSize);
+    const raw = entryBytes(zip, entry);
     const data = entry.method === STORED ? raw : inflateSync(raw, { out: new Uint8Array(entry.size) });
     if (data.byteLength !== entry.size || crc32(data) !== entry.crc) {
       collector.reject(`entry '${entry.name}' is corrupt: its size or checksum does not match`);

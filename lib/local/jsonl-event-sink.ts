@@ -49,7 +49,9 @@ export class JsonlEventSink implements EventSink {
       const entry = published && busEntryFor(published, this.options.context ?? LOCAL_EVENT_CONTEXT);
       if (!entry) return;
       fs.mkdirSync(this.options.stateDir, { recursive: true });
-      fs.appendFileSync(this.file, `${JSON.stringify({ Source: entry.Source, DetailType: entry.DetailType, Detail: entry.Detail })}\n`);
+      // The PutEvents entry as the AWS sink sends it, its time as ISO 8601 text.
+      const line = { Time: entry.Time?.toISOString(), Source: entry.Source, DetailType: entry.DetailType, Detail: entry.Detail, Resources: entry.Resources };
+      fs.appendFileSync(this.file, `${JSON.stringify(line)}\n`);
     } catch (error) {
       const warn = this.options.warn ?? ((message: string) => process.stderr.write(`${message}\n`));
       warn(`cutover: event not written to ${this.file}: ${messageOf(error)}`);

@@ -29,11 +29,18 @@ export class LocalBundleReader implements BundleReader {
     if (!isAbsolute(bundlePath)) {
       throw new ValidationError([{ field: 'revision.localLocation.bundlePath', message: `must be an absolute path on the machine running Cutover (got ${shown(bundlePath)})` }]);
     }
+    if (bundlePath.includes('\0') || bundlePath.length > MAX_PATH_LENGTH) {
+      throw new ValidationError([
+        { field: 'revision.localLocation.bundlePath', message: `must be a file system path without NUL characters, at most ${MAX_PATH_LENGTH} long (got ${shown(bundlePath)})` },
+      ]);
+    }
     await stat(bundlePath).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' || error.code === 'ENOTDIR') throw new RevisionMissingError(`The bundle ${bundlePath} does not exist`, { cause: error });
-      throw error;
+      throw unreadable(bundlePath, error);
     });
-    const bundle = await loadBundle(bundlePath, this.options.revisionsDir, { exclude: this.options.exclude });
+    const bundle = await loadBundle(bundlePath, this.options.revisionsDir, { exclude: this.options.exclude }).catch((error: unknown) => {
+      throw isFileSystemError(error) ? unreadable(bundlePath, error) : error;
+    });
     if (sha256 !== undefined && sha256.toLowerCase() !== bundle.sha256) {
       throw new InvalidRevisionError(`The bundle ${bundlePath} has SHA-256 ${bundle.sha256}, not the requested ${sha256}`);
     }
@@ -42,4 +49,16 @@ export class LocalBundleReader implements BundleReader {
       appSpec: bundle.appSpec,
     };
   }
+}
+
+/** Linux's PATH_MAX: a longer path cannot name a file anyway. */
+const MAX_PATH_LENGTH = 4096;
+
+/** A file system failure (permissions, a file vanishing while the bundle is read) is the request's bundle at fault. */
+function unreadable(bundlePath: string, error: NodeJS.ErrnoException): InvalidRevisionError {
+  return new InvalidRevisionError(`Cutover could not read the bundle ${bundlePath}: ${error.code ?? 'error'} ${error.message}`, { cause: error });
+}
+
+function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string';
 }

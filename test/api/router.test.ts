@@ -56,6 +56,7 @@ describe('Router', () => {
     ['a bad path parameter', request('POST', '/things/ab', '{"size": 3}'), 400, 'ValidationError', 'thingName'],
     ['bad percent-encoding', request('POST', '/things/%E0%A4%A', '{"size": 3}'), 400, 'ValidationError', 'path'],
     ['a body where none is taken', request('DELETE', '/things/box', '{}'), 400, 'ValidationError', 'body'],
+    ['a query parameter where none is taken', request('DELETE', '/things/box', null, { force: 'true' }), 400, 'ValidationError', 'force'],
     ['an unknown path', request('GET', '/nothing'), 404, 'RouteNotFound', undefined],
     ['a method the path does not take', request('GET', '/things/box'), 405, 'MethodNotAllowed', undefined],
   ])('refuses %s with %p %s naming %p', async (_case, req, status, code, field) => {

@@ -4,27 +4,10 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { awsClientConfig } from '../../functions/aws/aws-client-config';
 import { EventBridgeEventSink } from '../../functions/aws/eventbridge-event-sink';
-import type { Deployment } from '../../functions/core/types';
 import { type AwsProtocolStub, startAwsProtocolStub } from '../support/aws-protocol-stub';
+import { deploymentRecord, EVENT_CONTEXT, groupRecord } from '../support/state-change-fixtures';
 
-const DEPLOYMENT: Deployment = {
-  deploymentId: 'd-AAAAAAAAA',
-  applicationName: 'shop',
-  deploymentGroupName: 'web',
-  deploymentGroupId: 'dg-1',
-  computePlatform: 'Server',
-  status: 'Succeeded',
-  deploymentConfigName: 'CodeDeployDefault.OneAtATime',
-  creator: 'user',
-  createTime: '2015-11-05T17:23:08.595Z',
-  completeTime: '2015-11-05T17:23:10.402Z',
-  revision: { revisionType: 'S3', s3Location: { bucket: 'b', key: 'k.tar', bundleType: 'tar' } },
-  appSpec: { version: '0.0', os: 'linux', files: [], permissions: [], hooks: {} },
-  ignoreApplicationStopFailures: false,
-  fileExistsBehavior: 'DISALLOW',
-  lifecycleEventNames: ['Install'],
-  deploymentOverview: { Pending: 0, InProgress: 0, Succeeded: 1, Failed: 0, Skipped: 0, Ready: 0 },
-};
+const DEPLOYMENT = deploymentRecord();
 
 describe('EventBridgeEventSink against services that keep throttling', () => {
   let events: AwsProtocolStub;
@@ -45,16 +28,9 @@ describe('EventBridgeEventSink against services that keep throttling', () => {
       eventBridge: new EventBridgeClient({ ...awsClientConfig(), endpoint: events.endpoint }),
       eventBusName: 'cutover-events',
       sns: new SNSClient({ ...awsClientConfig(), endpoint: topics.endpoint }),
-      context: { partition: 'aws', region: 'us-east-1', accountId: '123456789012' },
+      context: EVENT_CONTEXT,
       deployments: async () => DEPLOYMENT,
-      groups: async () => ({
-        applicationName: 'shop',
-        deploymentGroupName: 'web',
-        deploymentGroupId: 'dg-1',
-        deploymentConfigName: 'CodeDeployDefault.OneAtATime',
-        computePlatform: 'Server',
-        triggerConfigurations: [{ triggerName: 'all', triggerTargetArn: 'arn:aws:sns:us-east-1:123456789012:all', triggerEvents: ['DeploymentSuccess'] }],
-      }),
+      groups: async () => groupRecord({ triggerConfigurations: [{ triggerName: 'all', triggerTargetArn: 'arn:aws:sns:us-east-1:123456789012:all', triggerEvents: ['DeploymentSuccess'] }] }),
       logger: { warn },
       sendTimeoutMs: 500,
     });

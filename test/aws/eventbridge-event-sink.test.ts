@@ -3,58 +3,28 @@ import { AuthorizationErrorException, NotFoundException, PublishCommand, SNSClie
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { EventBridgeEventSink, entrySize, putEventsWithResend } from '../../functions/aws/eventbridge-event-sink';
-import type { Deployment, DeploymentGroup, DeploymentTarget } from '../../functions/core/types';
+import { APP_ARN, deploymentRecord, EVENT_CONTEXT, GROUP_ARN, groupRecord, targetRecord } from '../support/state-change-fixtures';
 
 const eventBridge = mockClient(EventBridgeClient);
 const sns = mockClient(SNSClient);
 
-const CONTEXT = { partition: 'aws', region: 'us-east-1', accountId: '123456789012' };
-const APP_ARN = 'arn:aws:codedeploy:us-east-1:123456789012:application:shop';
-const GROUP_ARN = 'arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:shop/web';
 const FAILURES_TOPIC = 'arn:aws:sns:us-east-1:123456789012:failures';
 const ALL_TOPIC = 'arn:aws:sns:us-east-1:123456789012:all';
 
-const DEPLOYMENT: Deployment = {
-  deploymentId: 'd-AAAAAAAAA',
-  applicationName: 'shop',
-  deploymentGroupName: 'web',
-  deploymentGroupId: 'dg-1',
-  computePlatform: 'Server',
+const DEPLOYMENT = deploymentRecord({
   status: 'Failed',
-  deploymentConfigName: 'CodeDeployDefault.OneAtATime',
-  creator: 'user',
-  createTime: '2015-11-05T17:23:08.595Z',
-  startTime: '2015-11-05T17:23:09.000Z',
-  completeTime: '2015-11-05T17:23:10.402Z',
-  revision: { revisionType: 'S3', s3Location: { bucket: 'b', key: 'k.tar', bundleType: 'tar' } },
-  appSpec: { version: '0.0', os: 'linux', files: [], permissions: [], hooks: {} },
-  ignoreApplicationStopFailures: false,
-  fileExistsBehavior: 'DISALLOW',
-  lifecycleEventNames: ['Install'],
   deploymentOverview: { Pending: 0, InProgress: 0, Succeeded: 0, Failed: 1, Skipped: 0, Ready: 0 },
   errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'Too many hosts failed' },
-};
+});
 
-const TARGET: DeploymentTarget = {
-  deploymentId: 'd-AAAAAAAAA',
-  targetId: 'i-0123456789abcdef0',
-  status: 'InProgress',
-  lastUpdatedAt: '2015-11-05T17:23:09.500Z',
-  initiallyHealthy: true,
-  lifecycleEvents: [{ lifecycleEventName: 'Install', status: 'Pending' }],
-};
+const TARGET = targetRecord({ status: 'InProgress', lastUpdatedAt: '2015-11-05T17:23:09.500Z', lifecycleEvents: [{ lifecycleEventName: 'Install', status: 'Pending' }] });
 
-const GROUP: DeploymentGroup = {
-  applicationName: 'shop',
-  deploymentGroupName: 'web',
-  deploymentGroupId: 'dg-1',
-  deploymentConfigName: 'CodeDeployDefault.OneAtATime',
-  computePlatform: 'Server',
+const GROUP = groupRecord({
   triggerConfigurations: [
     { triggerName: 'failures', triggerTargetArn: FAILURES_TOPIC, triggerEvents: ['DeploymentFailure'] },
     { triggerName: 'all', triggerTargetArn: ALL_TOPIC, triggerEvents: ['DeploymentFailure', 'InstanceStart'] },
   ],
-};
+});
 
 const FAILURE_DETAIL =
   '{"instanceGroupId":"dg-1","region":"us-east-1","application":"shop","deploymentId":"d-AAAAAAAAA","state":"FAILURE",' +
@@ -95,7 +65,7 @@ function harness(overrides: { deployments?: jest.Mock; groups?: jest.Mock } = {}
     eventBridge: new EventBridgeClient({}),
     eventBusName: 'cutover-events',
     sns: new SNSClient({}),
-    context: CONTEXT,
+    context: EVENT_CONTEXT,
     deployments,
     groups,
     logger: { warn },

@@ -2,6 +2,7 @@
 // stop that lets a running deployment finish.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { apiRequestOf } from '../../lib/cli/remote/http-server';
@@ -78,6 +79,27 @@ describe('cutover local serve', () => {
     const answer = await call(server.endpoint, method, url, body);
     expect(answer.status).toBe(status);
     expect(answer.json).toMatchObject(expected);
+  });
+
+  it.each([
+    ['a text/plain body, as a web page may send one without a preflight', { 'content-type': 'text/plain' }, 415, 'UnsupportedMediaType'],
+    ['a body with no content type', {}, 415, 'UnsupportedMediaType'],
+    ['another host name, as DNS rebinding would send', { 'content-type': 'application/json', host: 'attacker.example:8642' }, 403, 'ForbiddenHost'],
+  ])('refuses %s', async (_case, headers, status, code) => {
+    const url = new URL('/applications', server.endpoint);
+    const answer = await new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
+      // node:http, not fetch: fetch would not let the test set the Host header.
+      const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown> }));
+      });
+      req.on('error', reject);
+      req.end('{"applicationName":"from-a-web-page"}');
+    });
+
+    expect(answer).toEqual({ status, json: { code, message: expect.any(String) } });
+    expect((await call(server.endpoint, 'GET', '/applications/from-a-web-page')).status).toBe(404);
   });
 
   it('refuses a body over 6 MiB with 413', async () => {

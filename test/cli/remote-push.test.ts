@@ -1,13 +1,12 @@
 // `cutover push` against stand-ins on loopback: an S3 that answers PutObject as S3 does (quoted ETag, version id)
 // and an API that records what is registered. The local server deploys Local bundles only, so it would refuse an S3
 // revision; push is for Cutover on AWS.
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { loggingBundle, tempDir } from '../support/bundles';
-import { CLI, type CliRun, runCli } from './run-cli';
+import { type CliRun, runCli } from './run-cli';
 
 interface Recorded {
   readonly method?: string;
@@ -36,16 +35,8 @@ describe('cutover push', () => {
   let dir: string;
 
   function push(args: string[], application = 'shop'): Promise<CliRun> {
-    return new Promise((resolve, reject) => {
-      const env = { ...process.env, AWS_ENDPOINT_URL_S3: s3.url, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'eu-west-1' };
-      const child = spawn(process.execPath, [CLI, '--endpoint', api.url, 'push', '--application-name', application, ...args], { cwd: dir, env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+    const env = { AWS_ENDPOINT_URL_S3: s3.url, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'eu-west-1' };
+    return runCli(['--endpoint', api.url, 'push', '--application-name', application, ...args], dir, env);
   }
 
   beforeAll(async () => {

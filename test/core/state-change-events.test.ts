@@ -13,47 +13,27 @@ import {
 } from '../../functions/core/state-change-events';
 import type { Deployment, DeploymentStatus, DeploymentTarget, TargetStatus, TriggerConfig, TriggerEventType } from '../../functions/core/types';
 import type { StateChange } from '../../functions/ports';
-
-const CONTEXT = { partition: 'aws', region: 'us-east-1', accountId: '123456789012' };
-const APP_ARN = 'arn:aws:codedeploy:us-east-1:123456789012:application:shop';
-const GROUP_ARN = 'arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:shop/web';
+import { APP_ARN, deploymentRecord, EVENT_CONTEXT, GROUP_ARN, targetRecord } from '../support/state-change-fixtures';
 
 function deployment(overrides: Partial<Deployment> = {}): Deployment {
-  return {
-    deploymentId: 'd-AAAAAAAAA',
-    applicationName: 'shop',
-    deploymentGroupName: 'web',
+  return deploymentRecord({
     deploymentGroupId: '9fd2fbef-2157-40d8-91e7-6845af69e2d2',
-    computePlatform: 'Server',
-    status: 'Succeeded',
-    deploymentConfigName: 'CodeDeployDefault.OneAtATime',
-    creator: 'user',
-    createTime: '2015-11-05T17:23:08.595Z',
-    startTime: '2015-11-05T17:23:09.000Z',
-    completeTime: '2015-11-05T17:23:10.402Z',
-    revision: { revisionType: 'S3', s3Location: { bucket: 'b', key: 'k.tar', bundleType: 'tar' } },
-    appSpec: { version: '0.0', os: 'linux', files: [], permissions: [], hooks: {} },
-    ignoreApplicationStopFailures: false,
-    fileExistsBehavior: 'DISALLOW',
     lifecycleEventNames: ['ApplicationStop', 'Install'],
     deploymentOverview: { Pending: 0, InProgress: 0, Succeeded: 2, Failed: 0, Skipped: 0, Ready: 0 },
     ...overrides,
-  };
+  });
 }
 
 function target(overrides: Partial<DeploymentTarget> = {}): DeploymentTarget {
-  return {
-    deploymentId: 'd-AAAAAAAAA',
+  return targetRecord({
     targetId: 'i-0000000aaaaaaaaaa',
-    status: 'Succeeded',
     lastUpdatedAt: '2015-11-05T17:23:27.564Z',
-    initiallyHealthy: true,
     lifecycleEvents: [
       { lifecycleEventName: 'ApplicationStop', status: 'Succeeded', startTime: '2015-11-05T17:23:08.595Z', endTime: '2015-11-05T17:23:08.711Z' },
       { lifecycleEventName: 'Install', status: 'Succeeded', startTime: '2015-11-05T17:23:09.000Z', endTime: '2015-11-05T17:23:27.564Z' },
     ],
     ...overrides,
-  };
+  });
 }
 
 const deploymentChange = (overrides: Partial<Deployment> = {}): PublishedChange => ({ kind: 'deployment', deployment: deployment(overrides) });
@@ -99,7 +79,7 @@ describe('eventStateOf', () => {
 
 describe('busEntryFor', () => {
   it('shapes a deployment success as CodeDeploy does, under Cutover source and detail-type', () => {
-    expect(busEntryFor(deploymentChange(), CONTEXT)).toEqual({
+    expect(busEntryFor(deploymentChange(), EVENT_CONTEXT)).toEqual({
       Source: 'cutover',
       DetailType: 'Cutover Deployment State-change Notification',
       Resources: [APP_ARN, GROUP_ARN],
@@ -111,7 +91,7 @@ describe('busEntryFor', () => {
   });
 
   it('adds errorInformation to a failure', () => {
-    const entry = busEntryFor(deploymentChange({ status: 'Failed', errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'Too many hosts failed' } }), CONTEXT);
+    const entry = busEntryFor(deploymentChange({ status: 'Failed', errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'Too many hosts failed' } }), EVENT_CONTEXT);
     expect(JSON.parse(entry!.Detail)).toEqual({
       instanceGroupId: '9fd2fbef-2157-40d8-91e7-6845af69e2d2',
       region: 'us-east-1',
@@ -128,14 +108,14 @@ describe('busEntryFor', () => {
   it("dates a start by the deployment's start and names what a rollback rolls back", () => {
     const entry = busEntryFor(
       deploymentChange({ status: 'InProgress', completeTime: undefined, creator: 'codeDeployRollback', rollbackInfo: { rollbackTriggeringDeploymentId: 'd-FFFFFFFFF' } }),
-      CONTEXT,
+      EVENT_CONTEXT,
     );
     expect(entry?.Time).toEqual(new Date('2015-11-05T17:23:09.000Z'));
     expect(JSON.parse(entry!.Detail)).toMatchObject({ state: 'START', creator: 'codeDeployRollback', rollbackTriggeringDeploymentId: 'd-FFFFFFFFF' });
   });
 
   it('puts the instance ARN first and the instance id in the detail of an instance event', () => {
-    expect(busEntryFor(targetChange(), CONTEXT)).toEqual({
+    expect(busEntryFor(targetChange(), EVENT_CONTEXT)).toEqual({
       Source: 'cutover',
       DetailType: 'Cutover Instance State-change Notification',
       Resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-0000000aaaaaaaaaa', APP_ARN, GROUP_ARN],
@@ -158,7 +138,7 @@ describe('busEntryFor', () => {
         },
       ],
     });
-    const entry = busEntryFor(failed, CONTEXT);
+    const entry = busEntryFor(failed, EVENT_CONTEXT);
     expect(entry?.Detail).not.toContain('secret output');
     expect(JSON.parse(entry!.Detail)).toMatchObject({
       state: 'FAILURE',
@@ -173,7 +153,7 @@ describe('busEntryFor', () => {
     ['a skipped target', targetChange({ status: 'Skipped' })],
     ['a pending target', targetChange({ status: 'Pending' })],
   ])('makes no entry for %s', (_what, change) => {
-    expect(busEntryFor(change, CONTEXT)).toBeUndefined();
+    expect(busEntryFor(change, EVENT_CONTEXT)).toBeUndefined();
   });
 
   it('uses the local placeholders in the embedded runtime', () => {
@@ -248,7 +228,7 @@ describe('triggerMessagesFor', () => {
   const rollbacks: TriggerConfig = { triggerName: 'rollbacks', triggerTargetArn: 'arn:aws:sns:us-east-1:123456789012:rollbacks', triggerEvents: ['DeploymentRollback'] };
 
   it('sends a deployment success in CodeDeploy body shape to the triggers that ask for it', () => {
-    const messages = triggerMessagesFor(deploymentChange(), [failures, ALL_EVENTS], CONTEXT);
+    const messages = triggerMessagesFor(deploymentChange(), [failures, ALL_EVENTS], EVENT_CONTEXT);
     expect(messages).toEqual([
       {
         TopicArn: 'arn:aws:sns:us-east-1:123456789012:all',
@@ -269,7 +249,7 @@ describe('triggerMessagesFor', () => {
       deploymentOverview: { Pending: 0, InProgress: 0, Succeeded: 0, Failed: 10, Skipped: 0, Ready: 0 },
       errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'The overall deployment failed because too many individual instances failed deployment' },
     });
-    expect(triggerMessagesFor(change, [failures], CONTEXT).map((m) => m.Message)).toEqual([
+    expect(triggerMessagesFor(change, [failures], EVENT_CONTEXT).map((m) => m.Message)).toEqual([
       '{"region":"us-east-1","accountId":"123456789012","eventTriggerName":"failures","applicationName":"shop",' +
         '"deploymentId":"d-AAAAAAAAA","deploymentGroupName":"web","createTime":"1446744188.595","completeTime":"1446744190.402",' +
         '"deploymentOverview":{"Failed":"10","InProgress":"0","Pending":"0","Skipped":"0","Succeeded":"0"},"status":"Failed",' +
@@ -287,7 +267,7 @@ describe('triggerMessagesFor', () => {
       deploymentOverview: { Pending: 2, InProgress: 0, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 },
       rollbackInfo: { rollbackTriggeringDeploymentId: 'd-AAAAAAAAA', rollbackMessage: 'Rollback of deployment d-AAAAAAAAA' },
     });
-    expect(triggerMessagesFor(rollback, [failures, rollbacks], CONTEXT)).toEqual([
+    expect(triggerMessagesFor(rollback, [failures, rollbacks], EVENT_CONTEXT)).toEqual([
       {
         TopicArn: 'arn:aws:sns:us-east-1:123456789012:rollbacks',
         Subject: 'DeploymentRollback: Cutover deployment d-RRRRRRRRR of shop/web',
@@ -304,14 +284,14 @@ describe('triggerMessagesFor', () => {
 
   it('sends a trigger asking for both DeploymentStart and DeploymentRollback one message of each for a rollback start', () => {
     const rollback = deploymentChange({ status: 'InProgress', creator: 'codeDeployRollback' });
-    expect(triggerMessagesFor(rollback, [ALL_EVENTS], CONTEXT).map((m) => [m.eventType, m.Subject])).toEqual([
+    expect(triggerMessagesFor(rollback, [ALL_EVENTS], EVENT_CONTEXT).map((m) => [m.eventType, m.Subject])).toEqual([
       ['DeploymentStart', 'DeploymentStart: Cutover deployment d-AAAAAAAAA of shop/web'],
       ['DeploymentRollback', 'DeploymentRollback: Cutover deployment d-AAAAAAAAA of shop/web'],
     ]);
   });
 
   it('sends an instance success with its lifecycle events, times as epoch seconds, the instance as an ARN', () => {
-    const messages = triggerMessagesFor(targetChange(), [ALL_EVENTS], CONTEXT);
+    const messages = triggerMessagesFor(targetChange(), [ALL_EVENTS], EVENT_CONTEXT);
     expect(messages).toEqual([
       {
         TopicArn: 'arn:aws:sns:us-east-1:123456789012:all',
@@ -330,7 +310,7 @@ describe('triggerMessagesFor', () => {
 
   it('leaves out the times a lifecycle event does not have yet', () => {
     const started = targetChange({ status: 'InProgress', lifecycleEvents: [{ lifecycleEventName: 'ApplicationStop', status: 'Pending' }] });
-    const [message] = triggerMessagesFor(started, [ALL_EVENTS], CONTEXT);
+    const [message] = triggerMessagesFor(started, [ALL_EVENTS], EVENT_CONTEXT);
     expect(JSON.parse(message.Message).lifecycleEvents).toEqual([{ LifecycleEvent: 'ApplicationStop', LifecycleEventStatus: 'Pending' }]);
   });
 
@@ -340,12 +320,12 @@ describe('triggerMessagesFor', () => {
     ['a change that reports no state', deploymentChange({ status: 'Failed', rollbackInfo: ROLLBACK_INFO }), [ALL_EVENTS]],
     ['a skipped instance', targetChange({ status: 'Skipped' }), [ALL_EVENTS]],
   ])('sends nothing for %s', (_what, change, triggers) => {
-    expect(triggerMessagesFor(change, triggers, CONTEXT)).toEqual([]);
+    expect(triggerMessagesFor(change, triggers, EVENT_CONTEXT)).toEqual([]);
   });
 
   it('keeps the Subject printable ASCII under 100 characters', () => {
     const change: PublishedChange = { kind: 'target', deployment: deployment({ deploymentGroupName: 'wéb' }), target: target({ targetId: `host-${'é'.repeat(200)}` }) };
-    const [message] = triggerMessagesFor(change, [ALL_EVENTS], CONTEXT);
+    const [message] = triggerMessagesFor(change, [ALL_EVENTS], EVENT_CONTEXT);
     expect(message.Subject).toMatch(/^[\x20-\x7e]{1,99}$/);
     expect(message.Subject.startsWith('InstanceSuccess: instance host-???')).toBe(true);
   });

@@ -1,5 +1,6 @@
 // TarLister on hand-built headers: the tar dialects other tools write (ustar prefix, GNU long names, PAX, v7), fed
 // in any chunking.
+import { linkProblems, wrappingDirectory } from '../../functions/core/bundle-listing';
 import { TarFormatError, TarLister } from '../../functions/core/tar-listing';
 
 interface HeaderSpec {
@@ -106,5 +107,31 @@ describe('TarLister', () => {
   ])('refuses %s', (_case, bytes, message) => {
     expect(() => list(bytes)).toThrow(TarFormatError);
     expect(() => list(bytes)).toThrow(message);
+  });
+});
+
+describe('bundle listing checks on listed entries', () => {
+  it.each([
+    ['one directory holding the appspec', ['app/', 'app/appspec.yml', 'app/site/'], 'app/'],
+    ['the appspec at the root (none)', ['appspec.yml', 'site/'], ''],
+    ['one directory without an appspec at its root (none)', ['app/', 'app/site/appspec.yml'], ''],
+    ['two top-level directories (none)', ['app/appspec.yml', 'other/'], ''],
+  ])('finds the wrapping directory with %s', (_case, names, prefix) => {
+    const archive = Buffer.concat([...names.map((name) => (name.endsWith('/') ? header({ name, type: '5' }) : file(name, 'version: 0.0\n'))), END]);
+
+    expect(wrappingDirectory(list(archive).entries)).toBe(prefix);
+  });
+
+  it.each([
+    ['a sibling', 'site/current', 'releases/1', []],
+    ['a parent that stays inside', 'site/a/current', '../b/./c', []],
+    ['a parent past the root', 'site/current', '../../etc/passwd', ["entry 'site/current' is a symbolic link to '../../etc/passwd', outside the bundle; links must point inside it"]],
+    ['a detour past the root', 'current', 'x/../../current', ["entry 'current' is a symbolic link to 'x/../../current', outside the bundle; links must point inside it"]],
+    ['an absolute path', 'current', '/etc', ["entry 'current' is a symbolic link to '/etc', outside the bundle; links must point inside it"]],
+    ['nothing', 'current', '', ["entry 'current' is a symbolic link to '', outside the bundle; links must point inside it"]],
+  ])('checks a link to %s', (_case, name, linkName, messages) => {
+    const [entry] = list(Buffer.concat([header({ name, type: '2', linkName }), END])).entries;
+
+    expect(linkProblems(entry)).toEqual(messages.map((message) => ({ field: 'bundle', message })));
   });
 });

@@ -1,5 +1,16 @@
-// The zip structures read by range: end records (plain and ZIP64), central directory entries and local headers.
-import { dataStart, locateDirectory, readDirectory, readZip64End, ZipFormatError } from '../../functions/core/zip-directory';
+// The zip structures read by range: end records (plain and ZIP64), central directory entries and local headers; and
+// the same read from an archive held whole.
+import { zipSync } from 'fflate';
+import {
+  crc32,
+  dataStart,
+  entryBytes,
+  locateDirectory,
+  readArchive,
+  readDirectory,
+  readZip64End,
+  ZipFormatError,
+} from '../../functions/core/zip-directory';
 
 interface CentralSpec {
   readonly name: string;
@@ -101,6 +112,82 @@ describe('zip directory', () => {
     ['a central entry without its signature', () => readDirectory(Buffer.alloc(46), 1), 'has no signature'],
     ['a directory shorter than its count', () => readDirectory(central({ name: 'a' }), 2), 'truncated'],
     ['a local header that is not one', () => dataStart(readDirectory(central({ name: 'a' }), 1)[0], Buffer.alloc(30)), 'no local header'],
+  ])('refuses %s', (_case, read, message) => {
+    expect(read).toThrow(ZipFormatError);
+    expect(read).toThrow(message);
+  });
+});
+
+describe('zip archive held whole', () => {
+  const text = (value: string): Uint8Array => new TextEncoder().encode(value);
+
+  it('lists every entry with its kind and the permission bits a unix archiver recorded', () => {
+    const zip = zipSync(
+      {
+        'appspec.yml': [text('version: 0.0\n'), { os: 3, attrs: 0o100644 << 16 }],
+        'scripts/start.sh': [text('#!/bin/sh\n'), { os: 3, attrs: 0o755 << 16, level: 0 }],
+        'site/': [new Uint8Array(0), { os: 3, attrs: 0o040750 << 16 }],
+        'windows.txt': [text('dos'), { os: 0, attrs: 0x20 }],
+      },
+      { level: 6 },
+    );
+
+    const entries = readArchive(zip);
+
+    expect(entries.map(({ name, kind, mode }) => ({ name, kind, mode }))).toEqual([
+      { name: 'appspec.yml', kind: 'file', mode: 0o644 },
+      { name: 'scripts/start.sh', kind: 'file', mode: 0o755 },
+      { name: 'site/', kind: 'directory', mode: 0o750 },
+      { name: 'windows.txt', kind: 'file', mode: undefined },
+    ]);
+    expect('mode' in entries[3]).toBe(false);
+    const stored = entries[1];
+    expect(stored.method).toBe(0);
+    expect(Buffer.from(entryBytes(zip, stored)).toString()).toBe('#!/bin/sh\n');
+    expect(crc32(entryBytes(zip, stored))).toBe(stored.crc);
+  });
+
+  it('follows a ZIP64 end record within the archive', () => {
+    const data = Buffer.from('hello');
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(1, 26);
+    const entry = central({ name: 'a', external: FILE, sizes: { size: 5, compressedSize: 5, localOffset: 0 } });
+    const directoryOffset = local.length + 1 + data.length;
+    const record = Buffer.alloc(56);
+    record.writeUInt32LE(0x06064b50, 0);
+    record.writeBigUInt64LE(1n, 32);
+    record.writeBigUInt64LE(BigInt(entry.length), 40);
+    record.writeBigUInt64LE(BigInt(directoryOffset), 48);
+    const locator = Buffer.alloc(20);
+    locator.writeUInt32LE(0x07064b50, 0);
+    locator.writeBigUInt64LE(BigInt(directoryOffset + entry.length), 8);
+    const zip = Buffer.concat([local, Buffer.from('a'), data, entry, record, locator, endRecord(0xffff, 0xffffffff, 0xffffffff)]);
+
+    const [read] = readArchive(zip);
+
+    expect(read).toMatchObject({ name: 'a', kind: 'file', size: 5, mode: 0o644 });
+    expect(Buffer.from(entryBytes(zip, read)).toString()).toBe('hello');
+  });
+
+  it.each([
+    ['an archive missing its end', () => readArchive(zipSync({ a: text('x') }).subarray(0, -30)), 'no end of central directory record'],
+    ['a directory past the end of the archive', () => readArchive(endRecord(1, 46, 1000)), 'the archive is truncated'],
+    ['a ZIP64 record past the end of the archive', () => {
+      const locator = Buffer.alloc(20);
+      locator.writeUInt32LE(0x07064b50, 0);
+      locator.writeBigUInt64LE(5000n, 8);
+      return readArchive(Buffer.concat([locator, endRecord(0xffff, 0xffffffff, 0xffffffff)]));
+    }, 'the archive is truncated'],
+    ['entry data past the end of the archive', () => {
+      const zip = zipSync({ a: [text('some content'), { level: 0 }] });
+      const [entry] = readArchive(zip);
+      return entryBytes(zip, { ...entry, compressedSize: zip.length });
+    }, 'the archive is truncated'],
+    ['a local header past the end of the archive', () => {
+      const zip = zipSync({ a: text('x') });
+      return entryBytes(zip, { ...readArchive(zip)[0], localOffset: zip.length });
+    }, 'the archive is truncated'],
   ])('refuses %s', (_case, read, message) => {
     expect(read).toThrow(ZipFormatError);
     expect(read).toThrow(message);

@@ -1,47 +1,34 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Deployment, DeploymentTarget } from '../../functions/core/types';
+import type { Deployment } from '../../functions/core/types';
 import type { StateChange } from '../../functions/ports';
 import { JsonlEventSink } from '../../lib/local/jsonl-event-sink';
+import { deploymentRecord, targetRecord } from '../support/state-change-fixtures';
 
-const DEPLOYMENT: Deployment = {
-  deploymentId: 'd-AAAAAAAAA',
-  applicationName: 'shop',
-  deploymentGroupName: 'web',
-  deploymentGroupId: 'dg-1',
-  computePlatform: 'Server',
+const DEPLOYMENT = deploymentRecord({
   status: 'InProgress',
-  deploymentConfigName: 'CodeDeployDefault.OneAtATime',
-  creator: 'user',
-  createTime: '2026-01-01T00:00:00.000Z',
-  startTime: '2026-01-01T00:00:01.000Z',
+  completeTime: undefined,
   revision: { revisionType: 'Local', localLocation: { bundlePath: '/b.tar', bundleType: 'tar', sha256: 'ab' } },
-  appSpec: { version: '0.0', os: 'linux', files: [], permissions: [], hooks: {} },
-  ignoreApplicationStopFailures: false,
-  fileExistsBehavior: 'DISALLOW',
-  lifecycleEventNames: ['Install'],
   deploymentOverview: { Pending: 1, InProgress: 0, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 },
-};
+});
 
-const TARGET: DeploymentTarget = {
-  deploymentId: 'd-AAAAAAAAA',
-  targetId: 'web-1',
-  status: 'Succeeded',
-  lastUpdatedAt: '2026-01-01T00:00:05.000Z',
-  initiallyHealthy: true,
-  lifecycleEvents: [{ lifecycleEventName: 'Install', status: 'Succeeded' }],
-};
+const TARGET = targetRecord({ targetId: 'web-1' });
+
+const APP = 'arn:aws:codedeploy:local:000000000000:application:shop';
+const GROUP = 'arn:aws:codedeploy:local:000000000000:deploymentgroup:shop/web';
 
 const START_LINE =
-  '{"Source":"cutover","DetailType":"Cutover Deployment State-change Notification","Detail":' +
+  '{"Time":"2015-11-05T17:23:09.000Z","Source":"cutover","DetailType":"Cutover Deployment State-change Notification","Detail":' +
   '"{\\"instanceGroupId\\":\\"dg-1\\",\\"region\\":\\"local\\",\\"application\\":\\"shop\\",\\"deploymentId\\":\\"d-AAAAAAAAA\\",' +
-  '\\"state\\":\\"START\\",\\"deploymentGroup\\":\\"web\\",\\"status\\":\\"InProgress\\",\\"creator\\":\\"user\\"}"}';
+  '\\"state\\":\\"START\\",\\"deploymentGroup\\":\\"web\\",\\"status\\":\\"InProgress\\",\\"creator\\":\\"user\\"}",' +
+  `"Resources":["${APP}","${GROUP}"]}`;
 
 const TARGET_LINE =
-  '{"Source":"cutover","DetailType":"Cutover Instance State-change Notification","Detail":' +
+  '{"Time":"2015-11-05T17:23:10.402Z","Source":"cutover","DetailType":"Cutover Instance State-change Notification","Detail":' +
   '"{\\"instanceGroupId\\":\\"dg-1\\",\\"region\\":\\"local\\",\\"application\\":\\"shop\\",\\"deploymentId\\":\\"d-AAAAAAAAA\\",' +
-  '\\"state\\":\\"SUCCESS\\",\\"deploymentGroup\\":\\"web\\",\\"instanceId\\":\\"web-1\\",\\"status\\":\\"Succeeded\\"}"}';
+  '\\"state\\":\\"SUCCESS\\",\\"deploymentGroup\\":\\"web\\",\\"instanceId\\":\\"web-1\\",\\"status\\":\\"Succeeded\\"}",' +
+  `"Resources":["arn:aws:codedeploy:local:000000000000:instance/web-1","${APP}","${GROUP}"]}`;
 
 let stateDir: string;
 
@@ -58,7 +45,7 @@ function lines(): string[] {
 }
 
 describe('JsonlEventSink', () => {
-  it('appends one PutEvents entry per line: Source, DetailType and Detail', async () => {
+  it('appends one PutEvents entry per line: Time, Source, DetailType, Detail and Resources', async () => {
     const deployments = jest.fn().mockResolvedValue(DEPLOYMENT);
     const sink = new JsonlEventSink({ stateDir, deployments });
 
@@ -78,7 +65,7 @@ describe('JsonlEventSink', () => {
     await sink.publish({ kind: 'target', deploymentId: 'd-AAAAAAAAA', target: { ...TARGET, targetId: 'web-2' } });
 
     expect(deployments).toHaveBeenCalledTimes(1);
-    expect(lines()).toEqual([TARGET_LINE, TARGET_LINE.replace('web-1', 'web-2'), '']);
+    expect(lines()).toEqual([TARGET_LINE, TARGET_LINE.replaceAll('web-1', 'web-2'), '']);
   });
 
   it('adds to the file a run before left, never replacing it', async () => {

@@ -29,6 +29,9 @@ describe('LocalBundleReader', () => {
     ['a relative path', local('v1'), ValidationError, /revision.localLocation.bundlePath: must be an absolute path/],
     ['a path that is not there', local(path.join(dir, 'nowhere')), RevisionMissingError, /does not exist/],
     ['a sha256 the bundle does not have', local(bundle, 'f'.repeat(64)), InvalidRevisionError, /not the requested f{64}/],
+    ['a path with a NUL character', local('/tmp/bundle\u0000x'), ValidationError, /revision.localLocation.bundlePath: must be a file system path without NUL characters/],
+    ['a path longer than any file system allows', local(`/${'a'.repeat(5000)}`), ValidationError, /at most 4096 long/],
+    ['a path the file system refuses', local(`/tmp/${'a'.repeat(300)}`), InvalidRevisionError, /Cutover could not read the bundle \/tmp\/a+: ENAMETOOLONG/],
     ['a bundle whose appspec is broken', local(writeBundle(path.join(dir, 'broken'), { appspec: 'version: 0.0\n', files: {} })), AppSpecError, /os: is required/],
   ])('refuses %s', async (_case, request, type, message) => {
     const attempt = reader.open(request);

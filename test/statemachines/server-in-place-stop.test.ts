@@ -2,10 +2,8 @@
 // deployment ends Stopped with MANUAL_STOP and the group's lock is freed (or handed to a rollback when asked).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureLocalGroup } from '../../lib/local/local-groups';
-import { type ApiCall, apiClient, localApiContext } from '../support/api-client';
-import { loggingBundle } from '../support/bundles';
-import { type Harness, openHarness } from '../support/local-runtime-harness';
+import { deployLoggingBundle, localApiClients } from '../support/api-client';
+import { addAppGroup, type Harness, openHarness } from '../support/local-runtime-harness';
 import { ReportGate } from '../support/report-gate';
 
 const HOSTS = ['host-1', 'host-2', 'host-3'];
@@ -13,13 +11,12 @@ const HOSTS = ['host-1', 'host-2', 'host-3'];
 describe('stopping an in-place deployment', () => {
   let h: Harness;
   let gate: ReportGate;
-  let call: ApiCall;
+  const { call } = localApiClients(() => h);
 
   beforeEach(async () => {
     gate = new ReportGate();
     h = await openHarness({ hostRunner: gate.hostRunner });
-    call = apiClient(() => localApiContext(h));
-    await ensureLocalGroup(h.runtime.store, { applicationName: 'app', deploymentGroupName: 'group', defaultHosts: HOSTS, deploymentConfigName: 'CodeDeployDefault.OneAtATime' }, new Date());
+    await addAppGroup(h, { defaultHosts: HOSTS, deploymentConfigName: 'CodeDeployDefault.OneAtATime' });
   });
   afterEach(async () => {
     gate.open();
@@ -27,8 +24,7 @@ describe('stopping an in-place deployment', () => {
   });
 
   async function deploy(label: string): Promise<string> {
-    const bundlePath = loggingBundle(path.join(h.dir, label), label);
-    const created = await call('POST', '/deployments', { applicationName: 'app', deploymentGroupName: 'group', revision: { revisionType: 'Local', localLocation: { bundlePath } } });
+    const created = await deployLoggingBundle(call, h, label);
     expect(created.status).toBe(201);
     return created.body?.deploymentId as string;
   }
@@ -92,10 +88,9 @@ describe('stopping an in-place deployment', () => {
   });
 
   it('lets a deployment whose hosts have all started finish as it would have: a stop skips only hosts not yet started', async () => {
-    await ensureLocalGroup(h.runtime.store, { applicationName: 'app', deploymentGroupName: 'all', defaultHosts: HOSTS, deploymentConfigName: 'CodeDeployDefault.AllAtOnce' }, new Date());
+    await addAppGroup(h, { deploymentGroupName: 'all', defaultHosts: HOSTS, deploymentConfigName: 'CodeDeployDefault.AllAtOnce' });
     gate.close();
-    const bundlePath = loggingBundle(path.join(h.dir, 'all'), 'all');
-    const created = await call('POST', '/deployments', { applicationName: 'app', deploymentGroupName: 'all', revision: { revisionType: 'Local', localLocation: { bundlePath } } });
+    const created = await deployLoggingBundle(call, h, 'all', 'all');
     await gate.firstHeld();
 
     expect((await call('POST', `/deployments/${created.body?.deploymentId as string}/stop`, {})).status).toBe(200);

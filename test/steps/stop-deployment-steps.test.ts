@@ -1,12 +1,12 @@
 // The steps' side of StopDeployment, retried as Step Functions retries them: plan-next-batch records the stop and
 // skips the unstarted hosts once, finish-deployment ends the deployment Stopped, and no retry plans over the stop.
 import { deploymentOverview } from '../../functions/core/deployment-overview';
-import type { Deployment, DeploymentTarget, TargetStatus } from '../../functions/core/types';
+import type { DeploymentTarget, TargetStatus } from '../../functions/core/types';
 import { finishDeployment } from '../../functions/steps/finish-deployment';
 import { planNextBatch } from '../../functions/steps/plan-next-batch';
 import { FINISH_CURSOR } from '../../functions/steps/step-inputs';
-import { ensureLocalGroup } from '../../lib/local/local-groups';
-import { type Harness, openHarness } from '../support/local-runtime-harness';
+import { addAppGroup, type Harness, openHarness } from '../support/local-runtime-harness';
+import { deploymentRecord } from '../support/state-change-fixtures';
 
 const DEPLOYMENT_ID = 'd-STOPTEST1';
 const EVENTS = ['DownloadBundle', 'Install'] as const;
@@ -30,28 +30,23 @@ describe('stop in the steps', () => {
 
   beforeEach(async () => {
     h = await openHarness();
-    const group = await ensureLocalGroup(h.runtime.store, { applicationName: 'app', deploymentGroupName: 'group', defaultHosts: ['host-1', 'host-2', 'host-3'] }, new Date());
+    const group = await addAppGroup(h, { defaultHosts: ['host-1', 'host-2', 'host-3'] });
     groupId = group.deploymentGroupId;
     const targets = [target('host-1', 'Succeeded'), target('host-2', 'Pending'), target('host-3', 'Pending')];
-    const deployment: Deployment = {
+    const deployment = deploymentRecord({
       deploymentId: DEPLOYMENT_ID,
       applicationName: 'app',
       deploymentGroupName: 'group',
       deploymentGroupId: groupId,
-      computePlatform: 'Server',
       status: 'InProgress',
-      deploymentConfigName: 'CodeDeployDefault.OneAtATime',
-      creator: 'user',
       createTime: '2026-01-01T00:00:00.000Z',
       startTime: '2026-01-01T00:00:01.000Z',
+      completeTime: undefined,
       revision: { revisionType: 'Local', localLocation: { bundlePath: '/nowhere.tar', bundleType: 'tar', sha256: 'ab'.repeat(32) } },
-      appSpec: { version: '0.0', os: 'linux', files: [], permissions: [], hooks: {} },
-      ignoreApplicationStopFailures: false,
-      fileExistsBehavior: 'DISALLOW',
       lifecycleEventNames: [...EVENTS],
       deploymentOverview: deploymentOverview(targets),
       stopRequested: { at: '2026-01-01T00:00:05.000Z', autoRollbackEnabled: false },
-    };
+    });
     await h.runtime.store.createDeployment(deployment);
     await h.runtime.store.putTargets(targets);
     await h.runtime.store.acquireGroupLock({ deploymentGroupId: groupId, deploymentId: DEPLOYMENT_ID, acquiredAt: deployment.createTime }, 'group');

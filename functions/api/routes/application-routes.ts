@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { NotFoundError } from '../../core/errors';
 import { expected } from '../../core/input-messages';
 import type { Application } from '../../core/types';
+import type { StepDependencies } from '../../ports';
 import { ApiError } from '../api-errors';
+import { assertNoActiveDeployment } from '../deployment-group-activity';
 import { nextTokenField, pageQuery, resourceName } from '../api-schemas';
 import { route } from '../route';
 
@@ -21,6 +23,16 @@ const applicationInfo = z.object({
 
 function applicationInfoOf(app: Application): z.infer<typeof applicationInfo> {
   return { applicationId: app.applicationId, applicationName: app.applicationName, computePlatform: app.computePlatform, createTime: app.createTime, linkedToGitHub: false };
+}
+
+/** Deleting an application deletes its groups: refused, like deleting one group, while any of them deploys. */
+async function assertNoGroupDeploying(deps: StepDependencies, applicationName: string): Promise<void> {
+  let nextToken: string | undefined;
+  do {
+    const page = await deps.store.listDeploymentGroups(applicationName, { nextToken });
+    for (const group of page.items) await assertNoActiveDeployment(deps, group, 'delete');
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
 }
 
 export const applicationRoutes = [
@@ -93,6 +105,8 @@ export const applicationRoutes = [
     params: applicationParams,
     successStatus: 204,
     handle: async ({ deps }, { params }) => {
+      if (!(await deps.store.getApplication(params.applicationName))) throw new NotFoundError('Application', params.applicationName);
+      await assertNoGroupDeploying(deps, params.applicationName);
       if (!(await deps.store.deleteApplication(params.applicationName))) throw new NotFoundError('Application', params.applicationName);
       return undefined;
     },

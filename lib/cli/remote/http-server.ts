@@ -17,8 +17,9 @@ export interface ApiServer {
 }
 
 export async function startApiServer(router: Router, context: ApiContext, port: number): Promise<ApiServer> {
+  let listening = 0;
   const server = http.createServer((req, res) => {
-    answer(router, context, req).then(
+    answer(router, context, req, listening).then(
       (response) => {
         res.writeHead(response.statusCode, { ...response.headers });
         res.end(response.body);
@@ -34,8 +35,9 @@ export async function startApiServer(router: Router, context: ApiContext, port: 
       resolve();
     });
   });
+  listening = (server.address() as AddressInfo).port;
   return {
-    port: (server.address() as AddressInfo).port,
+    port: listening,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -44,7 +46,12 @@ export async function startApiServer(router: Router, context: ApiContext, port: 
   };
 }
 
-async function answer(router: Router, context: ApiContext, req: http.IncomingMessage): Promise<ApiResponse> {
+async function answer(router: Router, context: ApiContext, req: http.IncomingMessage, port: number): Promise<ApiResponse> {
+  const refused = refusal(req, port);
+  if (refused) {
+    req.resume();
+    return refused;
+  }
   let body: string | null;
   try {
     body = await readBody(req);
@@ -53,6 +60,24 @@ async function answer(router: Router, context: ApiContext, req: http.IncomingMes
     throw error;
   }
   return router.handle(context, apiRequestOf(req, body));
+}
+
+/**
+ * Loopback is not a boundary against the user's own browser: a web page may send a simple (text/plain) POST to
+ * 127.0.0.1, or reach it through DNS rebinding under another host name. A JSON content type cannot be sent without a
+ * CORS preflight this server never approves, and a host name other than the loopback ones gives rebinding away.
+ */
+function refusal(req: http.IncomingMessage, port: number): ApiResponse | undefined {
+  const host = (req.headers.host ?? '').toLowerCase();
+  if (host !== `${LOOPBACK}:${port}` && host !== `localhost:${port}`) {
+    return errorResponse(403, 'ForbiddenHost', `The local API answers requests for ${LOOPBACK}:${port} or localhost:${port} only (got Host '${host}')`);
+  }
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (hasBody && type !== 'application/json') {
+    return errorResponse(415, 'UnsupportedMediaType', `Request bodies must be sent as application/json (got '${type || 'none'}')`);
+  }
+  return undefined;
 }
 
 /** Path without the query; each query parameter's first value, as API Gateway's queryStringParameters has it. */

@@ -1,24 +1,13 @@
 // The application routes through the real router, on the embedded runtime's store.
-import type { ApiContext } from '../../../functions/api/api-context';
-import type { ApiRequest } from '../../../functions/api/api-types';
-import { Router } from '../../../functions/api/router';
-import { API_ROUTES } from '../../../functions/api/routes';
+import { localApiClients } from '../../support/api-client';
 import { type Harness, openHarness } from '../../support/local-runtime-harness';
 
 describe('application routes', () => {
   let h: Harness;
-  let ctx: ApiContext;
-  const router = new Router(API_ROUTES);
-
-  async function call(method: string, path: string, body?: unknown, query: Record<string, string> = {}) {
-    const request: ApiRequest = { method, path, query, body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body) };
-    const response = await router.handle(ctx, request);
-    return { status: response.statusCode, body: response.body === '' ? undefined : (JSON.parse(response.body) as Record<string, unknown>) };
-  }
+  const { call } = localApiClients(() => h);
 
   beforeAll(async () => {
     h = await openHarness();
-    ctx = { deps: h.runtime.deps, hostNaming: 'local' };
   });
   afterAll(async () => {
     await h.runtime.close();
@@ -46,6 +35,24 @@ describe('application routes', () => {
 
     expect(await call('DELETE', '/applications/shop')).toEqual({ status: 204, body: undefined });
     expect((await call('GET', '/applications/shop')).status).toBe(404);
+  });
+
+  it('refuses to delete an application while one of its groups deploys, and keeps it', async () => {
+    expect((await call('POST', '/applications', { applicationName: 'busy' })).status).toBe(201);
+    const group = await call('POST', '/applications/busy/deployment-groups', { deploymentGroupName: 'web', instanceNames: ['host-1'] });
+    expect(group.status).toBe(201);
+    const deploymentGroupId = String(group.body?.deploymentGroupId);
+    await h.runtime.store.acquireGroupLock({ deploymentGroupId, deploymentId: 'd-AAAAAAAAA', acquiredAt: new Date().toISOString() }, 'web');
+
+    const refused = await call('DELETE', '/applications/busy');
+
+    expect(refused).toEqual({
+      status: 409,
+      body: { code: 'DeploymentInProgress', message: expect.stringContaining('d-AAAAAAAAA'), field: 'deploymentGroupName' },
+    });
+    expect((await call('GET', '/applications/busy/deployment-groups/web')).status).toBe(200);
+    await h.runtime.store.releaseGroupLock(deploymentGroupId, 'd-AAAAAAAAA');
+    expect((await call('DELETE', '/applications/busy')).status).toBe(204);
   });
 
   it('pages through applications by name with nextToken', async () => {

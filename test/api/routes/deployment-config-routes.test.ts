@@ -1,10 +1,7 @@
 // The deployment config routes through the real router, on the embedded runtime's store.
-import type { ApiContext } from '../../../functions/api/api-context';
-import type { ApiRequest } from '../../../functions/api/api-types';
-import { Router } from '../../../functions/api/router';
-import { API_ROUTES } from '../../../functions/api/routes';
 import { PREDEFINED_SERVER_CONFIGS } from '../../../functions/core/deployment-configs';
 import * as fixture from '../../aws/dynamodb-store-fixtures';
+import { documentedOperations, localApiClients } from '../../support/api-client';
 import { type Harness, openHarness } from '../../support/local-runtime-harness';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -14,14 +11,7 @@ type Json = Record<string, unknown>;
 
 describe('deployment config routes', () => {
   let h: Harness;
-  let ctx: ApiContext;
-  const router = new Router(API_ROUTES);
-
-  async function call(method: string, path: string, body?: unknown, query: Record<string, string> = {}) {
-    const request: ApiRequest = { method, path, query, body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body) };
-    const response = await router.handle(ctx, request);
-    return { status: response.statusCode, body: response.body === '' ? undefined : (JSON.parse(response.body) as Json) };
-  }
+  const { call } = localApiClients(() => h);
 
   async function createConfig(name: string, minimumHealthyHosts: Json = { type: 'HOST_COUNT', value: 1 }): Promise<string> {
     const created = await call('POST', '/deployment-configs', { deploymentConfigName: name, minimumHealthyHosts });
@@ -31,7 +21,6 @@ describe('deployment config routes', () => {
 
   beforeAll(async () => {
     h = await openHarness();
-    ctx = { deps: h.runtime.deps, hostNaming: 'local' };
   });
   afterAll(async () => {
     await h.runtime.close();
@@ -184,12 +173,7 @@ describe('deployment config routes', () => {
   });
 
   it('describes its four operations in the OpenAPI document', async () => {
-    const doc = (await call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { operationId: string }>> };
-    const operations = Object.entries(doc.paths)
-      .filter(([path]) => path.startsWith('/deployment-configs'))
-      .flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => `${method} ${path} ${operation.operationId}`));
-
-    expect(operations.sort()).toEqual([
+    expect(await documentedOperations(call, (path) => path.startsWith('/deployment-configs'))).toEqual([
       'delete /deployment-configs/{deploymentConfigName} DeleteDeploymentConfig',
       'get /deployment-configs ListDeploymentConfigs',
       'get /deployment-configs/{deploymentConfigName} GetDeploymentConfig',

@@ -1,9 +1,8 @@
 // The deployment group routes through the real router, on the embedded runtime's store.
 import type { ApiContext } from '../../../functions/api/api-context';
-import type { ApiRequest } from '../../../functions/api/api-types';
-import { Router } from '../../../functions/api/router';
-import { API_ROUTES } from '../../../functions/api/routes';
 import type { DeploymentGroup } from '../../../functions/core/types';
+import type { Store } from '../../../functions/ports';
+import { apiClient, documentedOperations, localApiClients, localApiContext } from '../../support/api-client';
 import { type Harness, openHarness } from '../../support/local-runtime-harness';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -15,20 +14,7 @@ type Json = Record<string, unknown>;
 
 describe('deployment group routes', () => {
   let h: Harness;
-  let local: ApiContext;
-  let aws: ApiContext;
-  const router = new Router(API_ROUTES);
-
-  async function call(method: string, path: string, body?: unknown, options: { query?: Record<string, string>; ctx?: ApiContext } = {}) {
-    const request: ApiRequest = {
-      method,
-      path,
-      query: options.query ?? {},
-      body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
-    };
-    const response = await router.handle(options.ctx ?? local, request);
-    return { status: response.statusCode, body: response.body === '' ? undefined : (JSON.parse(response.body) as Json) };
-  }
+  const { call, callOnAws } = localApiClients(() => h);
 
   async function createGroup(name: string, settings: Json = { instanceNames: ['host-1'] }, app = 'shop') {
     const created = await call('POST', `/applications/${app}/deployment-groups`, { deploymentGroupName: name, ...settings });
@@ -55,8 +41,6 @@ describe('deployment group routes', () => {
 
   beforeAll(async () => {
     h = await openHarness();
-    local = { deps: h.runtime.deps, hostNaming: 'local' };
-    aws = { deps: h.runtime.deps, hostNaming: 'aws' };
     expect((await call('POST', '/applications', { applicationName: 'shop' })).status).toBe(201);
     await h.runtime.store.createDeploymentConfig({ deploymentConfigName: 'Quarter', computePlatform: 'Server', minimumHealthyHosts: { type: 'FLEET_PERCENT', value: 75 } });
   });
@@ -205,7 +189,7 @@ describe('deployment group routes', () => {
       ['local', ['.hidden'], 400],
     ])('with %s host naming, takes instanceNames %j with %p', async (naming, instanceNames, status) => {
       const name = `naming-${naming}-${status}`;
-      const response = await call('POST', GROUPS, { deploymentGroupName: name, instanceNames }, { ctx: naming === 'aws' ? aws : local });
+      const response = await (naming === 'aws' ? callOnAws : call)('POST', GROUPS, { deploymentGroupName: name, instanceNames });
 
       expect(response.status).toBe(status);
       if (status === 400) {
@@ -227,7 +211,7 @@ describe('deployment group routes', () => {
       let nextToken: string | undefined;
       let pages = 0;
       do {
-        const page = await call('GET', '/applications/fleet/deployment-groups', undefined, { query: nextToken === undefined ? {} : { nextToken } });
+        const page = await call('GET', '/applications/fleet/deployment-groups', undefined, nextToken === undefined ? {} : { nextToken });
         expect(page.status).toBe(200);
         expect(page.body?.applicationName).toBe('fleet');
         listed.push(...(page.body?.deploymentGroups as string[]));
@@ -244,7 +228,7 @@ describe('deployment group routes', () => {
       ['a nextToken it never handed out', GROUPS, { nextToken: 'bogus' }, 400, 'ValidationError', 'nextToken', /nextToken/],
       ['an unknown query parameter', GROUPS, { limit: '5' }, 400, 'ValidationError', 'limit', /^limit: is not a field this operation accepts$/],
     ])('refuses to list with %s', async (_case, path, query, status, code, field, message) => {
-      expect(await call('GET', path, undefined, { query })).toEqual({ status, body: { code, field, message: expect.stringMatching(message) } });
+      expect(await call('GET', path, undefined, query)).toEqual({ status, body: { code, field, message: expect.stringMatching(message) } });
     });
 
     it.each<[string, string, string, string, RegExp]>([
@@ -288,12 +272,7 @@ describe('deployment group routes', () => {
   });
 
   it('describes its five operations in the OpenAPI document', async () => {
-    const doc = (await call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { operationId: string }>> };
-    const operations = Object.entries(doc.paths)
-      .filter(([path]) => path.includes('deployment-groups'))
-      .flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => `${method} ${path} ${operation.operationId}`));
-
-    expect(operations.sort()).toEqual([
+    expect(await documentedOperations(call, (path) => path.includes('deployment-groups'))).toEqual([
       'delete /applications/{applicationName}/deployment-groups/{deploymentGroupName} DeleteDeploymentGroup',
       'get /applications/{applicationName}/deployment-groups ListDeploymentGroups',
       'get /applications/{applicationName}/deployment-groups/{deploymentGroupName} GetDeploymentGroup',
@@ -404,6 +383,57 @@ describe('deployment group routes', () => {
       expect(await stored('target')).toEqual(before);
     });
 
+    /** The API on a store that runs `meanwhile` just before the update's write: after the group was read again. */
+    function racingCall(meanwhile: (store: Store) => Promise<unknown>) {
+      const racing = (store: Store): Store =>
+        Object.assign(Object.create(store) as Store, {
+          updateDeploymentGroupSettings: async (...args: Parameters<Store['updateDeploymentGroupSettings']>) => {
+            await meanwhile(store);
+            return store.updateDeploymentGroupSettings(...args);
+          },
+        });
+      return apiClient(() => {
+        const ctx = localApiContext(h);
+        return { ...ctx, deps: { ...ctx.deps, store: racing(ctx.deps.store) } };
+      });
+    }
+
+    it.each<[string, (store: Store, group: DeploymentGroup) => Promise<unknown>, string | undefined]>([
+      ['deleted', (store, group) => store.deleteDeploymentGroup('shop', group.deploymentGroupName), undefined],
+      [
+        'renamed',
+        async (store, group) => {
+          await store.createDeploymentGroup({ ...group, deploymentGroupName: `${group.deploymentGroupName}-moved` });
+          await store.deleteDeploymentGroup('shop', group.deploymentGroupName);
+        },
+        'moved',
+      ],
+    ])('refuses an update whose group is %s before its write with 409, and does not bring the group back', async (race, meanwhile, movedSuffix) => {
+      const name = `${race}-meanwhile`;
+      await createGroup(name);
+      const group = await stored(name);
+
+      expect(await racingCall((store) => meanwhile(store, group!))('PATCH', `${GROUPS}/${name}`, { instanceNames: ['host-2'] })).toEqual({
+        status: 409,
+        body: {
+          code: 'DeploymentGroupChanged',
+          field: 'deploymentGroupName',
+          message: `Deployment group '${name}' of application 'shop' was deleted or renamed while this request updated it; nothing was changed`,
+        },
+      });
+      expect(await stored(name)).toBeUndefined();
+      if (movedSuffix !== undefined) expect(await stored(`${name}-${movedSuffix}`)).toEqual({ ...group, deploymentGroupName: `${name}-${movedSuffix}` });
+    });
+
+    it('keeps the outcome a deployment records between the update’s read and its write', async () => {
+      await createGroup('finishing', { instanceNames: ['host-1'] });
+      const record = (store: Store) => store.recordGroupOutcome('shop', 'finishing', { lastAttemptedDeployment: outcome, lastSuccessfulDeployment: outcome });
+
+      expect((await racingCall(record)('PATCH', `${GROUPS}/finishing`, { instanceNames: ['host-2'] })).status).toBe(200);
+
+      expect(await stored('finishing')).toMatchObject({ instanceNames: ['host-2'], lastAttemptedDeployment: outcome, lastSuccessfulDeployment: outcome });
+    });
+
     it('refuses an update in an application that does not exist', async () => {
       expect(await call('PATCH', '/applications/nowhere/deployment-groups/web', {})).toEqual({
         status: 404,
@@ -414,11 +444,11 @@ describe('deployment group routes', () => {
     it('checks instanceNames against the host naming of the runtime', async () => {
       await createGroup('on-aws', { instanceNames: ['i-0123456789abcdef0'] });
 
-      expect(await call('PATCH', `${GROUPS}/on-aws`, { instanceNames: ['i-0123456789abcdef0', 'web-1'] }, { ctx: aws })).toEqual({
+      expect(await callOnAws('PATCH', `${GROUPS}/on-aws`, { instanceNames: ['i-0123456789abcdef0', 'web-1'] })).toEqual({
         status: 400,
         body: { code: 'ValidationError', field: 'instanceNames.1', message: expect.stringMatching(/must be an EC2 instance id .*\(got "web-1"\)$/) },
       });
-      expect((await call('PATCH', `${GROUPS}/on-aws`, { instanceNames: ['mi-0123456789abcdef0'] }, { ctx: aws })).status).toBe(200);
+      expect((await callOnAws('PATCH', `${GROUPS}/on-aws`, { instanceNames: ['mi-0123456789abcdef0'] })).status).toBe(200);
       expect((await stored('on-aws'))?.instanceNames).toEqual(['mi-0123456789abcdef0']);
     });
   });

@@ -1,22 +1,16 @@
 // PutLifecycleEventHookExecutionStatus through the real router: Server deployments refuse it, as CodeDeploy does.
-import * as path from 'node:path';
-import { ensureLocalGroup } from '../../../lib/local/local-groups';
-import { type ApiCall, apiClient, localApiContext } from '../../support/api-client';
-import { loggingBundle } from '../../support/bundles';
-import { type Harness, openHarness } from '../../support/local-runtime-harness';
+import { deployLoggingBundle, localApiClients } from '../../support/api-client';
+import { addAppGroup, type Harness, openHarness } from '../../support/local-runtime-harness';
 
 describe('lifecycle hook routes', () => {
   let h: Harness;
-  let call: ApiCall;
   let deploymentId: string;
+  const { call } = localApiClients(() => h);
 
   beforeAll(async () => {
     h = await openHarness();
-    const ctx = localApiContext(h);
-    call = apiClient(() => ctx);
-    await ensureLocalGroup(h.runtime.store, { applicationName: 'app', deploymentGroupName: 'group', defaultHosts: ['host-1'] }, new Date());
-    const bundlePath = loggingBundle(path.join(h.dir, 'v1'), 'v1');
-    const created = await call('POST', '/deployments', { applicationName: 'app', deploymentGroupName: 'group', revision: { revisionType: 'Local', localLocation: { bundlePath } } });
+    await addAppGroup(h, { defaultHosts: ['host-1'] });
+    const created = await deployLoggingBundle(call, h, 'v1');
     deploymentId = created.body?.deploymentId as string;
     await h.runtime.waitForDeployment(deploymentId);
   });

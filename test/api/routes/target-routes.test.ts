@@ -1,21 +1,15 @@
 // The deployment target routes through the real router, on the embedded runtime's store.
-import * as path from 'node:path';
-import type { ApiContext } from '../../../functions/api/api-context';
 import type { Deployment, DeploymentTarget } from '../../../functions/core/types';
-import { ensureLocalGroup } from '../../../lib/local/local-groups';
-import { type ApiCall, apiClient, localApiContext } from '../../support/api-client';
-import { loggingBundle } from '../../support/bundles';
-import { type Harness, openHarness } from '../../support/local-runtime-harness';
+import { deployLoggingBundle, localApiClients } from '../../support/api-client';
+import { addAppGroup, type Harness, openHarness } from '../../support/local-runtime-harness';
 
 const MISSING_ID = 'd-AAAAAAAAA';
 const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:cutover-server-in-place:d-AWSTARGET';
 
 describe('deployment target routes', () => {
   let h: Harness;
-  let ctx: ApiContext;
-  let call: ApiCall;
-  let callOnAws: ApiCall;
   let deployed: Deployment;
+  const { call, callOnAws } = localApiClients(() => h);
 
   /** A deployment record written straight to the store, with targets of our choosing. */
   async function recorded(deploymentId: string, changes: Partial<Deployment>, targetIds: readonly string[]): Promise<void> {
@@ -33,12 +27,8 @@ describe('deployment target routes', () => {
 
   beforeAll(async () => {
     h = await openHarness();
-    ctx = localApiContext(h);
-    call = apiClient(() => ctx);
-    callOnAws = apiClient(() => ({ ...ctx, hostNaming: 'aws' }));
-    await ensureLocalGroup(h.runtime.store, { applicationName: 'app', deploymentGroupName: 'group', defaultHosts: ['host-1', 'host-2'], deploymentConfigName: 'CodeDeployDefault.AllAtOnce' }, new Date());
-    const bundlePath = loggingBundle(path.join(h.dir, 'v1'), 'v1');
-    const created = await call('POST', '/deployments', { applicationName: 'app', deploymentGroupName: 'group', revision: { revisionType: 'Local', localLocation: { bundlePath } } });
+    await addAppGroup(h, { defaultHosts: ['host-1', 'host-2'], deploymentConfigName: 'CodeDeployDefault.AllAtOnce' });
+    const created = await deployLoggingBundle(call, h, 'v1');
     deployed = await h.runtime.waitForDeployment(created.body?.deploymentId as string);
     await recorded('d-NOTSTART1', { status: 'Created' }, []);
     await recorded('d-AWSTARGET', { executionArn: EXECUTION_ARN }, ['i-0123456789abcdef0', 'mi-0123456789abcdef0', 'web-1']);
