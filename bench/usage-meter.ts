@@ -11,10 +11,12 @@ const SEND_COMMAND_INSTANCE_LIMIT = 50;
 const WRITES: Partial<Record<keyof Store, (...args: never[]) => number>> = {
   createApplication: () => 1,
   putDeploymentGroup: () => 1,
+  updateDeploymentGroupSettings: () => 1,
   recordGroupOutcome: () => 1,
   createDeploymentConfig: () => 1,
   createDeployment: () => 1,
   updateDeployment: () => 1,
+  takeOverClientToken: () => 1,
   acquireGroupLock: () => 1,
   transferGroupLock: () => 1,
   releaseGroupLock: () => 1,

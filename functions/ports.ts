@@ -45,6 +45,15 @@ export interface Batch {
   readonly sentTargetIds?: readonly string[];
 }
 
+/**
+ * What UpdateDeploymentGroup changes on a group: everything but its identity (application, name, id, platform) and
+ * the outcome fields a finished deployment records.
+ */
+export type DeploymentGroupSettings = Omit<
+  DeploymentGroup,
+  'applicationName' | 'deploymentGroupName' | 'deploymentGroupId' | 'computePlatform' | keyof GroupOutcome
+>;
+
 /** What a finished deployment changes on its group; written without touching the group's other settings. */
 export interface GroupOutcome {
   readonly lastAttemptedDeployment: DeploymentSummary;
@@ -113,6 +122,17 @@ export interface Store {
   deleteApplication(applicationName: string): Promise<boolean>;
 
   putDeploymentGroup(group: DeploymentGroup): Promise<void>;
+  /**
+   * Replaces the settings of the group of that name (one UpdateItem: each setting present is set, each absent one
+   * removed) only while the stored group still has `deploymentGroupId`; never touches its name, id or outcome fields.
+   * ConflictError, writing nothing, when the group was deleted or renamed (another id, or none, under that name).
+   */
+  updateDeploymentGroupSettings(
+    applicationName: string,
+    deploymentGroupName: string,
+    deploymentGroupId: string,
+    settings: DeploymentGroupSettings,
+  ): Promise<void>;
   /** Sets only the outcome fields on the group (one UpdateItem), so concurrent edits of its settings survive. */
   recordGroupOutcome(applicationName: string, deploymentGroupName: string, outcome: GroupOutcome): Promise<void>;
   getDeploymentGroup(applicationName: string, deploymentGroupName: string): Promise<DeploymentGroup | undefined>;
@@ -148,11 +168,33 @@ export interface Store {
   /** Newest first, a page at a time. */
   listDeploymentsPage(filter: DeploymentListFilter, page?: PageRequest): Promise<Page<Deployment>>;
   /**
-   * Binds a client token of an application to a deployment id with one conditional write. Returns the id the token
-   * is bound to: `deploymentId` when this call bound it, the earlier one when the token was used before.
+   * Binds a client token of an application to a deployment id with one conditional write, recording `now` as the
+   * claim time. Returns the claim the token is under: owner `deploymentId` when this call bound it, otherwise the
+   * earlier owner and when it claimed the token (absent for claims stored before claim times were recorded).
    */
-  claimClientToken(applicationName: string, clientToken: string, deploymentId: string): Promise<string>;
-  /** Releases a token this deployment bound (its creation failed), so a retry with the same token can try again. */
+  claimClientToken(
+    applicationName: string,
+    clientToken: string,
+    deploymentId: string,
+    now: Date,
+  ): Promise<{ readonly owner: string; readonly claimedAt?: string }>;
+  /**
+   * Rebinds a token whose claim `from` was abandoned (its request died before creating the deployment) to
+   * `deploymentId`, claimed at `now`, with one conditional write that holds only while the token still has `from`'s
+   * owner and claim time. True when the token is now `deploymentId`'s; false (nothing written) when the claim
+   * changed meanwhile: released, or taken over by another request.
+   */
+  takeOverClientToken(
+    applicationName: string,
+    clientToken: string,
+    from: { readonly owner: string; readonly claimedAt?: string },
+    deploymentId: string,
+    now: Date,
+  ): Promise<boolean>;
+  /**
+   * Releases a token this deployment bound, only while it is bound to it. For a creation that failed before the
+   * deployment was written, so a retry with the same token can try again; never once the deployment exists.
+   */
   releaseClientToken(applicationName: string, clientToken: string, deploymentId: string): Promise<void>;
 
   /** Registers a revision; registering the same location again updates its description and time. */

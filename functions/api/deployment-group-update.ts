@@ -1,6 +1,7 @@
-// UpdateDeploymentGroup: changes the settings the request names and, with newDeploymentGroupName, the name. The
-// outcome fields a finishing deployment records (lastAttemptedDeployment and the like) are kept as they are when
-// the group is written, not as they were when the request began.
+// UpdateDeploymentGroup: changes the settings the request names and, with newDeploymentGroupName, the name. Settings
+// are written with one UpdateItem that names only them and holds only while the group under that name is still the
+// one read (same id): the outcome fields a finishing deployment records meanwhile (lastAttemptedDeployment and the
+// like) are kept, and a group deleted or renamed meanwhile is not brought back.
 import { ConflictError } from '../core/errors';
 import type { DeploymentGroup } from '../core/types';
 import type { Store } from '../ports';
@@ -28,8 +29,20 @@ export async function updateDeploymentGroup(
   // Checked again on what is written: another update may have changed the group since it was first read.
   const updated = applySettings(await requireGroup(deps.store, applicationName, deploymentGroupName), changes);
   assertValidSettings(updated, deploymentStyle, hostNaming);
-  if (newName === undefined) await deps.store.putDeploymentGroup(updated);
+  if (newName === undefined) await writeSettings(deps.store, updated, 'deploymentGroupName');
   else await rename(deps.store, updated, newName);
+}
+
+/** The group's settings onto the stored group of its name and id; 409 DeploymentGroupChanged if that group is gone. */
+async function writeSettings(store: Store, group: DeploymentGroup, field: string): Promise<void> {
+  const { applicationName, deploymentGroupName, deploymentGroupId } = group;
+  try {
+    await store.updateDeploymentGroupSettings(applicationName, deploymentGroupName, deploymentGroupId, group);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const message = `Deployment group '${deploymentGroupName}' of application '${applicationName}' was deleted or renamed while this request updated it; nothing was changed`;
+    throw new ApiError(409, 'DeploymentGroupChanged', message, field);
+  }
 }
 
 // The new item keeps the group id, so the lock and host records (keyed by id) stay the group's. Written before the
@@ -46,7 +59,7 @@ async function rename(store: Store, group: DeploymentGroup, newName: string): Pr
       const message = `Cannot rename '${group.deploymentGroupName}' to '${newName}': application '${group.applicationName}' already has a deployment group of that name`;
       throw new ApiError(409, 'DeploymentGroupAlreadyExists', message, 'newDeploymentGroupName');
     }
-    await store.putDeploymentGroup(renamed);
+    await writeSettings(store, renamed, 'newDeploymentGroupName');
   }
   await store.deleteDeploymentGroup(group.applicationName, group.deploymentGroupName);
 }

@@ -14,6 +14,7 @@ import type {
 } from '../core/types';
 import type {
   Batch,
+  DeploymentGroupSettings,
   DeploymentListFilter,
   GroupLock,
   GroupOutcome,
@@ -78,6 +79,15 @@ export class DynamoDbStore implements Store {
 
   public putDeploymentGroup(group: DeploymentGroup): Promise<void> {
     return groups.putDeploymentGroup(this.table, group);
+  }
+
+  public updateDeploymentGroupSettings(
+    applicationName: string,
+    deploymentGroupName: string,
+    deploymentGroupId: string,
+    settings: DeploymentGroupSettings,
+  ): Promise<void> {
+    return groups.updateDeploymentGroupSettings(this.table, applicationName, deploymentGroupName, deploymentGroupId, settings);
   }
 
   public recordGroupOutcome(
@@ -147,8 +157,23 @@ export class DynamoDbStore implements Store {
     return deploymentList.listDeploymentsPage(this.table, filter, page);
   }
 
-  public claimClientToken(applicationName: string, clientToken: string, deploymentId: string): Promise<string> {
-    return clientTokens.claimClientToken(this.table, applicationName, clientToken, deploymentId);
+  public claimClientToken(
+    applicationName: string,
+    clientToken: string,
+    deploymentId: string,
+    now: Date,
+  ): Promise<clientTokens.ClientTokenClaim> {
+    return clientTokens.claimClientToken(this.table, applicationName, clientToken, deploymentId, now);
+  }
+
+  public takeOverClientToken(
+    applicationName: string,
+    clientToken: string,
+    from: clientTokens.ClientTokenClaim,
+    deploymentId: string,
+    now: Date,
+  ): Promise<boolean> {
+    return clientTokens.takeOverClientToken(this.table, applicationName, clientToken, from, deploymentId, now);
   }
 
   public releaseClientToken(applicationName: string, clientToken: string, deploymentId: string): Promise<void> {

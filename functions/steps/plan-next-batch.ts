@@ -23,15 +23,18 @@ export async function planNextBatch(deps: StepDependencies, raw: unknown): Promi
   // A retry after a partial first attempt: the batch already exists, so resume it rather than plan another.
   const resumed = await resumeOpenBatch(deps, deployment.deploymentId, targets);
   if (resumed) return resumed;
-  // Between batches is where a stop takes effect: the batch that was running has finished, and no other starts.
-  if (isStopping(deployment, targets)) {
-    await stopBeforeNextBatch(deps, deployment, targets);
-    return FINISH_CURSOR;
-  }
-
   const config = await resolveDeploymentConfig(store, deployment.deploymentConfigName);
   const plan = planBatch(config, targets);
   const now = deps.clock().toISOString();
+
+  // Between batches is where a stop takes effect: the batch that was running has finished, and no other starts.
+  // A deployment that has already failed its health constraints fails, stop or not, so its rollback follows the
+  // failure policy; a stop already recorded (this is a retry) stands.
+  const stopRecorded = deployment.errorInformation?.code === 'MANUAL_STOP';
+  if ((stopRecorded || plan.kind !== 'finished') && isStopping(deployment, targets)) {
+    await stopBeforeNextBatch(deps, deployment, targets);
+    return FINISH_CURSOR;
+  }
 
   if (plan.kind === 'finished') {
     if (plan.outcome.status === 'Failed') {

@@ -1,6 +1,8 @@
 // The DynamoDB Store's application partition against real table semantics, on dynalite and DynamoDB Local (see
 // dynamodb-store-backends.ts): listing and deleting applications, groups and configs, registered revisions, client
-// tokens, and deleting an application with everything under it.
+// tokens (claims, takeovers), and deleting an application with everything under it.
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { clientTokenKey } from '../../functions/aws/dynamodb-items';
 import type { DynamoDbStore } from '../../functions/aws/dynamodb-store';
 import { ConflictError } from '../../functions/core/errors';
 import type { DeploymentConfig, RevisionLocation } from '../../functions/core/types';
@@ -19,6 +21,10 @@ const config = (deploymentConfigName: string): DeploymentConfig => ({
   computePlatform: 'Server',
   minimumHealthyHosts: { type: 'HOST_COUNT', value: 1 },
 });
+
+/** Claim times: a request's, and a retry's a while later. */
+const T0 = new Date('2026-11-26T08:00:00.000Z');
+const T1 = new Date('2026-11-26T08:05:00.000Z');
 
 const at = (minute: number): string => `2026-11-26T08:${String(minute).padStart(2, '0')}:00.000Z`;
 
@@ -55,7 +61,7 @@ describeStoreOnBackends('DynamoDbStore applications', (subject) => {
       for (let i = 0; i < 30; i += 1) {
         await store.registerRevision({ applicationName: 'shop', revision: s3(`shop/v${i}.tgz`), registerTime: at(i) });
       }
-      await store.claimClientToken('shop', 'token-1', 'd-old');
+      await store.claimClientToken('shop', 'token-1', 'd-old', T0);
       const blogGroup = fixture.deploymentGroup({ applicationName: 'blog' });
       await store.createDeploymentGroup(blogGroup);
       await store.registerRevision({ applicationName: 'blog', revision: s3('blog/v1.tgz'), registerTime: at(0) });
@@ -70,7 +76,7 @@ describeStoreOnBackends('DynamoDbStore applications', (subject) => {
       await expect(store.listRevisions('shop')).resolves.toEqual({ items: [] });
       await expect(store.getDeploymentGroup('shop', 'g0')).resolves.toBeUndefined();
       // The token went with the application: a new application of that name starts with none.
-      await expect(store.claimClientToken('shop', 'token-1', 'd-new')).resolves.toBe('d-new');
+      await expect(store.claimClientToken('shop', 'token-1', 'd-new', T0)).resolves.toMatchObject({ owner: 'd-new' });
       await expect(store.getDeployment(deployment.deploymentId)).resolves.toEqual(deployment);
       await expect(store.listDeploymentGroups('blog')).resolves.toEqual({ items: [blogGroup] });
       expect((await store.listRevisions('blog')).items).toHaveLength(1);
@@ -88,7 +94,7 @@ describeStoreOnBackends('DynamoDbStore applications', (subject) => {
       }
       // Revisions and tokens share the partition; they must not show up as groups.
       await store.registerRevision({ applicationName: 'shop', revision: s3('shop/v1.tgz'), registerTime: at(0) });
-      await store.claimClientToken('shop', 'token-1', 'd-1');
+      await store.claimClientToken('shop', 'token-1', 'd-1', T0);
       await store.createDeploymentGroup(fixture.deploymentGroup({ applicationName: 'blog', deploymentGroupName: 'blue' }));
 
       const prod = store.createDeploymentGroup(fixture.deploymentGroup({ deploymentGroupName: 'prod', instanceNames: [] }));
@@ -154,32 +160,76 @@ describeStoreOnBackends('DynamoDbStore applications', (subject) => {
   });
 
   describe('client tokens', () => {
+    const claimed = (owner: string, when = T0) => ({ owner, claimedAt: when.toISOString() });
+    const owner = async (clientToken: string, deploymentId: string, app = 'shop') =>
+      (await store.claimClientToken(app, clientToken, deploymentId, T1)).owner;
+
     it('binds a token once, per application, and frees it only for its deployment', async () => {
-      await expect(store.claimClientToken('shop', 'token-1', 'd-1')).resolves.toBe('d-1');
-      await expect(store.claimClientToken('shop', 'token-1', 'd-2')).resolves.toBe('d-1');
-      await expect(store.claimClientToken('shop', 'token-1', 'd-1')).resolves.toBe('d-1');
-      await expect(store.claimClientToken('blog', 'token-1', 'd-3')).resolves.toBe('d-3');
+      await expect(store.claimClientToken('shop', 'token-1', 'd-1', T0)).resolves.toEqual(claimed('d-1'));
+      await expect(store.claimClientToken('shop', 'token-1', 'd-2', T1)).resolves.toEqual(claimed('d-1'));
+      await expect(store.claimClientToken('shop', 'token-1', 'd-1', T1)).resolves.toEqual(claimed('d-1'));
+      await expect(store.claimClientToken('blog', 'token-1', 'd-3', T1)).resolves.toEqual(claimed('d-3', T1));
 
       await store.releaseClientToken('shop', 'token-1', 'd-2');
-      await expect(store.claimClientToken('shop', 'token-1', 'd-4')).resolves.toBe('d-1');
+      await expect(owner('token-1', 'd-4')).resolves.toBe('d-1');
       await store.releaseClientToken('shop', 'token-1', 'd-1');
-      await expect(store.claimClientToken('shop', 'token-1', 'd-4')).resolves.toBe('d-4');
+      await expect(owner('token-1', 'd-4')).resolves.toBe('d-4');
       await store.releaseClientToken('shop', 'never-claimed', 'd-4');
     });
 
     it('takes tokens longer than a sort key may be', async () => {
       const long = 'x'.repeat(5000);
-      await expect(store.claimClientToken('shop', long, 'd-1')).resolves.toBe('d-1');
-      await expect(store.claimClientToken('shop', long, 'd-2')).resolves.toBe('d-1');
-      await expect(store.claimClientToken('shop', `${long}y`, 'd-3')).resolves.toBe('d-3');
+      await expect(owner(long, 'd-1')).resolves.toBe('d-1');
+      await expect(owner(long, 'd-2')).resolves.toBe('d-1');
+      await expect(owner(`${long}y`, 'd-3')).resolves.toBe('d-3');
     });
 
     it('binds a token to exactly one of twenty concurrent claims, and tells every claimant which', async () => {
       const ids = Array.from({ length: 20 }, (_, i) => `d-${i}`);
-      const owners = await Promise.all(ids.map((id) => store.claimClientToken('shop', 'token-race', id)));
+      const owners = await Promise.all(ids.map((id) => owner('token-race', id)));
       const winner = owners[0] ?? '';
       expect(ids).toContain(winner);
       expect(new Set(owners)).toEqual(new Set([winner]));
+    });
+
+    it('takes a claim over only while it has the owner and claim time read, and then holds it', async () => {
+      const abandoned = await store.claimClientToken('shop', 'token-1', 'd-dead', T0);
+
+      await expect(store.takeOverClientToken('shop', 'token-1', abandoned, 'd-new', T1)).resolves.toBe(true);
+      await expect(store.claimClientToken('shop', 'token-1', 'd-late', T1)).resolves.toEqual(claimed('d-new', T1));
+      // A second retry that read the same abandoned claim lost: the token is not handed on again.
+      await expect(store.takeOverClientToken('shop', 'token-1', abandoned, 'd-other', T1)).resolves.toBe(false);
+      // A resent takeover whose first attempt landed is still ours.
+      await expect(store.takeOverClientToken('shop', 'token-1', abandoned, 'd-new', T1)).resolves.toBe(true);
+      await expect(owner('token-1', 'd-late')).resolves.toBe('d-new');
+      // Same owner, another claim time: not the claim that was read.
+      await expect(store.takeOverClientToken('shop', 'token-1', claimed('d-new', T0), 'd-other', T1)).resolves.toBe(false);
+
+      // A released token is claimed afresh, not taken over.
+      await store.releaseClientToken('shop', 'token-1', 'd-new');
+      await expect(store.takeOverClientToken('shop', 'token-1', claimed('d-new', T1), 'd-other', T1)).resolves.toBe(false);
+      await expect(subject.rawItem('APP#shop', clientTokenKey('shop', 'token-1').sk)).resolves.toBeUndefined();
+    });
+
+    it('lets exactly one of twenty concurrent retries take an abandoned claim over', async () => {
+      const abandoned = await store.claimClientToken('shop', 'token-race', 'd-dead', T0);
+      const ids = Array.from({ length: 20 }, (_, i) => `d-${i}`);
+      const results = await Promise.all(ids.map((id) => store.takeOverClientToken('shop', 'token-race', abandoned, id, T1)));
+      const winners = ids.filter((_, i) => results[i]);
+      expect(winners).toHaveLength(1);
+      await expect(owner('token-race', 'd-late')).resolves.toBe(winners[0]);
+    });
+
+    it('reads a claim stored without a claim time as such, and takes it over only while it has none', async () => {
+      const { sk } = clientTokenKey('shop', 'token-old');
+      const legacy = { pk: 'APP#shop', sk, applicationName: 'shop', clientToken: 'token-old', deploymentId: 'd-dead' };
+      await subject.clients.documentClient.send(new PutCommand({ TableName: subject.tableName, Item: legacy }));
+
+      const claim = await store.claimClientToken('shop', 'token-old', 'd-new', T1);
+      expect(claim).toEqual({ owner: 'd-dead' });
+      await expect(store.takeOverClientToken('shop', 'token-old', claim, 'd-new', T1)).resolves.toBe(true);
+      await expect(subject.rawItem('APP#shop', sk)).resolves.toEqual({ ...legacy, deploymentId: 'd-new', claimedAt: T1.toISOString() });
+      await expect(store.takeOverClientToken('shop', 'token-old', claim, 'd-other', T1)).resolves.toBe(false);
     });
   });
 });

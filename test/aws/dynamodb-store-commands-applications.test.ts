@@ -1,5 +1,6 @@
 // The exact DynamoDB commands behind the items of an application's partition and the configs: conditional creates
-// with their gsi1 entries, conditional deletes, client tokens, revisions, and the sweep that deletes an application.
+// with their gsi1 entries, conditional deletes, client tokens (claims and takeovers), revisions, and the sweep that
+// deletes an application.
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, TransientStoreError, ValidationError } from '../../functions/core/errors';
 import type { DynamoDbStore } from '../../functions/aws/dynamodb-store';
@@ -75,12 +76,17 @@ describe('conditional deletes', () => {
 });
 
 describe('client tokens', () => {
-  const put = (): Record<string, unknown> | undefined =>
-    ddb.commandCalls(PutCommand)[0]?.args[0].input as Record<string, unknown> | undefined;
+  const NOW = new Date('2026-11-26T08:00:00.000Z');
+  const LATER = new Date('2026-11-26T08:05:00.000Z');
+  const put = (index = 0): Record<string, unknown> | undefined =>
+    ddb.commandCalls(PutCommand)[index]?.args[0].input as Record<string, unknown> | undefined;
 
-  it('binds a token with one conditional Put under the application', async () => {
+  it('binds a token with one conditional Put under the application, recording when', async () => {
     ddb.on(PutCommand).resolves({});
-    await expect(store.claimClientToken('shop', 'token-1', 'd-1')).resolves.toBe('d-1');
+    await expect(store.claimClientToken('shop', 'token-1', 'd-1', NOW)).resolves.toEqual({
+      owner: 'd-1',
+      claimedAt: '2026-11-26T08:00:00.000Z',
+    });
     expect(put()).toEqual({
       TableName: TABLE,
       Item: {
@@ -89,6 +95,7 @@ describe('client tokens', () => {
         applicationName: 'shop',
         clientToken: 'token-1',
         deploymentId: 'd-1',
+        claimedAt: '2026-11-26T08:00:00.000Z',
       },
       ConditionExpression: 'attribute_not_exists(pk)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -96,16 +103,16 @@ describe('client tokens', () => {
     expect(String((put()?.Item as Record<string, unknown>).sk).slice('TOKEN#'.length)).toMatch(HASH);
   });
 
-  it('returns the earlier owner from the returned item, without a read', async () => {
-    ddb.on(PutCommand).rejects(conditionFailed({ deploymentId: { S: 'd-first' } }));
-    await expect(store.claimClientToken('shop', 'token-1', 'd-2')).resolves.toBe('d-first');
+  it('returns the earlier claim from the returned item, without a read', async () => {
+    ddb.on(PutCommand).rejects(conditionFailed({ deploymentId: { S: 'd-first' }, claimedAt: { S: 'then' } }));
+    await expect(store.claimClientToken('shop', 'token-1', 'd-2', NOW)).resolves.toEqual({ owner: 'd-first', claimedAt: 'then' });
     expect(ddb).not.toHaveReceivedCommand(GetCommand);
   });
 
   it('reads the owner when the failure carries no item (dynalite)', async () => {
     ddb.on(PutCommand).rejects(conditionFailed());
-    ddb.on(GetCommand).resolves({ Item: { deploymentId: 'd-first' } });
-    await expect(store.claimClientToken('shop', 'token-1', 'd-2')).resolves.toBe('d-first');
+    ddb.on(GetCommand).resolves({ Item: { deploymentId: 'd-first', claimedAt: 'then' } });
+    await expect(store.claimClientToken('shop', 'token-1', 'd-2', NOW)).resolves.toEqual({ owner: 'd-first', claimedAt: 'then' });
     const key = (put()?.Item as Record<string, unknown>) ?? {};
     expect(ddb).toHaveReceivedCommandWith(GetCommand, {
       TableName: TABLE,
@@ -114,11 +121,61 @@ describe('client tokens', () => {
     });
   });
 
+  it('returns a claim stored without a time without one', async () => {
+    ddb.on(PutCommand).rejects(conditionFailed({ deploymentId: { S: 'd-first' } }));
+    await expect(store.claimClientToken('shop', 'token-1', 'd-2', NOW)).resolves.toEqual({ owner: 'd-first' });
+  });
+
   it('claims again when the token was released in between, then gives up', async () => {
     ddb.on(PutCommand).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({});
-    await expect(store.claimClientToken('shop', 'token-1', 'd-2')).rejects.toThrow(ConflictError);
+    await expect(store.claimClientToken('shop', 'token-1', 'd-2', NOW)).rejects.toThrow(ConflictError);
     expect(ddb).toHaveReceivedCommandTimes(PutCommand, 3);
+  });
+
+  it('takes a claim over with one Put conditioned on the owner and claim time read', async () => {
+    ddb.on(PutCommand).resolves({});
+    const from = { owner: 'd-dead', claimedAt: '2026-11-26T08:00:00.000Z' };
+    await expect(store.takeOverClientToken('shop', 'token-1', from, 'd-2', LATER)).resolves.toBe(true);
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 1);
+    expect(put()).toEqual({
+      TableName: TABLE,
+      Item: {
+        pk: 'APP#shop',
+        sk: expect.stringMatching(/^TOKEN#/),
+        applicationName: 'shop',
+        clientToken: 'token-1',
+        deploymentId: 'd-2',
+        claimedAt: '2026-11-26T08:05:00.000Z',
+      },
+      ConditionExpression: 'deploymentId = :owner AND claimedAt = :claimedAt',
+      ExpressionAttributeValues: { ':owner': 'd-dead', ':claimedAt': '2026-11-26T08:00:00.000Z' },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    expect(ddb).not.toHaveReceivedCommand(GetCommand);
+  });
+
+  it('takes a claim stored without a time over only while it still has none', async () => {
+    ddb.on(PutCommand).resolves({});
+    await expect(store.takeOverClientToken('shop', 'token-1', { owner: 'd-dead' }, 'd-2', LATER)).resolves.toBe(true);
+    expect(put()).toMatchObject({
+      ConditionExpression: 'deploymentId = :owner AND attribute_not_exists(claimedAt)',
+      ExpressionAttributeValues: { ':owner': 'd-dead' },
+    });
+  });
+
+  it.each<[string, Parameters<typeof conditionFailed>[0], Record<string, unknown> | undefined, boolean]>([
+    ['another request took it over', { deploymentId: { S: 'd-other' }, claimedAt: { S: 'now' } }, undefined, false],
+    ['a resent Put of ours had landed', { deploymentId: { S: 'd-2' }, claimedAt: { S: 'now' } }, undefined, true],
+    ['it was released (read back: none)', undefined, {}, false],
+    ['another took it over (read back, dynalite)', undefined, { Item: { deploymentId: 'd-other' } }, false],
+  ])('reports a failed takeover by whose the token is: %s', async (_case, item, read, ours) => {
+    ddb.on(PutCommand).rejects(conditionFailed(item));
+    if (read !== undefined) ddb.on(GetCommand).resolves(read);
+    const from = { owner: 'd-dead', claimedAt: '2026-11-26T08:00:00.000Z' };
+    await expect(store.takeOverClientToken('shop', 'token-1', from, 'd-2', LATER)).resolves.toBe(ours);
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 1);
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, read === undefined ? 0 : 1);
   });
 
   it('releases only for the deployment that holds the token', async () => {
@@ -136,7 +193,8 @@ describe('client tokens', () => {
   });
 
   it.each<[string, (s: DynamoDbStore) => Promise<unknown>]>([
-    ['claim', (s) => s.claimClientToken('shop', '', 'd-1')],
+    ['claim', (s) => s.claimClientToken('shop', '', 'd-1', NOW)],
+    ['take over', (s) => s.takeOverClientToken('shop', '', { owner: 'd-0' }, 'd-1', NOW)],
     ['release', (s) => s.releaseClientToken('shop', '', 'd-1')],
   ])('refuses an empty token to %s', async (_name, call) => {
     const attempt = call(store);

@@ -2,7 +2,7 @@
 // domain errors.
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError, TransientStoreError } from '../../functions/core/errors';
+import { ConflictError, NotFoundError, TransientStoreError } from '../../functions/core/errors';
 import type { DeploymentSummary, RevisionLocation } from '../../functions/core/types';
 import * as fixture from './dynamodb-store-fixtures';
 import { TABLE, conditionFailed, mockedStore, namedError } from './dynamodb-store-mock';
@@ -122,6 +122,63 @@ describe('recordGroupOutcome', () => {
   it('rethrows failures other than the condition', async () => {
     ddb.on(UpdateCommand).rejects(namedError('ValidationException'));
     const attempt = store.recordGroupOutcome('shop', 'prod', { lastAttemptedDeployment: failed });
+    await expect(attempt).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+});
+
+describe('updateDeploymentGroupSettings', () => {
+  const settingNames = {
+    '#deploymentConfigName': 'deploymentConfigName',
+    '#serviceRoleArn': 'serviceRoleArn',
+    '#autoRollbackConfiguration': 'autoRollbackConfiguration',
+    '#loadBalancerInfo': 'loadBalancerInfo',
+    '#instanceNames': 'instanceNames',
+    '#ec2TagFilters': 'ec2TagFilters',
+    '#ec2TagSet': 'ec2TagSet',
+    '#onPremisesInstanceTagFilters': 'onPremisesInstanceTagFilters',
+    '#onPremisesTagSet': 'onPremisesTagSet',
+    '#autoScalingGroups': 'autoScalingGroups',
+    '#triggerConfigurations': 'triggerConfigurations',
+  };
+
+  it('sets the settings present and removes the rest in one UpdateItem guarded by the group id', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    const summary: DeploymentSummary = { deploymentId: 'd-2', status: 'Failed', createTime: '2026-11-26T08:00:00.000Z' };
+    // A whole group, outcome fields included: only its settings may reach the item.
+    const group = fixture.deploymentGroup({ deploymentGroupId: 'dg-1', autoScalingGroups: ['asg'], lastAttemptedDeployment: summary });
+    await store.updateDeploymentGroupSettings('shop', 'prod', 'dg-1', { ...group, instanceNames: undefined });
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'APP#shop', sk: 'DG#prod' },
+      UpdateExpression:
+        'SET #deploymentConfigName = :deploymentConfigName, #autoRollbackConfiguration = :autoRollbackConfiguration, ' +
+        '#autoScalingGroups = :autoScalingGroups ' +
+        'REMOVE #serviceRoleArn, #loadBalancerInfo, #instanceNames, #ec2TagFilters, #ec2TagSet, ' +
+        '#onPremisesInstanceTagFilters, #onPremisesTagSet, #triggerConfigurations',
+      ConditionExpression: 'attribute_exists(pk) AND #deploymentGroupId = :deploymentGroupId',
+      ExpressionAttributeNames: { '#deploymentGroupId': 'deploymentGroupId', ...settingNames },
+      ExpressionAttributeValues: {
+        ':deploymentGroupId': 'dg-1',
+        ':deploymentConfigName': 'CodeDeployDefault.OneAtATime',
+        ':autoRollbackConfiguration': group.autoRollbackConfiguration,
+        ':autoScalingGroups': ['asg'],
+      },
+    });
+  });
+
+  it('reports a group deleted or renamed meanwhile as ConflictError without reading it', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    const attempt = store.updateDeploymentGroupSettings('shop', 'prod', 'dg-1', fixture.deploymentGroup());
+    await expect(attempt).rejects.toThrow(ConflictError);
+    await expect(attempt).rejects.toThrow(/'prod' of application 'shop' is no longer the group dg-1: it was deleted or renamed meanwhile$/);
+    expect(ddb).not.toHaveReceivedCommand(GetCommand);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it('rethrows failures other than the condition', async () => {
+    ddb.on(UpdateCommand).rejects(namedError('ValidationException'));
+    const attempt = store.updateDeploymentGroupSettings('shop', 'prod', 'dg-1', fixture.deploymentGroup());
     await expect(attempt).rejects.toMatchObject({ name: 'ValidationException' });
   });
 });

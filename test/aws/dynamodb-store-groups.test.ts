@@ -1,5 +1,6 @@
 // The DynamoDB Store's per-group items against real table semantics, on dynalite and DynamoDB Local (see
-// dynamodb-store-backends.ts): applications and deployment groups, the group lock, host records.
+// dynamodb-store-backends.ts): applications and deployment groups, their settings and outcomes, the group lock, host
+// records.
 import type { DynamoDbStore } from '../../functions/aws/dynamodb-store';
 import { ConflictError, DeploymentGroupBusyError, NotFoundError } from '../../functions/core/errors';
 import type { DeploymentStatus, DeploymentSummary, RevisionLocation } from '../../functions/core/types';
@@ -41,6 +42,62 @@ describeStoreOnBackends('DynamoDbStore groups', (subject) => {
       await store.putDeploymentGroup(updated);
       await expect(store.getDeploymentGroup('shop', 'prod')).resolves.toEqual(updated);
       await expect(store.getDeploymentGroup('shop', 'missing')).resolves.toBeUndefined();
+    });
+  });
+
+  describe('group settings', () => {
+    const tagFilters = [{ Key: 'role', Value: 'web', Type: 'KEY_AND_VALUE' as const }];
+
+    it('sets the settings given and removes the absent ones, keeping the outcome a deployment recorded meanwhile', async () => {
+      const group = fixture.deploymentGroup({
+        serviceRoleArn: 'arn:aws:iam::123456789012:role/old',
+        triggerConfigurations: [{ triggerName: 'ops', triggerTargetArn: 'arn:aws:sns:eu-west-1:1:t', triggerEvents: ['DeploymentFailure'] }],
+        lastAttemptedDeployment: summary('d-0', 'Succeeded'),
+        targetRevision: revision('shop/v1.tgz'),
+      });
+      await store.createDeploymentGroup(group);
+      // The request read the group; then a deployment finished and recorded its outcome.
+      const read = await store.getDeploymentGroup('shop', 'prod');
+      const outcome = { lastAttemptedDeployment: summary('d-1', 'Succeeded'), lastSuccessfulDeployment: summary('d-1', 'Succeeded'), targetRevision: revision('shop/v2.tgz') };
+      await store.recordGroupOutcome('shop', 'prod', outcome);
+
+      const { triggerConfigurations: _cleared, serviceRoleArn: _alsoCleared, ...kept } = read!;
+      const settings = { ...kept, deploymentConfigName: 'CodeDeployDefault.AllAtOnce', instanceNames: undefined, ec2TagFilters: tagFilters };
+      await store.updateDeploymentGroupSettings('shop', 'prod', group.deploymentGroupId, settings);
+
+      await expect(store.getDeploymentGroup('shop', 'prod')).resolves.toEqual({
+        applicationName: 'shop',
+        deploymentGroupName: 'prod',
+        deploymentGroupId: group.deploymentGroupId,
+        computePlatform: 'Server',
+        deploymentConfigName: 'CodeDeployDefault.AllAtOnce',
+        autoRollbackConfiguration: group.autoRollbackConfiguration,
+        ec2TagFilters: tagFilters,
+        ...outcome,
+      });
+    });
+
+    it('refuses a group deleted meanwhile with ConflictError and does not re-create it', async () => {
+      const group = fixture.deploymentGroup();
+      await store.createDeploymentGroup(group);
+      await store.deleteDeploymentGroup('shop', 'prod');
+
+      const attempt = store.updateDeploymentGroupSettings('shop', 'prod', group.deploymentGroupId, { ...group, instanceNames: ['web-3'] });
+      await expect(attempt).rejects.toThrow(ConflictError);
+      await expect(attempt).rejects.toThrow(`Deployment group 'prod' of application 'shop' is no longer the group ${group.deploymentGroupId}: it was deleted or renamed meanwhile`);
+      await expect(subject.rawItem('APP#shop', 'DG#prod')).resolves.toBeUndefined();
+    });
+
+    it('refuses a name that another group (another id) holds now, leaving that group as it is', async () => {
+      const renamedAway = fixture.deploymentGroup();
+      await store.createDeploymentGroup(renamedAway);
+      await store.deleteDeploymentGroup('shop', 'prod');
+      const successor = fixture.deploymentGroup({ instanceNames: ['db-1'] });
+      await store.createDeploymentGroup(successor);
+
+      const attempt = store.updateDeploymentGroupSettings('shop', 'prod', renamedAway.deploymentGroupId, { ...renamedAway, instanceNames: ['web-3'] });
+      await expect(attempt).rejects.toThrow(ConflictError);
+      await expect(store.getDeploymentGroup('shop', 'prod')).resolves.toEqual(successor);
     });
   });
 

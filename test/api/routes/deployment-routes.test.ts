@@ -1,27 +1,32 @@
 // The deployment routes through the real router, on the embedded runtime: deployments really run on local hosts.
 import * as path from 'node:path';
-import type { ApiContext } from '../../../functions/api/api-context';
-import { ensureLocalGroup } from '../../../lib/local/local-groups';
-import { type ApiCall, apiClient, localApiContext } from '../../support/api-client';
+import { CLAIM_ABANDONED_AFTER_MS } from '../../../functions/api/deployment-creation';
+import type { StepDependencies, Store } from '../../../functions/ports';
+import { type ApiCall, apiClient, localApiClients, localApiContext } from '../../support/api-client';
 import { loggingBundle, writeBundle } from '../../support/bundles';
-import { type Harness, openHarness } from '../../support/local-runtime-harness';
+import { addAppGroup, type Harness, openHarness } from '../../support/local-runtime-harness';
 import { ReportGate } from '../../support/report-gate';
 
-const GROUPS = ['group', 'info', 'list', 'token', 'busy', 'other'];
+const GROUPS = ['group', 'info', 'list', 'token', 'busy', 'other', 'abandoned', 'late-failure'];
 const MISSING_ID = 'd-AAAAAAAAA';
 
 describe('deployment routes', () => {
   let h: Harness;
   let gate: ReportGate;
-  let ctx: ApiContext;
-  let call: ApiCall;
-  let callOnAws: ApiCall;
   let v1: string;
   let brokenBundle: string;
   let doneId: string;
+  const { call, callOnAws } = localApiClients(() => h);
 
   const local = (bundlePath: string, extra: Record<string, unknown> = {}) => ({ revisionType: 'Local', localLocation: { bundlePath, ...extra } });
   const create = (group: string, extra: Record<string, unknown> = {}) => call('POST', '/deployments', { applicationName: 'app', deploymentGroupName: group, revision: local(v1), ...extra });
+
+  /** The API with the local server's dependencies changed by `change` (a clock, a store failing on cue). */
+  const callWith = (change: (deps: StepDependencies) => Partial<StepDependencies>): ApiCall =>
+    apiClient(() => {
+      const ctx = localApiContext(h);
+      return { ...ctx, deps: { ...ctx.deps, ...change(ctx.deps) } };
+    });
 
   async function deploymentsOf(group: string): Promise<string[]> {
     const page = await h.runtime.store.listDeploymentsPage({ applicationName: 'app', deploymentGroupName: group });
@@ -31,13 +36,10 @@ describe('deployment routes', () => {
   beforeAll(async () => {
     gate = new ReportGate();
     h = await openHarness({ hostRunner: gate.hostRunner });
-    ctx = localApiContext(h);
-    call = apiClient(() => ctx);
-    callOnAws = apiClient(() => ({ ...ctx, hostNaming: 'aws' }));
     for (const group of GROUPS) {
       // Hosts of their own: a host already holding another group's files would refuse them (DISALLOW).
       const defaultHosts = [`${group}-1`, `${group}-2`];
-      await ensureLocalGroup(h.runtime.store, { applicationName: 'app', deploymentGroupName: group, defaultHosts, deploymentConfigName: 'CodeDeployDefault.AllAtOnce' }, new Date());
+      await addAppGroup(h, { deploymentGroupName: group, defaultHosts, deploymentConfigName: 'CodeDeployDefault.AllAtOnce' });
     }
     v1 = loggingBundle(path.join(h.dir, 'v1'), 'v1');
     brokenBundle = writeBundle(path.join(h.dir, 'broken'), {
@@ -144,6 +146,56 @@ describe('deployment routes', () => {
     expect(retried.status).toBe(201);
     await h.runtime.waitForDeployment(retried.body?.deploymentId as string);
     expect(await create('token', { clientToken: 'fix-and-retry' })).toEqual(retried);
+  });
+
+  it('takes over a clientToken whose request died before creating its deployment, once the claim is abandoned', async () => {
+    const claimedAt = new Date(Date.now() - 10 * 60_000);
+    // What a request killed between claiming the token and creating its deployment leaves: a claim, no deployment.
+    await h.runtime.store.claimClientToken('app', 'killed-request', 'd-KILLED001', claimedAt);
+    const after = (ms: number): ApiCall => callWith(() => ({ clock: () => new Date(claimedAt.getTime() + ms) }));
+    const body = { applicationName: 'app', deploymentGroupName: 'abandoned', revision: local(v1), clientToken: 'killed-request' };
+    const inUse = { status: 409, body: { code: 'ClientTokenInUse', field: 'clientToken', message: expect.stringContaining('belongs to deployment d-KILLED001, which a request is still creating') } };
+
+    // A fresh claim may still be creating its deployment, up to the limit itself.
+    expect(await after(30_000)('POST', '/deployments', body)).toEqual(inUse);
+    expect(await after(CLAIM_ABANDONED_AFTER_MS)('POST', '/deployments', body)).toEqual(inUse);
+    expect(await deploymentsOf('abandoned')).toEqual([]);
+
+    const taken = await after(CLAIM_ABANDONED_AFTER_MS + 1_000)('POST', '/deployments', body);
+
+    expect(taken).toEqual({ status: 201, body: { deploymentId: expect.stringMatching(/^d-[A-Z0-9]{9}$/) } });
+    const deploymentId = taken.body?.deploymentId as string;
+    expect(deploymentId).not.toBe('d-KILLED001');
+    expect((await h.runtime.waitForDeployment(deploymentId)).status).toBe('Succeeded');
+    // The token now names the new deployment: later retries answer with it, and are never taken over again.
+    expect(await after(10 * 60_000)('POST', '/deployments', body)).toEqual(taken);
+    expect(await create('abandoned', { clientToken: 'killed-request' })).toEqual(taken);
+    expect(await deploymentsOf('abandoned')).toEqual([deploymentId]);
+  });
+
+  it('keeps a clientToken bound to the deployment it created when a later step of the request fails', async () => {
+    const failing = (store: Store): Store =>
+      Object.assign(Object.create(store) as Store, {
+        // After the deployment was written and its execution started.
+        setGroupLockExecution: async () => {
+          throw new Error('connection reset while recording the execution');
+        },
+      });
+    const failed = await callWith((deps) => ({ store: failing(deps.store) }))('POST', '/deployments', {
+      applicationName: 'app',
+      deploymentGroupName: 'late-failure',
+      revision: local(v1),
+      clientToken: 'late-failure',
+    });
+    expect(failed).toEqual({ status: 500, body: { code: 'InternalError', message: expect.any(String) } });
+    const created = await deploymentsOf('late-failure');
+    expect(created).toHaveLength(1);
+    await h.runtime.waitForDeployment(created[0] ?? '');
+
+    const retried = await create('late-failure', { clientToken: 'late-failure' });
+
+    expect(retried).toEqual({ status: 201, body: { deploymentId: created[0] } });
+    expect(await deploymentsOf('late-failure')).toEqual(created);
   });
 
   it('refuses a second deployment while the group is busy, and stops the first on request', async () => {
