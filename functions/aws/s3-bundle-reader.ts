@@ -1,13 +1,14 @@
 // The appspec of an S3 revision, for CreateDeployment through the API (requests name a revision, not an appspec).
 // The revision is checked and pinned first (RevisionSource.check), then exactly that object is read (its version,
 // and If-Match its ETag), so the appspec is the one hosts will install. A tar or tgz streams past once, header by
-// header, keeping only the appspec's text; a zip is read by range (end record, central directory, the appspec's
-// bytes), so memory stays small however large the bundle.
+// header, keeping only the text of the appspecs that can count; a zip is read by range (end record, central directory,
+// then the bytes of the one appspec that counts), so memory and requests stay small however large the bundle.
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip, inflateRawSync } from 'node:zlib';
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import {
   appSpecOfListing,
+  appSpecPathOf,
   archivePath,
   bundleProblem,
   decodeAppSpec,
@@ -35,8 +36,10 @@ import {
 import type { BundleReader, OpenedBundle, RevisionRequest, RevisionSource } from '../ports';
 import { bareETag, describeObject, revisionReadError, type S3ObjectRef } from './s3-revision-errors';
 
-/** A central directory this large lists about a million entries: refused rather than held in memory. */
+/** A central directory this large is refused rather than held in memory. */
 export const MAX_ZIP_DIRECTORY_BYTES = 64 * 1024 * 1024;
+/** Real bundles list a few thousand entries; a directory announcing more is refused before it is read. */
+export const MAX_ZIP_ENTRIES = 100_000;
 
 const STORED = 0;
 const DEFLATED = 8;
@@ -98,9 +101,14 @@ export class S3BundleReader implements BundleReader {
       const tail = await this.tail(object);
       let location = locateDirectory(tail);
       if ('recordOffset' in location) location = readZip64End(await this.bytes(object, tail, location.recordOffset, ZIP64_END_RECORD_SIZE));
+      if (location.entryCount > MAX_ZIP_ENTRIES) {
+        throw new InvalidRevisionError(
+          `The revision ${describeObject(object)} is a zip of ${location.entryCount} entries; Cutover reads bundles of at most ${MAX_ZIP_ENTRIES} entries`,
+        );
+      }
       if (location.size > MAX_ZIP_DIRECTORY_BYTES) {
         throw new InvalidRevisionError(
-          `The revision ${describeObject(object)} has a zip central directory of ${location.size} bytes; Cutover reads at most ${MAX_ZIP_DIRECTORY_BYTES} (about a million entries)`,
+          `The revision ${describeObject(object)} has a zip central directory of ${location.size} bytes; Cutover reads at most ${MAX_ZIP_DIRECTORY_BYTES}`,
         );
       }
       const entries = readDirectory(await this.bytes(object, tail, location.offset, location.size), location.entryCount);
@@ -111,9 +119,13 @@ export class S3BundleReader implements BundleReader {
     }
   }
 
+  /**
+   * Lists the central directory without reading anything, then reads the one appspec that counts: a directory can name
+   * an appspec in each of thousands of top-level directories, all pointing at the same few bytes.
+   */
   private async zipListing(object: PinnedObject, tail: ZipBytes, central: readonly ZipEntry[]): Promise<BundleListing> {
     const entries: ListedEntry[] = [];
-    const appSpecTexts = new Map<string, string>();
+    const candidates = new Map<string, ZipEntry>();
     const problems: FieldProblem[] = [];
     for (const entry of central) {
       const path = archivePath(entry.name);
@@ -121,11 +133,16 @@ export class S3BundleReader implements BundleReader {
       else if (path.kind === 'rejected') problems.push(path.problem);
       else if (path.kind === 'path') {
         entries.push({ path: path.path, kind: entry.kind });
-        if (entry.kind === 'file' && isAppSpecCandidate(path.path)) {
-          const text = await this.zipAppSpec(object, tail, entry, problems);
-          if (text !== undefined) appSpecTexts.set(path.path, text);
-        }
+        if (entry.kind === 'file' && isAppSpecCandidate(path.path)) candidates.set(path.path, entry);
       }
+    }
+    const appSpecTexts = new Map<string, string>();
+    const path = appSpecPathOf(entries);
+    // The latest entry of that path is a file (appSpecPathOf says so), so it is the one recorded last.
+    const entry = path === undefined ? undefined : candidates.get(path);
+    if (path !== undefined && entry !== undefined) {
+      const text = await this.zipAppSpec(object, tail, entry, problems);
+      if (text !== undefined) appSpecTexts.set(path, text);
     }
     return { entries, appSpecTexts, problems };
   }

@@ -18,7 +18,10 @@ export interface ListedEntry {
 export interface BundleListing {
   /** In archive order; a later entry with the same path replaces an earlier one, as extracting would. */
   readonly entries: readonly ListedEntry[];
-  /** By entry path, for the entries isAppSpecCandidate accepted. */
+  /**
+   * By entry path: at least the text of the appspec that counts (at the root, or in the only top-level directory).
+   * Readers keep no other candidate's text: a bundle could hold one per top-level directory.
+   */
   readonly appSpecTexts: ReadonlyMap<string, string>;
   /** What the reader refused on the way (bad names, unsupported entry types). */
   readonly problems: readonly FieldProblem[];
@@ -78,6 +81,20 @@ export function appSpecOfListing(listing: BundleListing): AppSpec {
   problems.push(...validateBundleContents(appSpec, pathsOf('file'), { directories: pathsOf('directory'), links: pathsOf('symlink') }));
   if (problems.length > 0) throw new AppSpecError(problems);
   return appSpec;
+}
+
+/**
+ * The path of the appspec appSpecOfListing will parse, when it is a file: readers that can read any entry (zip) list
+ * first and read only this one. Undefined when there is none, or the one that counts is not a file (reported then).
+ */
+export function appSpecPathOf(entries: readonly ListedEntry[]): string | undefined {
+  const latest = new Map(entries.map((entry) => [entry.path, entry]));
+  const prefix = wrappingDirectory([...latest.values()]);
+  for (const fileName of APPSPEC_FILE_NAMES) {
+    const entry = latest.get(`${prefix}${fileName}`);
+    if (entry !== undefined) return entry.kind === 'file' ? entry.path : undefined;
+  }
+  return undefined;
 }
 
 /** 'name/' when the root holds exactly one directory and it has the appspec, else ''. */

@@ -1,6 +1,7 @@
-// Lists a tar archive as its bytes stream past: headers are read, file contents skipped, except an appspec's text.
-// Memory stays at one header block plus the appspec, however large the bundle. Reads ustar, GNU long names and PAX
-// extended headers (the formats GNU tar, bsdtar and node-tar write); gzip is undone before the bytes get here.
+// Lists a tar archive as its bytes stream past: headers are read, file contents skipped, except the text of the
+// appspecs that can count (at the root, or in the only top-level directory). Memory stays at one header block plus at
+// most MAX_KEPT_APPSPEC_BYTES of appspec text, however large the bundle. Reads ustar, GNU long names and PAX extended
+// headers (the formats GNU tar, bsdtar and node-tar write); gzip is undone before the bytes get here.
 import {
   archivePath,
   bundleProblem,
@@ -17,6 +18,11 @@ const BLOCK = 512;
 /** PAX and GNU long-name records hold a name or two; anything bigger is not a bundle Cutover wrote or can trust. */
 const MAX_META_BYTES = 1024 * 1024;
 const KINDS: Readonly<Record<string, ListedKind>> = { '0': 'file', '7': 'file', '5': 'directory', '2': 'symlink' };
+/**
+ * Appspec text kept at once: the two file names of one place (the root, or the only top-level directory), each at most
+ * MAX_APPSPEC_BYTES. A bundle with an appspec in each of many top-level directories keeps none of theirs.
+ */
+export const MAX_KEPT_APPSPEC_BYTES = 2 * MAX_APPSPEC_BYTES;
 
 /** The bytes are not a tar archive, or it is cut short. */
 export class TarFormatError extends Error {
@@ -55,11 +61,26 @@ export class TarLister {
   private next: { path?: string; linkPath?: string; size?: number } = {};
   private readonly entries: ListedEntry[] = [];
   private readonly texts = new Map<string, string>();
-  private readonly problems: FieldProblem[] = [];
+  /** Bytes of each kept (or being read) appspec, and their sum. */
+  private readonly textBytes = new Map<string, number>();
+  private keptBytes = 0;
+  /**
+   * The top-level name of the first entry, while every entry since shares it: the only name that can be a wrapping
+   * directory. Undefined before the first entry; null once a second name is seen (there is no wrapping directory).
+   */
+  private soleTopLevel: string | null | undefined;
+  /** Problems of appspecs in soleTopLevel: withdrawn if it turns out not to wrap the bundle. */
+  private readonly wrappedProblems = new Set<FieldProblem>();
+  private problems: FieldProblem[] = [];
 
   /** True once the end-of-archive block was read: what follows is padding. */
   public get ended(): boolean {
     return this.atEnd;
+  }
+
+  /** Bytes of appspec text held now, counting one being read; never more than MAX_KEPT_APPSPEC_BYTES. */
+  public get keptAppSpecBytes(): number {
+    return this.keptBytes;
   }
 
   public push(chunk: Uint8Array): void {
@@ -145,7 +166,10 @@ export class TarLister {
       this.problems.push(path.problem);
     } else if (path.kind === 'path') {
       this.entries.push({ path: path.path, kind, ...(kind === 'symlink' ? { linkTarget: linkName } : {}) });
-      if (kind === 'file' && isAppSpecCandidate(path.path)) {
+      this.noteTopLevel(path.path);
+      // A later entry replaces an earlier one of the same path, as extracting would: its text no longer counts.
+      this.forget(path.path);
+      if (kind === 'file' && this.canCount(path.path)) {
         this.captureAppSpec(path.path, size);
         return;
       }
@@ -153,13 +177,52 @@ export class TarLister {
     this.skip(kind === 'directory' || kind === 'symlink' ? 0 : size);
   }
 
+  /** A second top-level name means no directory wraps the bundle: the first one's appspecs cannot count. */
+  private noteTopLevel(path: string): void {
+    const [name] = path.split('/');
+    if (this.soleTopLevel === undefined) {
+      this.soleTopLevel = name;
+    } else if (this.soleTopLevel !== null && name !== this.soleTopLevel) {
+      const wrapped = `${this.soleTopLevel}/`;
+      this.soleTopLevel = null;
+      for (const kept of [...this.textBytes.keys()]) if (kept.startsWith(wrapped)) this.forget(kept);
+      this.problems = this.problems.filter((problem) => !this.wrappedProblems.has(problem));
+      this.wrappedProblems.clear();
+    }
+  }
+
+  /** An appspec at the root, or in the only top-level directory so far: the only ones appSpecOfListing may use. */
+  private canCount(path: string): boolean {
+    if (!isAppSpecCandidate(path)) return false;
+    return !path.includes('/') || (this.soleTopLevel !== null && path.startsWith(`${this.soleTopLevel}/`));
+  }
+
   private captureAppSpec(path: string, size: number): void {
-    if (size > MAX_APPSPEC_BYTES) {
-      this.problems.push(bundleProblem(`${path} is ${size} bytes; an appspec may have at most ${MAX_APPSPEC_BYTES}`));
+    const refuse = (message: string): void => {
+      const problem = bundleProblem(message);
+      this.problems.push(problem);
+      if (path.includes('/')) this.wrappedProblems.add(problem);
       this.skip(size);
+    };
+    if (size > MAX_APPSPEC_BYTES) {
+      refuse(`${path} is ${size} bytes; an appspec may have at most ${MAX_APPSPEC_BYTES}`);
       return;
     }
+    if (this.keptBytes + size > MAX_KEPT_APPSPEC_BYTES) {
+      refuse(`${path} would take the appspec files read from this bundle past ${MAX_KEPT_APPSPEC_BYTES} bytes together`);
+      return;
+    }
+    this.textBytes.set(path, size);
+    this.keptBytes += size;
     this.expect(size, (data) => void this.texts.set(path, decodeAppSpec(data)));
+  }
+
+  private forget(path: string): void {
+    const bytes = this.textBytes.get(path);
+    if (bytes === undefined) return;
+    this.textBytes.delete(path);
+    this.texts.delete(path);
+    this.keptBytes -= bytes;
   }
 
   private expectMeta(size: number, done: BodyDone): void {

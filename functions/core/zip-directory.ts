@@ -190,10 +190,14 @@ type Sizes = { size: number; compressedSize: number; localOffset: number };
 function zip64Sizes(view: DataView, extraStart: number, extraLength: number, sizes: Sizes): Sizes {
   const wanted = (['size', 'compressedSize', 'localOffset'] as const).filter((field) => sizes[field] === 0xffffffff);
   if (wanted.length === 0) return sizes;
-  for (let at = extraStart; at + 4 <= extraStart + extraLength; ) {
+  const extraEnd = extraStart + extraLength;
+  for (let at = extraStart; at + 4 <= extraEnd; ) {
     const id = view.getUint16(at, true);
     const length = view.getUint16(at + 2, true);
     if (id === ZIP64_EXTRA_ID) {
+      // Claiming more bytes than the extra data holds would read the sizes from the comment or entry that follows, or
+      // past the directory.
+      if (at + 4 + length > extraEnd) throw new ZipFormatError('corrupt ZIP64 extra field: it claims more bytes than its entry\'s extra data holds');
       if (length < wanted.length * 8) throw new ZipFormatError('a ZIP64 extra field is too short for the sizes it should hold');
       const result = { ...sizes };
       wanted.forEach((field, index) => {

@@ -15,7 +15,7 @@ export async function scanZip(file: string, keepContent: boolean): Promise<Bundl
   try {
     central = readArchive(zip);
   } catch (error) {
-    if (error instanceof ZipFormatError || error instanceof RangeError) {
+    if (error instanceof ZipFormatError) {
       collector.reject(`cannot read ${file} as a zip archive: ${error.message}`);
       return collector.finish();
     }

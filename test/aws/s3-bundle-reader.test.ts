@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { zipSync, type Zippable } from 'fflate';
 import { create as createTar } from 'tar';
-import { S3BundleReader } from '../../functions/aws/s3-bundle-reader';
+import { MAX_ZIP_ENTRIES, S3BundleReader } from '../../functions/aws/s3-bundle-reader';
 import { AppSpecError, InvalidRevisionError, RevisionMissingError, ValidationError } from '../../functions/core/errors';
 import type { AppSpec, RevisionLocation, S3Revision } from '../../functions/core/types';
 import type { RevisionSource } from '../../functions/ports';
@@ -157,6 +157,52 @@ describe('S3BundleReader', () => {
     ]);
   });
 
+  describe('a zip listing 1,000 appspecs besides the one that counts', () => {
+    const filler = new Uint8Array(300_000).map((_, i) => (i * 7919) % 251);
+    const decoys = Object.fromEntries(Array.from({ length: 1000 }, (_, n) => [`d${n}/appspec.yml`, 'version: 0.0\nos: windows\n']));
+
+    it.each([
+      ['the root appspec (no directory wraps the bundle)', '', { 'appspec.yml': APPSPEC, 'site/big.bin': filler, ...decoys, ...FILES }],
+      [
+        'the appspec of the only top-level directory',
+        'release/',
+        { 'release/appspec.yml': APPSPEC, 'release/site/big.bin': filler, ...Object.fromEntries(Object.entries({ ...decoys, ...FILES }).map(([name, content]) => [`release/${name}`, content])) },
+      ],
+    ])('reads only %s: the end, the directory, then its local header and bytes', async (_case, prefix, files) => {
+      const archive = zipOf(files);
+      serve(archive);
+      // fflate writes no comment: the end record is the last 22 bytes.
+      const directorySize = archive.readUInt32LE(archive.length - 22 + 12);
+      const directoryOffset = archive.readUInt32LE(archive.length - 22 + 16);
+      const directoryInTail = directoryOffset >= archive.length - 65_557;
+
+      const opened = await new S3BundleReader({ client: new S3Client({}), revisions: pinning() }).open(requested('zip'));
+
+      expect(opened.appSpec).toStrictEqual(PARSED);
+      // The appspec is the first entry: its local header at 0, its stored bytes right after the header and name.
+      const dataStart = 30 + `${prefix}appspec.yml`.length;
+      expect(getInputs()).toStrictEqual([
+        { ...pinnedObject('zip'), Range: 'bytes=-65557' },
+        ...(directoryInTail ? [] : [{ ...pinnedObject('zip'), Range: `bytes=${directoryOffset}-${directoryOffset + directorySize - 1}` }]),
+        { ...pinnedObject('zip'), Range: 'bytes=0-29' },
+        { ...pinnedObject('zip'), Range: `bytes=${dataStart}-${dataStart + Buffer.byteLength(APPSPEC) - 1}` },
+      ]);
+    });
+  });
+
+  it(`refuses a zip of more than ${MAX_ZIP_ENTRIES} entries from its end record, reading no entry`, async () => {
+    serve(zip64EndOnly(MAX_ZIP_ENTRIES + 1, 200_000));
+
+    const attempt = new S3BundleReader({ client: new S3Client({}), revisions: pinning() }).open(requested('zip'));
+
+    await expect(attempt).rejects.toBeInstanceOf(InvalidRevisionError);
+    await expect(attempt).rejects.toThrow(
+      `The revision s3://my-bundles/app/v1.zip (version v-42) is a zip of ${MAX_ZIP_ENTRIES + 1} entries; Cutover reads bundles of at most ${MAX_ZIP_ENTRIES} entries`,
+    );
+    // The end records only: never the directory before them, nor any entry.
+    expect(getInputs()).toStrictEqual([{ ...pinnedObject('zip'), Range: 'bytes=-65557' }]);
+  });
+
   it.each([
     ['a tar', 'tar' as const, () => tarOf({ 'scripts/other.sh': '#!/bin/sh\n', 'site/a': 'a' })],
     ['a zip', 'zip' as const, () => zipOf({ 'appspec.yml': APPSPEC, 'scripts/other.sh': '#!/bin/sh\n', 'site/a': 'a' })],
@@ -192,7 +238,8 @@ describe('S3BundleReader', () => {
     ['a tar cut short', 'tar' as const, () => tarOf(FILES).subarray(0, 700), /cannot be read as a tar bundle: the archive is truncated/],
     ['a tgz whose gzip stream is corrupt', 'tgz' as const, () => Buffer.concat([gzipSync(tarOf(FILES)).subarray(0, 40), Buffer.alloc(200, 7)]), /cannot be read as a tgz bundle/],
     ['bytes that are no zip', 'zip' as const, () => Buffer.from('PK but not really a zip'.repeat(10)), /cannot be read as a zip bundle: no end of central directory record/],
-    ['a zip whose central directory claims 2 GB', 'zip' as const, () => endRecordOnly(0x7fffffff), /zip central directory of 2147483647 bytes; Cutover reads at most 67108864/],
+    ['a zip whose central directory claims 2 GB', 'zip' as const, () => endRecordOnly(0x7fffffff), /zip central directory of 2147483647 bytes; Cutover reads at most 67108864$/],
+    ['a zip whose ZIP64 extra field claims more than its entry holds', 'zip' as const, () => overlongZip64Extra(), /cannot be read as a zip bundle: corrupt ZIP64 extra field/],
   ])('refuses %s as an invalid revision', async (_case, bundleType, archive, message) => {
     serve(archive());
 
@@ -241,4 +288,39 @@ function endRecordOnly(size: number): Buffer {
   record.writeUInt32LE(size, 12);
   record.writeUInt32LE(0, 16);
   return record;
+}
+
+/** `directorySize` bytes of zeros standing for a directory of `entryCount` entries, then ZIP64 end records saying so. */
+function zip64EndOnly(entryCount: number, directorySize: number): Buffer {
+  const record = Buffer.alloc(56);
+  record.writeUInt32LE(0x06064b50, 0);
+  record.writeBigUInt64LE(BigInt(entryCount), 32);
+  record.writeBigUInt64LE(BigInt(directorySize), 40);
+  record.writeBigUInt64LE(0n, 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(directorySize), 8);
+  const end = endRecordOnly(0xffffffff);
+  end.writeUInt16LE(0xffff, 8);
+  end.writeUInt16LE(0xffff, 10);
+  end.writeUInt32LE(0xffffffff, 16);
+  return Buffer.concat([Buffer.alloc(directorySize), record, locator, end]);
+}
+
+/** A zip whose last central entry announces ZIP64 sizes and claims 24 bytes of extra field where the directory holds 8. */
+function overlongZip64Extra(): Buffer {
+  const name = Buffer.from('appspec.yml');
+  const entry = Buffer.alloc(46);
+  entry.writeUInt32LE(0x02014b50, 0);
+  entry.writeUInt32LE(0xffffffff, 20);
+  entry.writeUInt32LE(0xffffffff, 24);
+  entry.writeUInt16LE(name.length, 28);
+  entry.writeUInt16LE(12, 30);
+  entry.writeUInt32LE(0xffffffff, 42);
+  const extra = Buffer.alloc(12);
+  extra.writeUInt16LE(0x0001, 0);
+  extra.writeUInt16LE(24, 2);
+  const directory = Buffer.concat([entry, name, extra]);
+  const end = endRecordOnly(directory.length);
+  return Buffer.concat([directory, end]);
 }

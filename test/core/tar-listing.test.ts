@@ -1,7 +1,7 @@
 // TarLister on hand-built headers: the tar dialects other tools write (ustar prefix, GNU long names, PAX, v7), fed
 // in any chunking.
-import { linkProblems, wrappingDirectory } from '../../functions/core/bundle-listing';
-import { TarFormatError, TarLister } from '../../functions/core/tar-listing';
+import { appSpecOfListing, linkProblems, MAX_APPSPEC_BYTES, wrappingDirectory } from '../../functions/core/bundle-listing';
+import { MAX_KEPT_APPSPEC_BYTES, TarFormatError, TarLister } from '../../functions/core/tar-listing';
 
 interface HeaderSpec {
   readonly name: string;
@@ -107,6 +107,85 @@ describe('TarLister', () => {
   ])('refuses %s', (_case, bytes, message) => {
     expect(() => list(bytes)).toThrow(TarFormatError);
     expect(() => list(bytes)).toThrow(message);
+  });
+});
+
+describe('TarLister keeping appspec text', () => {
+  const ROOT_APPSPEC = 'version: 0.0\nos: linux\n';
+  const KIB_64 = 64 * 1024;
+  /** A 64 KiB appspec that would turn the bundle into a Windows one if it were the one read. */
+  const decoy = (): string => `version: 0.0\nos: windows\n#${'x'.repeat(KIB_64 - 27)}\n`;
+
+  /** Lists the parts pushed one by one; the most appspec bytes the lister held after any push. */
+  function listParts(parts: readonly Buffer[]) {
+    const lister = new TarLister();
+    let peak = 0;
+    for (const part of parts) {
+      lister.push(part);
+      peak = Math.max(peak, lister.keptAppSpecBytes);
+    }
+    return { listing: lister.finish(), peak };
+  }
+
+  it.each([
+    ['before', true],
+    ['after', false],
+  ])('keeps no appspec of 300 top-level directories, with the root appspec %s them', (_case, rootFirst) => {
+    const directories = Array.from({ length: 300 }, (_, n) => file(`d${n}/appspec.yml`, decoy()));
+    const root = file('appspec.yml', ROOT_APPSPEC);
+    expect(Buffer.byteLength(decoy())).toBe(KIB_64);
+
+    const { listing, peak } = listParts(rootFirst ? [root, ...directories, END] : [...directories, root, END]);
+
+    // Until d1 shows d0 is no wrapping directory, d0's appspec may be the one: never more than one 64 KiB text.
+    expect(peak).toBeLessThanOrEqual(rootFirst ? Buffer.byteLength(ROOT_APPSPEC) : KIB_64);
+    expect(listing.entries).toHaveLength(301);
+    expect(listing.appSpecTexts).toEqual(new Map([['appspec.yml', ROOT_APPSPEC]]));
+    expect(appSpecOfListing(listing).os).toBe('linux');
+  });
+
+  it('keeps the appspec of the only top-level directory, however many appspecs lie deeper', () => {
+    const deeper = Array.from({ length: 300 }, (_, n) => file(`release/d${n}/appspec.yml`, decoy()));
+
+    const { listing, peak } = listParts([header({ name: 'release/', type: '5' }), file('release/appspec.yml', ROOT_APPSPEC), ...deeper, END]);
+
+    expect(peak).toBe(Buffer.byteLength(ROOT_APPSPEC));
+    expect(listing.appSpecTexts).toEqual(new Map([['release/appspec.yml', ROOT_APPSPEC]]));
+    expect(wrappingDirectory(listing.entries)).toBe('release/');
+    expect(appSpecOfListing(listing).os).toBe('linux');
+  });
+
+  const oversized = (): string => 'x'.repeat(MAX_APPSPEC_BYTES + 1);
+
+  it('refuses an oversized appspec in the directory that wraps the bundle', () => {
+    const listing = list(Buffer.concat([file('release/appspec.yml', oversized()), file('release/site/index.html', 'hi'), END]));
+
+    expect(listing.problems).toEqual([{ field: 'bundle', message: `release/appspec.yml is ${MAX_APPSPEC_BYTES + 1} bytes; an appspec may have at most ${MAX_APPSPEC_BYTES}` }]);
+    expect(listing.appSpecTexts.size).toBe(0);
+  });
+
+  it('withdraws that refusal once a second top-level name shows the directory wraps nothing', () => {
+    const listing = list(Buffer.concat([file('release/appspec.yml', oversized()), file('appspec.yml', ROOT_APPSPEC), END]));
+
+    expect(listing.problems).toEqual([]);
+    expect(appSpecOfListing(listing).os).toBe('linux');
+  });
+
+  it(`never holds more than ${MAX_KEPT_APPSPEC_BYTES} bytes of appspec text`, () => {
+    // The one layout where three places could count: a root file named like the only top-level directory.
+    const big = (): string => `version: 0.0\nos: linux\n#${'x'.repeat(MAX_APPSPEC_BYTES - 30)}\n`;
+    const { listing, peak } = listParts([
+      file('appspec.yml', big()),
+      file('appspec.yml/appspec.yml', big()),
+      file('appspec.yml/appspec.yaml', big()),
+      END,
+    ]);
+
+    expect(peak).toBeLessThanOrEqual(MAX_KEPT_APPSPEC_BYTES);
+    expect([...listing.appSpecTexts.keys()]).toEqual(['appspec.yml', 'appspec.yml/appspec.yml']);
+    expect(listing.problems).toEqual([
+      { field: 'bundle', message: `appspec.yml/appspec.yaml would take the appspec files read from this bundle past ${MAX_KEPT_APPSPEC_BYTES} bytes together` },
+    ]);
   });
 });
 

@@ -57,6 +57,13 @@ const FILE = 0o100644 << 16;
 const LINK = 0o120777 << 16;
 const DIRECTORY = 0o040755 << 16;
 
+/** An entry announcing all three sizes in ZIP64, whose extra field holds one but claims the 24 bytes of three. */
+function overlongZip64(name: string): Buffer {
+  const entry = central({ name, external: FILE, sizes: { size: 0xffffffff, compressedSize: 0xffffffff, localOffset: 0xffffffff }, zip64: [6_000_000_000n] });
+  entry.writeUInt16LE(24, 46 + Buffer.byteLength(name) + 2);
+  return entry;
+}
+
 describe('zip directory', () => {
   it('finds the central directory from the end record, past a comment', () => {
     const tail = Buffer.concat([Buffer.alloc(100), endRecord(3, 250, 4000, 'made by hand')]);
@@ -112,6 +119,12 @@ describe('zip directory', () => {
     ['a central entry without its signature', () => readDirectory(Buffer.alloc(46), 1), 'has no signature'],
     ['a directory shorter than its count', () => readDirectory(central({ name: 'a' }), 2), 'truncated'],
     ['a local header that is not one', () => dataStart(readDirectory(central({ name: 'a' }), 1)[0], Buffer.alloc(30)), 'no local header'],
+    ['a ZIP64 extra field claiming more bytes than the directory holds', () => readDirectory(overlongZip64('big.bin'), 1), 'corrupt ZIP64 extra field'],
+    [
+      'a ZIP64 extra field running into the next entry',
+      () => readDirectory(Buffer.concat([overlongZip64('big.bin'), central({ name: 'next.txt', external: FILE })]), 2),
+      'corrupt ZIP64 extra field',
+    ],
   ])('refuses %s', (_case, read, message) => {
     expect(read).toThrow(ZipFormatError);
     expect(read).toThrow(message);
