@@ -9,6 +9,7 @@ import { conditionally } from './dynamodb-errors';
 import { applicationPartition, deploymentGroupItem, deploymentGroupKey, fromItem, GROUP_PREFIX } from './dynamodb-items';
 import { queryPage } from './dynamodb-paging';
 import type { Table } from './dynamodb-table';
+import { SELECTOR_FIELDS } from '../core/target-selection';
 
 /**
  * The group attributes an outcome may set, named here rather than taken from the object: a caller's value with
@@ -22,12 +23,7 @@ const SETTING_FIELDS = [
   'serviceRoleArn',
   'autoRollbackConfiguration',
   'loadBalancerInfo',
-  'instanceNames',
-  'ec2TagFilters',
-  'ec2TagSet',
-  'onPremisesInstanceTagFilters',
-  'onPremisesTagSet',
-  'autoScalingGroups',
+  ...SELECTOR_FIELDS,
   'triggerConfigurations',
 ] as const satisfies readonly (keyof DeploymentGroupSettings)[];
 
