@@ -445,3 +445,135 @@ export interface StepDependencies {
   /** Only where deployments are created from a revision alone (the API); the CLI reads bundles itself. */
   readonly bundles?: BundleReader;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lambda deployments: an alias shifted from CurrentVersion to TargetVersion, and hooks run as functions.
+
+/** Where an alias sends traffic. Weights are percents here; only the AWS adapter speaks Lambda's fractions. */
+export interface AliasRouting {
+  /** The version that takes whatever the additional version does not. */
+  readonly functionVersion: string;
+  /** At most one entry: a second published version and its share, in percent (0–100). Empty when unsplit. */
+  readonly additionalVersionWeights: Readonly<Record<string, number>>;
+  /** Lambda's RevisionId of the alias, where the backend has one (the local simulation does not). */
+  readonly revisionId?: string;
+}
+
+/** The event a lifecycle hook function receives, as CodeDeploy sends it. */
+export interface HookInvocation {
+  readonly DeploymentId: string;
+  readonly LifecycleEventHookExecutionId: string;
+}
+
+/**
+ * Shifts a Lambda alias between two published versions. A TransientAwsError is retried by the state machine; any
+ * other error fails the deployment.
+ */
+export interface AliasTraffic {
+  /** NotFoundError('Lambda alias', '<function>:<alias>') when the function or alias does not exist. */
+  describe(functionName: string, alias: string): Promise<AliasRouting>;
+  /** Whether `version` is a published version of the function; false for $LATEST and alias names. */
+  versionExists(functionName: string, version: string): Promise<boolean>;
+  /**
+   * Sets the alias absolutely (repeating a call changes nothing): `targetPercent` 0 puts it wholly on
+   * `currentVersion`, 100 wholly on `targetVersion`, both without weights; anything between keeps it on
+   * `currentVersion` with `targetVersion` taking `targetPercent`. Refuses an alias that serves a version other than
+   * these two: someone else is deploying it.
+   */
+  shift(functionName: string, alias: string, currentVersion: string, targetVersion: string, targetPercent: number): Promise<void>;
+  /**
+   * Queues an asynchronous invocation of a hook function and returns once it is queued, never waiting for the hook:
+   * the hook reports its outcome through the API (PutLifecycleEventHookExecutionStatus).
+   */
+  invokeHook(hookFunction: string, payload: HookInvocation): Promise<void>;
+}
+
+// ---- ECS blue/green: the replacement runs as a second task set behind its own target group, and traffic moves by
+// weighting the listener between the two groups (services with the EXTERNAL deployment controller). ----
+
+/** awsvpc network settings, in the shape ECS takes them (appspec NetworkConfiguration.AwsvpcConfiguration). */
+export interface AwsVpcConfiguration {
+  readonly subnets: readonly string[];
+  readonly securityGroups?: readonly string[];
+  readonly assignPublicIp?: 'ENABLED' | 'DISABLED';
+}
+
+export interface TaskSetNetworkConfiguration {
+  readonly awsvpcConfiguration: AwsVpcConfiguration;
+}
+
+export interface CapacityProviderStrategyItem {
+  readonly capacityProvider: string;
+  readonly weight?: number;
+  readonly base?: number;
+}
+
+/** One task set of the service as DescribeServices reports it. */
+export interface TaskSetSummary {
+  readonly id: string;
+  readonly arn: string;
+  /** PRIMARY (serves production), ACTIVE (does not), DRAINING (being removed). */
+  readonly status: string;
+  /** STEADY_STATE or STABILIZING. */
+  readonly stabilityStatus: string;
+  readonly targetGroupArn?: string;
+  readonly scalePercent: number;
+}
+
+export interface EcsServiceState {
+  /** ECS, CODE_DEPLOY or EXTERNAL; the AWS adapter refuses any service but EXTERNAL, so it returns only that. */
+  readonly deploymentController: string;
+  readonly primaryTaskSetId?: string;
+  readonly taskSets: readonly TaskSetSummary[];
+}
+
+export interface CreateTaskSetInput {
+  readonly cluster: string;
+  readonly service: string;
+  /** Task definition ARN (appspec TaskDefinition). */
+  readonly taskDefinition: string;
+  readonly containerName: string;
+  readonly containerPort: number;
+  /** The replacement target group, the one the original task set does not use. */
+  readonly targetGroupArn: string;
+  /** Fargate only; ECS defaults to LATEST. */
+  readonly platformVersion?: string;
+  /** Absent: the service's current network settings are reused, as CodeDeploy does. */
+  readonly networkConfiguration?: TaskSetNetworkConfiguration;
+  /** Absent: the launch type or strategy the service's primary task set runs with is reused. */
+  readonly capacityProviderStrategy?: readonly CapacityProviderStrategyItem[];
+  /** The deployment id: tags the task set, and makes a retried create return the task set already made. */
+  readonly externalId: string;
+}
+
+export interface TargetGroupHealth {
+  /** Targets in state `healthy`. */
+  readonly healthy: number;
+  /** Every registered target, whatever its state. */
+  readonly total: number;
+  /** Every target not `healthy`; `id` is `<target id>:<port>`, since bridge-mode tasks share an instance id. */
+  readonly unhealthy: readonly { readonly id: string; readonly state: string; readonly reason?: string }[];
+}
+
+/** A listener's share of traffic for one target group, in percent; a call's shares add up to 100. */
+export interface TargetGroupWeight {
+  readonly targetGroupArn: string;
+  readonly percent: number;
+}
+
+export interface TaskSetTraffic {
+  describeService(cluster: string, service: string): Promise<EcsServiceState>;
+  /** Creates the task set at 100 % of the service's desired count, registered with `targetGroupArn`. */
+  createTaskSet(input: CreateTaskSetInput): Promise<{ taskSetArn: string; taskSetId: string }>;
+  /** True once ECS reports the task set STEADY_STATE. */
+  isStable(cluster: string, service: string, taskSetArn: string): Promise<boolean>;
+  healthyTargets(targetGroupArn: string): Promise<TargetGroupHealth>;
+  /**
+   * Points the listener's default action at the target groups with these shares. Also serves the test listener
+   * (CodeDeploy's testTrafficRoute is a listener too), so there is no listener-rule variant.
+   */
+  routeTraffic(listenerArn: string, weights: readonly TargetGroupWeight[]): Promise<void>;
+  makePrimary(cluster: string, service: string, taskSetArn: string): Promise<void>;
+  /** Removes the task set even if not scaled down; one already gone is not an error. */
+  deleteTaskSet(cluster: string, service: string, taskSetArn: string): Promise<void>;
+}

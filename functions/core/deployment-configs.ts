@@ -7,7 +7,7 @@ import type { DeploymentConfig } from './types';
 import { expected, shown } from './input-messages';
 
 export const DEFAULT_SERVER_CONFIG_NAME = 'CodeDeployDefault.OneAtATime';
-const RESERVED_PREFIX = 'CodeDeployDefault.';
+export const RESERVED_PREFIX = 'CodeDeployDefault.';
 
 // OneAtATime is what the CodeDeploy API returns: MOST_CONCURRENCY/1. Users cannot create that type; its rules
 // (M = N-1, last-host exception) live in minimumHealthyCount and batch planning.
@@ -48,7 +48,8 @@ const NOT_FOR_SERVER: ReadonlyMap<string, string> = new Map([
   ['zonalConfig', 'is not supported by Cutover'],
 ]);
 
-const nameSchema = z
+/** A custom deployment config's name: CodeDeploy's rules, and never the reserved prefix (Server, Lambda and ECS alike). */
+export const customConfigNameSchema = z
   .string({ error: expected(`a string of ${NAME_RULE}`) })
   .superRefine((name, ctx) => {
     if (!NAME_PATTERN.test(name)) {
@@ -81,7 +82,7 @@ const minimumHealthyHostsSchema = z
 
 const customServerConfigSchema = z.strictObject(
   {
-    deploymentConfigName: nameSchema,
+    deploymentConfigName: customConfigNameSchema,
     computePlatform: z
       .literal('Server', { error: expected('Server, the only platform Cutover deploys to') })
       .optional(),
