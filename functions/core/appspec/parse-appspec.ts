@@ -1,6 +1,7 @@
 // Parses an EC2/on-premises appspec.yml with CodeDeploy's rules, reporting every problem at once with its line.
-import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
-import { AppSpecError, type FieldProblem } from '../errors';
+import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import { AppSpecError } from '../errors';
+import { sortByLine, yamlSyntaxProblem } from './yaml-problems';
 import type { AppSpec, FileExistsBehavior } from '../types';
 import type { OsName } from './bundle-paths';
 import { readFiles } from './file-rules';
@@ -23,7 +24,7 @@ export function parseAppSpec(text: string, fileName: string = APPSPEC_FILE_NAMES
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     // A document that does not parse cannot be checked further without reporting phantom problems.
-    throw new AppSpecError(doc.errors.map((error) => syntaxProblem(error, fileName, lines)));
+    throw new AppSpecError(doc.errors.map((error) => yamlSyntaxProblem(error, fileName, lines)));
   }
   const reader = new YamlReader(doc, lines, fileName);
   const appSpec = readDocument(reader, doc);
@@ -94,21 +95,4 @@ function readVersion(reader: YamlReader, entry: MapEntry | undefined): '0.0' | u
   }
   reader.report('version', `must be 0.0 (got ${text})`, node);
   return undefined;
-}
-
-function syntaxProblem(error: YAMLError, fileName: string, lines: LineCounter): FieldProblem {
-  const line = lines.linePos(error.pos[0]).line;
-  switch (error.code) {
-    case 'TAB_AS_INDENT':
-      return { field: fileName, line, message: 'tabs are not allowed for indentation; use spaces' };
-    case 'MULTIPLE_DOCS':
-      return { field: fileName, line, message: "holds more than one YAML document; remove the extra '---'" };
-    default:
-      return { field: fileName, line, message: `is not valid YAML: ${error.message}` };
-  }
-}
-
-/** Problems in file order; those without a line (missing top-level keys) first. */
-function sortByLine(problems: readonly FieldProblem[]): FieldProblem[] {
-  return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }

@@ -1,17 +1,10 @@
-import { AppSpecError, type FieldProblem } from '../../../functions/core/errors';
+import type { FieldProblem } from '../../../functions/core/errors';
+import { problemsOf as problemsOfParser } from './problems-of';
 import { parseAppSpec } from '../../../functions/core/appspec';
 import type { AppSpec } from '../../../functions/core/types';
 
 function problemsOf(text: string, fileName?: string): readonly FieldProblem[] {
-  try {
-    parseAppSpec(text, fileName);
-  } catch (error) {
-    if (error instanceof AppSpecError) {
-      return error.problems;
-    }
-    throw error;
-  }
-  throw new Error('expected the appspec to be rejected');
+  return problemsOfParser(parseAppSpec, text, fileName);
 }
 
 const minimal: AppSpec = { version: '0.0', os: 'linux', files: [], permissions: [], hooks: {} };
