@@ -3,7 +3,6 @@ import type {
   AppSpec,
   Application,
   Deployment,
-  DeploymentConfig,
   DeploymentGroup,
   DeploymentStatus,
   DeploymentSummary,
@@ -17,6 +16,7 @@ import type {
   ServerLifecycleEventName,
   TargetStatus,
 } from './core/types';
+import type { AnyDeploymentConfig } from './core/traffic-configs';
 
 /** The lock item of a deployment group: who holds it, since when. */
 export interface GroupLock {
@@ -143,11 +143,14 @@ export interface Store {
   /** False when it did not exist. */
   deleteDeploymentGroup(applicationName: string, deploymentGroupName: string): Promise<boolean>;
 
-  /** Custom deployment configs (predefined CodeDeployDefault.* ones are never stored). */
-  createDeploymentConfig(config: DeploymentConfig): Promise<void>;
-  getDeploymentConfig(deploymentConfigName: string): Promise<DeploymentConfig | undefined>;
+  /**
+   * Custom deployment configs of every platform, kept and returned as given (predefined CodeDeployDefault.* ones are
+   * never stored). Server steps go through resolveDeploymentConfig, which refuses a Lambda or ECS config.
+   */
+  createDeploymentConfig(config: AnyDeploymentConfig): Promise<void>;
+  getDeploymentConfig(deploymentConfigName: string): Promise<AnyDeploymentConfig | undefined>;
   /** Custom configs only, by name ascending (the API adds the predefined ones). */
-  listDeploymentConfigs(page?: PageRequest): Promise<Page<DeploymentConfig>>;
+  listDeploymentConfigs(page?: PageRequest): Promise<Page<AnyDeploymentConfig>>;
   /** False when it did not exist. */
   deleteDeploymentConfig(deploymentConfigName: string): Promise<boolean>;
 

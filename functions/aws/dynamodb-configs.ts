@@ -1,6 +1,7 @@
 // Custom deployment config items (pk CONFIG#<name>, sk CONFIG), listed by name through gsi1 (CONFIGS / <name>).
+// Server, Lambda and ECS configs share the partition and are stored as given: computePlatform tells them apart.
 import { ConflictError } from '../core/errors';
-import type { DeploymentConfig } from '../core/types';
+import type { AnyDeploymentConfig } from '../core/traffic-configs';
 import type { Page, PageRequest } from '../ports';
 import { conditionally } from './dynamodb-errors';
 import { CONFIGS_PARTITION, deploymentConfigItem, deploymentConfigKey, fromItem } from './dynamodb-items';
@@ -9,7 +10,7 @@ import type { Table } from './dynamodb-table';
 import { TABLE_KEYS } from './table-schema';
 
 /** Like CodeDeploy's CreateDeploymentConfig, a name is taken once: a second create is a ConflictError. */
-export async function createDeploymentConfig(table: Table, config: DeploymentConfig): Promise<void> {
+export async function createDeploymentConfig(table: Table, config: AnyDeploymentConfig): Promise<void> {
   const outcome = await conditionally(
     table.put({ Item: deploymentConfigItem(config), ConditionExpression: 'attribute_not_exists(pk)' }),
   );
@@ -19,14 +20,14 @@ export async function createDeploymentConfig(table: Table, config: DeploymentCon
 export async function getDeploymentConfig(
   table: Table,
   deploymentConfigName: string,
-): Promise<DeploymentConfig | undefined> {
-  return fromItem<DeploymentConfig>(await table.get(deploymentConfigKey(deploymentConfigName)));
+): Promise<AnyDeploymentConfig | undefined> {
+  return fromItem<AnyDeploymentConfig>(await table.get(deploymentConfigKey(deploymentConfigName)));
 }
 
-export async function listDeploymentConfigs(table: Table, page?: PageRequest): Promise<Page<DeploymentConfig>> {
+export async function listDeploymentConfigs(table: Table, page?: PageRequest): Promise<Page<AnyDeploymentConfig>> {
   const query = { list: 'deployment-configs', range: { index: TABLE_KEYS.gsi1.indexName, partition: CONFIGS_PARTITION } };
   const result = await queryPage(table, query, page);
-  return { ...result, items: result.items.map((item) => fromItem<DeploymentConfig>(item)) };
+  return { ...result, items: result.items.map((item) => fromItem<AnyDeploymentConfig>(item)) };
 }
 
 export async function deleteDeploymentConfig(table: Table, deploymentConfigName: string): Promise<boolean> {

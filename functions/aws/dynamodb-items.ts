@@ -5,12 +5,12 @@ import { ValidationError } from '../core/errors';
 import type {
   Application,
   Deployment,
-  DeploymentConfig,
   DeploymentGroup,
   DeploymentTarget,
   HostRecord,
   RevisionLocation,
 } from '../core/types';
+import type { AnyDeploymentConfig } from '../core/traffic-configs';
 import type { GroupLock, RevisionRecord } from '../ports';
 import type { StoredItem } from './dynamodb-errors';
 import { TABLE_KEYS } from './table-schema';
@@ -115,7 +115,7 @@ export function deploymentGroupItem(group: DeploymentGroup): KeyedItem {
   return { ...group, ...deploymentGroupKey(group.applicationName, group.deploymentGroupName) };
 }
 
-export function deploymentConfigItem(config: DeploymentConfig): KeyedItem {
+export function deploymentConfigItem(config: AnyDeploymentConfig): KeyedItem {
   return {
     ...config,
     ...deploymentConfigKey(config.deploymentConfigName),

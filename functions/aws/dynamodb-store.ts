@@ -6,12 +6,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   Application,
   Deployment,
-  DeploymentConfig,
   DeploymentGroup,
   DeploymentStatus,
   DeploymentTarget,
   HostRecord,
 } from '../core/types';
+import type { AnyDeploymentConfig } from '../core/traffic-configs';
 import type {
   Batch,
   DeploymentGroupSettings,
@@ -117,15 +117,15 @@ export class DynamoDbStore implements Store {
     return groups.deleteDeploymentGroup(this.table, applicationName, deploymentGroupName);
   }
 
-  public createDeploymentConfig(config: DeploymentConfig): Promise<void> {
+  public createDeploymentConfig(config: AnyDeploymentConfig): Promise<void> {
     return configs.createDeploymentConfig(this.table, config);
   }
 
-  public getDeploymentConfig(deploymentConfigName: string): Promise<DeploymentConfig | undefined> {
+  public getDeploymentConfig(deploymentConfigName: string): Promise<AnyDeploymentConfig | undefined> {
     return configs.getDeploymentConfig(this.table, deploymentConfigName);
   }
 
-  public listDeploymentConfigs(page?: PageRequest): Promise<Page<DeploymentConfig>> {
+  public listDeploymentConfigs(page?: PageRequest): Promise<Page<AnyDeploymentConfig>> {
     return configs.listDeploymentConfigs(this.table, page);
   }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isPredefinedConfigName } from './deployment-configs';
 import { NotFoundError, ValidationError } from './errors';
 import type { FieldProblem } from './errors';
+import type { DeploymentConfig } from './types';
 import { expected, shown } from './input-messages';
 import { linearStepCount } from './traffic-schedule';
 import { customConfigNameSchema, RESERVED_PREFIX } from './deployment-configs';
@@ -37,6 +38,12 @@ export interface TrafficDeploymentConfig {
   readonly computePlatform: TrafficComputePlatform;
   readonly trafficRoutingConfig: TrafficRoutingConfig;
 }
+
+/**
+ * A deployment config of any platform, as the Store keeps it and the API shows it. Here rather than in types.ts,
+ * which this module's imports reach: types.ts importing back would make a cycle.
+ */
+export type AnyDeploymentConfig = DeploymentConfig | TrafficDeploymentConfig;
 
 /** CodeDeploy's limit on the time from the first traffic shift to the last, for custom configs. */
 export const MAX_SHIFT_SPAN_MINUTES = 2880;

@@ -6,6 +6,7 @@ import { clientTokenKey } from '../../functions/aws/dynamodb-items';
 import type { DynamoDbStore } from '../../functions/aws/dynamodb-store';
 import { ConflictError } from '../../functions/core/errors';
 import type { DeploymentConfig, RevisionLocation } from '../../functions/core/types';
+import type { TrafficDeploymentConfig } from '../../functions/core/traffic-configs';
 import type { RevisionRecord } from '../../functions/ports';
 import { describeStoreOnBackends } from './dynamodb-store-backends';
 import * as fixture from './dynamodb-store-fixtures';
@@ -129,6 +130,34 @@ describeStoreOnBackends('DynamoDbStore applications', (subject) => {
       expect(left.items.map((c) => c.deploymentConfigName)).toEqual(['Custom.A', 'Custom.C']);
       // The name is free again.
       await store.createDeploymentConfig(config('Custom.B'));
+    });
+
+    it('keeps Lambda and ECS configs as given, next to Server ones', async () => {
+      const lambda: TrafficDeploymentConfig = {
+        deploymentConfigId: '0b6c3a52-3f43-4a8e-9d43-51c0a1c1d0a1',
+        createTime: at(1),
+        deploymentConfigName: 'Custom.LambdaCanary',
+        computePlatform: 'Lambda',
+        trafficRoutingConfig: { type: 'TimeBasedCanary', timeBasedCanary: { canaryPercentage: 15, canaryInterval: 7 } },
+      };
+      const ecs: TrafficDeploymentConfig = {
+        deploymentConfigName: 'Custom.EcsLinear',
+        computePlatform: 'ECS',
+        trafficRoutingConfig: { type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage: 20, linearInterval: 5 } },
+      };
+      const allAtOnce: TrafficDeploymentConfig = {
+        deploymentConfigName: 'Custom.LambdaAll',
+        computePlatform: 'Lambda',
+        trafficRoutingConfig: { type: 'AllAtOnce' },
+      };
+      for (const item of [lambda, ecs, allAtOnce, config('Custom.Server')]) await store.createDeploymentConfig(item);
+
+      await expect(store.getDeploymentConfig('Custom.LambdaCanary')).resolves.toStrictEqual(lambda);
+      await expect(store.getDeploymentConfig('Custom.EcsLinear')).resolves.toStrictEqual(ecs);
+      await expect(store.getDeploymentConfig('Custom.LambdaAll')).resolves.toStrictEqual(allAtOnce);
+      const listed = await store.listDeploymentConfigs();
+      expect(listed.items).toStrictEqual([ecs, allAtOnce, lambda, config('Custom.Server')]);
+      await expect(store.createDeploymentConfig({ ...ecs, computePlatform: 'Lambda' })).rejects.toThrow(ConflictError);
     });
   });
 

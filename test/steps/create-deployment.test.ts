@@ -44,7 +44,24 @@ describe('createDeployment', () => {
     ['an unknown config', { deploymentConfigName: 'Nope' }, NotFoundError, /Deployment config 'Nope' does not exist/],
     ['a bad file exists behavior', { fileExistsBehavior: 'SOMETIMES' }, ValidationError, /fileExistsBehavior/],
     ['a description over 256 characters', { description: 'x'.repeat(257) }, ValidationError, /description/],
+    [
+      'a predefined Lambda config',
+      { deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce' },
+      ValidationError,
+      /^deploymentConfigName: names a deployment config for Lambda; Server deployments need a Server config/,
+    ],
+    [
+      'a custom ECS config',
+      { deploymentConfigName: 'EcsLinear' },
+      ValidationError,
+      /^deploymentConfigName: names a deployment config for ECS; Server deployments need a Server config .*\(got "EcsLinear"\)$/,
+    ],
   ])('refuses %s without writing anything', async (_case, change, type, message) => {
+    await h.runtime.store.createDeploymentConfig({
+      deploymentConfigName: 'EcsLinear',
+      computePlatform: 'ECS',
+      trafficRoutingConfig: { type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage: 20, linearInterval: 5 } },
+    });
     const attempt = createDeployment(h.runtime.deps, { ...base, ...change } as CreateDeploymentRequest);
     await expect(attempt).rejects.toBeInstanceOf(type);
     await expect(attempt).rejects.toThrow(message);
