@@ -1,6 +1,7 @@
 // Parses an EC2/on-premises appspec.yml with CodeDeploy's rules, reporting every problem at once with its line.
-import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, parseDocument, type Document, type Node } from 'yaml';
 import { AppSpecError } from '../errors';
+import { readAppSpecVersion } from './appspec-version';
 import { sortByLine, yamlSyntaxProblem } from './yaml-problems';
 import type { AppSpec, FileExistsBehavior } from '../types';
 import type { OsName } from './bundle-paths';
@@ -48,7 +49,7 @@ function readDocument(reader: YamlReader, doc: Document.Parsed): AppSpec | undef
   }
   const entries = reader.readMap(root, '', TOP_LEVEL_KEYS, '') ?? new Map<string, MapEntry>();
   const value = (key: string): Node | null => entries.get(key)?.value ?? null;
-  const version = readVersion(reader, entries.get('version'));
+  const version = readAppSpecVersion(reader, entries.get('version'));
   const os = readOs(reader, value('os'));
   const behaviorNode = value('file_exists_behavior');
   const fileExistsBehavior = reader.readChoice(behaviorNode, 'file_exists_behavior', FILE_EXISTS_BEHAVIORS);
@@ -80,19 +81,3 @@ function readOs(reader: YamlReader, node: Node | null): OsName | undefined {
   return undefined;
 }
 
-/**
- * CodeDeploy accepts only 0.0. YAML reads `0.0` as the number 0 and `1.0` as 1, so the text as written decides:
- * `0.0` or `"0.0"` pass, `0`, `00.0` and `1.0` do not.
- */
-function readVersion(reader: YamlReader, entry: MapEntry | undefined): '0.0' | undefined {
-  const node = entry?.value ?? null;
-  const text = reader.readText(node, 'version', { required: true, owner: entry?.keyNode, hint: 'it must be 0.0' });
-  if (text === undefined) {
-    return undefined;
-  }
-  if (isScalar(node) && (node.value === 0 || node.value === '0.0') && text === '0.0') {
-    return '0.0';
-  }
-  reader.report('version', `must be 0.0 (got ${text})`, node);
-  return undefined;
-}

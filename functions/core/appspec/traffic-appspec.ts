@@ -1,7 +1,8 @@
 // What Lambda and ECS appspecs share: YAML or JSON text, `version: 0.0`, exactly one resource under `Resources`,
 // and `Hooks` as a list of `- Event: function` items. Each platform module reads its resource's Properties.
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
+import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
 import { AppSpecError, type FieldProblem } from '../errors';
+import { readAppSpecVersion } from './appspec-version';
 import { sortByLine, yamlSyntaxProblem } from './yaml-problems';
 import { canonicalKey, readKeys, valueOf, type KeyedEntries } from './case-insensitive-keys';
 import { didYouMean } from './suggest';
@@ -74,25 +75,10 @@ function readDocument<P, E extends string>(
     return undefined;
   }
   const entries = readKeys(reader, root, '', TOP_LEVEL_KEYS, '') ?? new Map<string, MapEntry>();
-  const version = readVersion(reader, entries.get('version'));
+  const version = readAppSpecVersion(reader, entries.get('version'));
   const properties = readResources(reader, entries.get('Resources'), root, platform);
   const hooks = readHooks(reader, valueOf(entries, 'Hooks'), platform);
   return version === undefined || properties === undefined ? undefined : { properties, hooks };
-}
-
-/** Only 0.0, as written: YAML reads `0.0` and `0` alike as the number 0. */
-function readVersion(reader: YamlReader, entry: MapEntry | undefined): '0.0' | undefined {
-  const node = entry?.value ?? null;
-  const owner = entry?.keyNode;
-  const text = reader.readText(node, 'version', { required: true, owner, hint: 'it must be 0.0' });
-  if (text === undefined) {
-    return undefined;
-  }
-  if (isScalar(node) && (node.value === 0 || node.value === '0.0') && text === '0.0') {
-    return '0.0';
-  }
-  reader.report('version', `must be 0.0 (got ${text})`, node);
-  return undefined;
 }
 
 function readResources<P, E extends string>(
