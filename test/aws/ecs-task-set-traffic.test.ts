@@ -22,8 +22,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { EcsTaskSetTraffic, clientToken } from '../../functions/aws/ecs-task-set-traffic';
-import { NotFoundError, ValidationError } from '../../functions/core/errors';
+import { NotFoundError } from '../../functions/core/errors';
 import type { CreateTaskSetInput, TaskSetTraffic } from '../../functions/ports';
+import { sent, validationProblems } from '../support/sdk-mock-calls';
 
 const ecs = mockClient(ECSClient);
 const elbv2 = mockClient(ElasticLoadBalancingV2Client);
@@ -102,24 +103,6 @@ const target = (Id: string, Port: number, State: string, Reason?: string, Descri
   HealthCheckPort: String(Port),
   TargetHealth: { State: State as never, ...(Reason === undefined ? {} : { Reason: Reason as never }), ...(Description === undefined ? {} : { Description }) },
 });
-
-/** Every command a mock received, in order, as [command name, exact input]. */
-function sent(mock: typeof ecs | typeof elbv2): [string, unknown][] {
-  return mock.calls().map((call) => {
-    const command = call.args[0] as unknown as { constructor: { name: string }; input: unknown };
-    return [command.constructor.name, command.input];
-  });
-}
-
-/** The problems of the ValidationError the call fails with. */
-async function validationProblems(call: Promise<unknown>): Promise<{ field: string; message: string }[]> {
-  const error: unknown = await call.then(
-    () => undefined,
-    (rejected: unknown) => rejected,
-  );
-  expect(error).toBeInstanceOf(ValidationError);
-  return (error as ValidationError).problems.map(({ field, message }) => ({ field, message }));
-}
 
 const throttled = (name: string): Error => Object.assign(new Error('Rate exceeded'), { name, $metadata: { httpStatusCode: 400 } });
 

@@ -25,9 +25,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { ElbTrafficControl } from '../../functions/aws/elb-traffic-control';
-import { ValidationError } from '../../functions/core/errors';
 import type { LoadBalancerInfo } from '../../functions/core/types';
 import type { TrafficDirection } from '../../functions/ports';
+import { sent, validationProblems } from '../support/sdk-mock-calls';
 
 const elbv2 = mockClient(ElasticLoadBalancingV2Client);
 const elb = mockClient(ElasticLoadBalancingClient);
@@ -95,24 +95,6 @@ const instanceState = (InstanceId: string, State: string, ReasonCode: string, De
 
 const tgNotFound = (): TargetGroupNotFoundException =>
   new TargetGroupNotFoundException({ message: 'One or more target groups not found', $metadata: { httpStatusCode: 400 } });
-
-/** Every command a mock received, in order, as [command name, exact input]. */
-function sent(mock: typeof elbv2 | typeof elb): [string, unknown][] {
-  return mock.calls().map((call) => {
-    const command = call.args[0] as unknown as { constructor: { name: string }; input: unknown };
-    return [command.constructor.name, command.input];
-  });
-}
-
-/** The ValidationError the call fails with. */
-async function validationProblems(call: Promise<unknown>): Promise<{ field: string; message: string }[]> {
-  const error: unknown = await call.then(
-    () => undefined,
-    (rejected: unknown) => rejected,
-  );
-  expect(error).toBeInstanceOf(ValidationError);
-  return (error as ValidationError).problems.map(({ field, message }) => ({ field, message }));
-}
 
 beforeEach(() => {
   elbv2.reset();

@@ -8,6 +8,8 @@ const COMMAND_ID = 'e8d3c0e4-71f7-4491-898f-c9b35bee5f3b';
 const INSTANCE_ID = 'i-0123456789abcdef0';
 // What SsmHostRunner sends for batch 2, event 5 of d-ABCDEFGH1.
 const COMMENT = 'cutover d-ABCDEFGH1 b2 e5 ApplicationStart';
+// The deployment, batch, event and host that a report of the invocation with COMMENT on INSTANCE_ID names.
+const REPORT_OF_COMMENT = { deploymentId: 'd-ABCDEFGH1', batchNumber: 2, eventIndex: 5, targetId: INSTANCE_ID };
 
 const ssm = mockClient(SSMClient);
 const reporter = new SsmCommandReporter({ client: new SSMClient({}) });
@@ -50,10 +52,7 @@ describe('SsmCommandReporter', () => {
     });
 
     await expect(reporter.toHostReport(statusEvent())).resolves.toEqual({
-      deploymentId: 'd-ABCDEFGH1',
-      batchNumber: 2,
-      eventIndex: 5,
-      targetId: INSTANCE_ID,
+      ...REPORT_OF_COMMENT,
       exitCode: 0,
       output: 'started\n',
       startTime: '2026-11-26T10:04:30.439Z',
@@ -117,10 +116,7 @@ describe('SsmCommandReporter', () => {
     });
 
     await expect(reporter.toHostReport(statusEvent({ status: 'TimedOut' }))).resolves.toEqual({
-      deploymentId: 'd-ABCDEFGH1',
-      batchNumber: 2,
-      eventIndex: 5,
-      targetId: INSTANCE_ID,
+      ...REPORT_OF_COMMENT,
       exitCode: 255,
       output:
         `[cutover] SSM did not run the script on ${INSTANCE_ID} (ResponseCode -1).\n` +
@@ -143,10 +139,7 @@ describe('SsmCommandReporter', () => {
     });
 
     await expect(reporter.toHostReport(statusEvent({ status: 'TimedOut' }))).resolves.toEqual({
-      deploymentId: 'd-ABCDEFGH1',
-      batchNumber: 2,
-      eventIndex: 5,
-      targetId: INSTANCE_ID,
+      ...REPORT_OF_COMMENT,
       exitCode: 255,
       output: '[cutover] SSM status TimedOut (ExecutionTimedOut).\nwaiting for the service\n',
       startTime: '2026-11-26T10:04:30.000Z',

@@ -8,16 +8,7 @@ import {
 } from '../../functions/core/traffic-configs';
 import type { TrafficDeploymentConfig, TrafficRoutingConfig } from '../../functions/core/traffic-configs';
 import { scheduleSpanMinutes } from '../../functions/core/traffic-schedule';
-
-const canary = (canaryPercentage: number, canaryInterval: number): TrafficRoutingConfig => ({
-  type: 'TimeBasedCanary',
-  timeBasedCanary: { canaryPercentage, canaryInterval },
-});
-const linear = (linearPercentage: number, linearInterval: number): TrafficRoutingConfig => ({
-  type: 'TimeBasedLinear',
-  timeBasedLinear: { linearPercentage, linearInterval },
-});
-const ALL_AT_ONCE: TrafficRoutingConfig = { type: 'AllAtOnce' };
+import { ALL_AT_ONCE, canary, linear } from '../support/traffic-routing';
 
 function problemsOf(input: unknown): { field: string; message: string }[] {
   try {

@@ -2,15 +2,7 @@ import { PREDEFINED_TRAFFIC_CONFIGS } from '../../functions/core/traffic-configs
 import type { TrafficRoutingConfig } from '../../functions/core/traffic-configs';
 import { linearStepCount, scheduleSpanMinutes, trafficSchedule } from '../../functions/core/traffic-schedule';
 import type { TrafficStep } from '../../functions/core/traffic-schedule';
-
-const canary = (canaryPercentage: number, canaryInterval: number): TrafficRoutingConfig => ({
-  type: 'TimeBasedCanary',
-  timeBasedCanary: { canaryPercentage, canaryInterval },
-});
-const linear = (linearPercentage: number, linearInterval: number): TrafficRoutingConfig => ({
-  type: 'TimeBasedLinear',
-  timeBasedLinear: { linearPercentage, linearInterval },
-});
+import { canary, linear } from '../support/traffic-routing';
 
 /** Ten steps of 10 %, `minutes` apart: every predefined linear config. */
 const tenPercentEvery = (minutes: number): TrafficStep[] =>

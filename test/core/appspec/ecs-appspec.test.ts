@@ -1,5 +1,6 @@
 import type { FieldProblem } from '../../../functions/core/errors';
 import { problemsOf as problemsOfParser } from './problems-of';
+import { oneResourceAppSpec } from '../../support/appspec-text';
 import { parseEcsAppSpec, type EcsAppSpec } from '../../../functions/core/appspec';
 
 function problemsOf(text: string, source?: string): readonly FieldProblem[] {
@@ -165,9 +166,7 @@ const documented: EcsAppSpec = {
 
 /** An ECS appspec whose Properties start on line 6 and whose Hooks, if any, follow them. */
 function ecs(properties: readonly string[], hooks: readonly string[] = []): string {
-  const head = ['version: 0.0', 'Resources:', '  - svc:', '      Type: AWS::ECS::Service', '      Properties:'];
-  const hookLines = hooks.length === 0 ? [] : ['Hooks:', ...hooks.map((hook) => `  - ${hook}`)];
-  return [...head, ...properties.map((line) => `        ${line}`), ...hookLines, ''].join('\n');
+  return oneResourceAppSpec('svc', 'AWS::ECS::Service', properties, hooks);
 }
 
 // Lines 6–9.

@@ -1,5 +1,6 @@
 import type { FieldProblem } from '../../../functions/core/errors';
 import { problemsOf as problemsOfParser } from './problems-of';
+import { oneResourceAppSpec } from '../../support/appspec-text';
 import { parseLambdaAppSpec, type LambdaAppSpec } from '../../../functions/core/appspec';
 
 function problemsOf(text: string, source?: string): readonly FieldProblem[] {
@@ -84,9 +85,7 @@ const documented: LambdaAppSpec = {
 
 /** A Lambda appspec whose Properties start on line 6 and whose Hooks, if any, start on line 6 + properties. */
 function lambda(properties: readonly string[], hooks: readonly string[] = []): string {
-  const head = ['version: 0.0', 'Resources:', '  - myFunction:', '      Type: AWS::Lambda::Function', '      Properties:'];
-  const hookLines = hooks.length === 0 ? [] : ['Hooks:', ...hooks.map((hook) => `  - ${hook}`)];
-  return [...head, ...properties.map((line) => `        ${line}`), ...hookLines, ''].join('\n');
+  return oneResourceAppSpec('myFunction', 'AWS::Lambda::Function', properties, hooks);
 }
 
 const PROPS = ['Name: my-function', 'Alias: live', 'CurrentVersion: 3', 'TargetVersion: 4'];
