@@ -17,7 +17,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from './nag-acknowledgements';
 
-export const API_STAGE = 'v1';
+const API_STAGE = 'v1';
 
 /** One JSON line per request: who called (IAM caller and user), what, and how it went. */
 export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {

@@ -1,10 +1,10 @@
 // What Cutover's hosts need beyond AmazonSSMManagedInstanceCore: the SSM Agent writes lifecycle script output to the
 // command-output log group with the host's own credentials. Users attach this policy to their instances' role (EC2
 // instance profile, or the service role of on-premises activations).
-import { Validations } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from './nag-acknowledgements';
 
 export interface HostPolicyProps {
   readonly commandOutput: ILogGroup;
@@ -28,11 +28,11 @@ export class HostPolicy extends Construct {
         new PolicyStatement({ actions: ['logs:DescribeLogGroups'], resources: ['*'] }),
       ],
     });
-    Validations.of(this.policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'logs:DescribeLogGroups has no resource-level permissions and the SSM Agent calls it before writing command ' +
+    acknowledgeWildcardResource(
+      this.policy,
+      '*',
+      'logs:DescribeLogGroups has no resource-level permissions and the SSM Agent calls it before writing command ' +
         'output; it is the only action on *',
-    });
+    );
   }
 }

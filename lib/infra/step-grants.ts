@@ -167,7 +167,7 @@ export function grantPutEvents(handler: StepHandler, bus: IEventBus): void {
 }
 
 /** Topic names the trigger Publish grant allows unless the operator lists topics. */
-export const TRIGGER_TOPIC_PREFIX = 'cutover-';
+const TRIGGER_TOPIC_PREFIX = 'cutover-';
 
 /**
  * SNS Publish for deployment-group triggers (triggerConfigurations[].triggerTargetArn), on the topics the operator

@@ -41,15 +41,13 @@ export interface BundleScan {
   readonly content?: ContentReader;
 }
 
-export type EntryPath = ArchivePath;
-
 /**
  * Archive entry names reduced to bundle paths; absolute names and `..` are refused rather than silently fixed.
  * Unlike archivePath (S3 listings), a backslash stays part of a name: it is one in tar archives and in directories
  * on Linux, and the zip reader turns Windows separators into slashes before it gets here.
  */
-export function normaliseEntryPath(raw: string): EntryPath {
-  const rejected = (why: string): EntryPath => ({ kind: 'rejected', problem: bundleProblem(`entry '${raw}' ${why}`) });
+export function normaliseEntryPath(raw: string): ArchivePath {
+  const rejected = (why: string): ArchivePath => ({ kind: 'rejected', problem: bundleProblem(`entry '${raw}' ${why}`) });
   if (raw.startsWith('/') || /^[A-Za-z]:[\\/]/.test(raw)) {
     return rejected('has an absolute path; archive entries must be relative to the bundle root');
   }

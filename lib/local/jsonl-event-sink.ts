@@ -14,7 +14,7 @@ import {
 } from '../../functions/core/state-change-events';
 import type { EventSink, StateChange } from '../../functions/ports';
 
-export const EVENTS_FILE = 'events.jsonl';
+const EVENTS_FILE = 'events.jsonl';
 
 export interface JsonlEventSinkOptions {
   readonly stateDir: string;

@@ -5,11 +5,11 @@
 //
 // Weights are percents, as the AliasTraffic port speaks them (Lambda's fractions exist only in the AWS adapter).
 // Hooks are local modules registered by name instead of deployed functions.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PUBLISHED_VERSION, checkAliasServesOnly, routingFor } from '../../functions/core/alias-routing';
 import { ConflictError, CutoverError, NotFoundError, ValidationError } from '../../functions/core/errors';
 import type { AliasRouting, AliasTraffic, HookInvocation } from '../../functions/ports';
+import { readStateFile, writeStateFile } from './json-state-file';
 
 export type LocalHook = (payload: HookInvocation) => Promise<void>;
 
@@ -81,8 +81,7 @@ export class LocalLambdaFunctions implements AliasTraffic {
   }
 
   public async describe(functionName: string, alias: string): Promise<AliasRouting> {
-    const { functionVersion, additionalVersionWeights } = this.aliasOf(functionName, alias);
-    return { functionVersion, additionalVersionWeights };
+    return this.aliasOf(functionName, alias);
   }
 
   public async versionExists(functionName: string, version: string): Promise<boolean> {
@@ -161,22 +160,12 @@ export class LocalLambdaFunctions implements AliasTraffic {
 
   private readFile(functionName: string): FunctionFile | undefined {
     const file = this.file(functionName);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-    return parseFunctionFile(file, text);
+    const text = readStateFile(file);
+    return text === undefined ? undefined : parseFunctionFile(file, text);
   }
 
-  // Synchronous writes: within one process, each read-modify-write completes before another can start.
   private writeFile(functionName: string, body: FunctionFile): void {
-    fs.mkdirSync(this.dir, { recursive: true });
-    const file = this.file(functionName);
-    fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(body, null, 2)}\n`);
-    fs.renameSync(`${file}.tmp`, file);
+    writeStateFile(this.file(functionName), body);
   }
 
   private file(functionName: string): string {

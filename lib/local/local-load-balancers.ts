@@ -1,11 +1,11 @@
 // Simulated load balancers for the embedded runtime: each target group or classic ELB named in a group's
 // loadBalancerInfo is a JSON file listing the hosts registered with it, so users (and tests) can see which hosts
 // would take traffic at any moment.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ValidationError } from '../../functions/core/errors';
 import type { LoadBalancerInfo } from '../../functions/core/types';
 import type { PendingTarget, TrafficControl, TrafficDirection, TrafficProgress } from '../../functions/ports';
+import { readStateFile, writeStateFile } from './json-state-file';
 
 // Only reached if a file was changed by hand between the change and its check.
 const LOCAL_CHECK_SECONDS = 1;
@@ -16,15 +16,16 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export class LocalLoadBalancers implements TrafficControl {
   public constructor(private readonly dir: string) {}
 
+  // A change is in effect once written, so its progress is done without reading the files back.
   public async deregister(info: LoadBalancerInfo, targetIds: readonly string[]): Promise<TrafficProgress> {
     const leaving = new Set(targetIds);
     for (const name of balancerNames(info)) this.write(name, this.registered(name).filter((id) => !leaving.has(id)));
-    return this.check(info, targetIds, 'deregister');
+    return progress([]);
   }
 
   public async register(info: LoadBalancerInfo, targetIds: readonly string[]): Promise<TrafficProgress> {
     for (const name of balancerNames(info)) this.write(name, [...new Set([...this.registered(name), ...targetIds])].sort());
-    return this.check(info, targetIds, 'register');
+    return progress([]);
   }
 
   /** A simulated load balancer has no draining or health checks: a host is in or out the moment its file says so. */
@@ -38,37 +39,34 @@ export class LocalLoadBalancers implements TrafficControl {
         }
       }
     }
-    return {
-      done: pending.length === 0,
-      checkAfterSeconds: LOCAL_CHECK_SECONDS,
-      limitSeconds: LOCAL_LIMIT_SECONDS,
-      reason: 'simulated load balancers take effect at once',
-      pending,
-    };
+    return progress(pending);
   }
 
   /** Hosts registered with one load balancer (target group or classic ELB) right now. */
   public registered(name: string): string[] {
-    try {
-      const body = JSON.parse(fs.readFileSync(this.file(name), 'utf8')) as { registered?: unknown };
-      return Array.isArray(body.registered) ? body.registered.filter((id): id is string => typeof id === 'string') : [];
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
+    const text = readStateFile(this.file(name));
+    if (text === undefined) return [];
+    const body = JSON.parse(text) as { registered?: unknown };
+    return Array.isArray(body.registered) ? body.registered.filter((id): id is string => typeof id === 'string') : [];
   }
 
-  // Synchronous writes: within one process, each read-modify-write completes before another can start.
   private write(name: string, registered: readonly string[]): void {
-    fs.mkdirSync(this.dir, { recursive: true });
-    const file = this.file(name);
-    fs.writeFileSync(`${file}.tmp`, `${JSON.stringify({ registered }, null, 2)}\n`);
-    fs.renameSync(`${file}.tmp`, file);
+    writeStateFile(this.file(name), { registered });
   }
 
   private file(name: string): string {
     return path.join(this.dir, `${name}.json`);
   }
+}
+
+function progress(pending: PendingTarget[]): TrafficProgress {
+  return {
+    done: pending.length === 0,
+    checkAfterSeconds: LOCAL_CHECK_SECONDS,
+    limitSeconds: LOCAL_LIMIT_SECONDS,
+    reason: 'simulated load balancers take effect at once',
+    pending,
+  };
 }
 
 /** Every target group and classic ELB of a group, each name checked: it becomes a file name. */
