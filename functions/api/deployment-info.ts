@@ -2,6 +2,7 @@
 // trafficWait while a batch waits on its load balancers. The parsed appspec and the engine's bookkeeping stay inside.
 import { z } from 'zod';
 import type { Deployment } from '../core/types';
+import { deploymentStyleOf } from './deployment-group-settings';
 import { revisionLocationShown } from './revision-schemas';
 
 const STATUSES = ['Created', 'Queued', 'InProgress', 'Succeeded', 'Failed', 'Stopped'] as const;
@@ -73,12 +74,7 @@ export function deploymentInfoOf(deployment: Deployment): DeploymentInfo {
     },
     fileExistsBehavior: deployment.fileExistsBehavior,
     computePlatform: deployment.computePlatform,
-    deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: hasLoadBalancer(deployment) ? 'WITH_TRAFFIC_CONTROL' : 'WITHOUT_TRAFFIC_CONTROL' },
+    deploymentStyle: deploymentStyleOf(deployment),
     trafficWait: deployment.trafficWait && { ...deployment.trafficWait, pending: [...deployment.trafficWait.pending] },
   };
-}
-
-function hasLoadBalancer(deployment: Deployment): boolean {
-  const info = deployment.loadBalancerInfo;
-  return (info?.targetGroupInfoList?.length ?? 0) + (info?.elbInfoList?.length ?? 0) > 0;
 }

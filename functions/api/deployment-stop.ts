@@ -8,7 +8,7 @@ import { requireDeployment } from './deployment-lookup';
 
 const RUNNING: readonly DeploymentStatus[] = ['Created', 'Queued', 'InProgress'];
 
-export const STOP_STATUS_MESSAGE = 'The deployment stops after the hosts in its current batch finish';
+const STOP_STATUS_MESSAGE = 'The deployment stops after the hosts in its current batch finish';
 
 export interface StopAnswer {
   readonly status: 'Pending';

@@ -11,20 +11,18 @@ import { EXIT_FAILED, EXIT_OK, UsageError } from './cli-errors';
 import { DEFAULT_STATE_DIR } from './local-session';
 import { parseFlags, positiveNumber } from './parse-flags';
 import { progressPrinter } from './progress-printer';
-import { LOOPBACK, startApiServer } from './remote/http-server';
+import { DEFAULT_PORT, LOOPBACK, startApiServer } from './remote/http-server';
 
-export const LOCAL_SERVE_USAGE = `usage: cutover local serve [--port P] [--state-dir DIR] [--time-scale X]
+const LOCAL_SERVE_USAGE = `usage: cutover local serve [--port P] [--state-dir DIR] [--time-scale X]
 
 Serves Cutover's REST API (GET /openapi.json describes it) on http://${LOOPBACK}:P for the API commands
-(cutover create-application …, default endpoint http://${LOOPBACK}:8642) and any HTTP client. Loopback only, no auth.
+(cutover create-application …, default endpoint http://${LOOPBACK}:${DEFAULT_PORT}) and any HTTP client. Loopback only, no auth.
 Prints "Cutover API on http://${LOOPBACK}:<port> (state: <dir>)" once it listens, then the progress of deployments.
 SIGINT or SIGTERM stops it: no new requests, running deployments finish, then it exits 0 (a second signal exits at once).
 
-  --port P         port to listen on (default 8642; 0 picks a free one, read it from the first line)
+  --port P         port to listen on (default ${DEFAULT_PORT}; 0 picks a free one, read it from the first line)
   --state-dir DIR  local state folder (default .cutover), locked while the server runs
   --time-scale X   wait states and retry pauses run X times faster (default 1)`;
-
-export const DEFAULT_PORT = 8642;
 
 export async function localServeCommand(args: readonly string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseFlags(

@@ -7,6 +7,7 @@ import type { Application } from '../../core/types';
 import type { StepDependencies } from '../../ports';
 import { ApiError } from '../api-errors';
 import { assertNoActiveDeployment } from '../deployment-group-activity';
+import { requireApplication } from '../deployment-group-lookup';
 import { nextTokenField, pageQuery, resourceName } from '../api-schemas';
 import { route } from '../route';
 
@@ -91,9 +92,7 @@ export const applicationRoutes = [
     response: z.object({ application: applicationInfo }),
     successStatus: 200,
     handle: async ({ deps }, { params }) => {
-      const app = await deps.store.getApplication(params.applicationName);
-      if (!app) throw new NotFoundError('Application', params.applicationName);
-      return { application: applicationInfoOf(app) };
+      return { application: applicationInfoOf(await requireApplication(deps.store, params.applicationName)) };
     },
   }),
   route({
@@ -105,7 +104,7 @@ export const applicationRoutes = [
     params: applicationParams,
     successStatus: 204,
     handle: async ({ deps }, { params }) => {
-      if (!(await deps.store.getApplication(params.applicationName))) throw new NotFoundError('Application', params.applicationName);
+      await requireApplication(deps.store, params.applicationName);
       await assertNoGroupDeploying(deps, params.applicationName);
       if (!(await deps.store.deleteApplication(params.applicationName))) throw new NotFoundError('Application', params.applicationName);
       return undefined;

@@ -7,6 +7,7 @@ import { commaList } from '../comma-list';
 import { deploymentId, nextTokenField, resourceName } from '../api-schemas';
 import { createDeploymentFromRequest } from '../deployment-creation';
 import { requireGroup } from '../deployment-group-lookup';
+import { AUTO_ROLLBACK_EVENTS } from '../deployment-group-schemas';
 import { deploymentInfo, deploymentInfoOf } from '../deployment-info';
 import { requireDeployment } from '../deployment-lookup';
 import { requestStop } from '../deployment-stop';
@@ -15,7 +16,6 @@ import { route } from '../route';
 
 const TAG = 'Deployments';
 const STATUSES: readonly DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Succeeded', 'Failed', 'Stopped'];
-const AUTO_ROLLBACK_EVENTS = ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST'] as const;
 const CLIENT_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 
 const deploymentParams = z.object({ deploymentId }).strict();

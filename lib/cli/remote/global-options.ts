@@ -4,9 +4,10 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { UsageError } from '../cli-errors';
 import { ApiClient, type RequestSigner } from './api-client';
 import type { FlagSpecs, ParsedFlags } from './remote-flags';
+import { DEFAULT_PORT, LOOPBACK } from './http-server';
 import { isLoopbackHttp, regionOfEndpoint, signRequest } from './sigv4';
 
-export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8642';
+const DEFAULT_ENDPOINT = `http://${LOOPBACK}:${DEFAULT_PORT}`;
 
 export type OutputFormat = 'json' | 'table';
 

@@ -7,6 +7,8 @@ import type { ApiRequest, ApiResponse } from '../../../functions/api/api-types';
 import type { Router } from '../../../functions/api/router';
 
 export const LOOPBACK = '127.0.0.1';
+/** Where `cutover local serve` listens, and so where the API commands look by default. */
+export const DEFAULT_PORT = 8642;
 /** API Gateway's own limit is 10 MB, Lambda's 6 MB; API bodies are small JSON, so anything near this is a mistake. */
 const MAX_BODY_BYTES = 6 * 1024 * 1024;
 

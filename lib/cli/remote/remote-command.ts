@@ -66,6 +66,6 @@ export function bodyOf(run: RemoteRun, flags: readonly string[]): Record<string,
   return body;
 }
 
-export function camel(flag: string): string {
+function camel(flag: string): string {
   return flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }

@@ -183,7 +183,7 @@ function placeholderOf(spec: FlagSpec): string {
   }
 }
 
-export const GLOBAL_FLAGS_HELP = `global flags (before or after the command):
+const GLOBAL_FLAGS_HELP = `global flags (before or after the command):
   --endpoint URL         the Cutover API (env CUTOVER_ENDPOINT; default http://127.0.0.1:8642, \`cutover local serve\`)
   --region REGION        for SigV4 signing off loopback (default: the endpoint's *.execute-api.<region>.amazonaws.com, then AWS_REGION)
   --profile NAME         AWS credentials profile for SigV4 signing (default: the SDK's credential chain)

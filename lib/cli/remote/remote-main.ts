@@ -33,11 +33,11 @@ export function resolveRemote(args: readonly string[]): { command: Command; args
   return command ? { command: (a, ctx) => runRemote(command, a, ctx), args: rest } : undefined;
 }
 
-export function remoteUsage(command: RemoteCommand): string {
+function remoteUsage(command: RemoteCommand): string {
   return usageOf(command.name, command.summary, command.flags);
 }
 
-export async function runRemote(command: RemoteCommand, args: readonly string[], ctx: CliContext, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+async function runRemote(command: RemoteCommand, args: readonly string[], ctx: CliContext, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const flags = parseRemoteFlags(args, { ...command.flags, ...GLOBAL_FLAGS }, remoteUsage(command), ctx.cwd);
   const globals = globalOptionsOf(flags, env);
   try {

@@ -4,7 +4,7 @@ import { createHash, createHmac, type Hash as NodeHash, type Hmac } from 'node:c
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, HttpRequest, SourceData } from '@smithy/types';
 
-export const SIGNING_SERVICE = 'execute-api';
+const SIGNING_SERVICE = 'execute-api';
 
 export interface SignableRequest {
   readonly method: string;
