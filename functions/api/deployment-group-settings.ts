@@ -7,6 +7,7 @@ import { hasTargetSelector, INSTANCE_ID_PATTERN, SELECTOR_FIELDS, targetSelector
 import type { DeploymentGroup } from '../core/types';
 import type { ApiContext } from './api-context';
 import type { DeploymentStyleInput, GroupSettingsInput } from './deployment-group-schemas';
+import { hasLoadBalancer } from '../core/lifecycle-order';
 
 const SETTING_FIELDS = [
   ...SELECTOR_FIELDS,
@@ -51,17 +52,12 @@ function isEmptySetting(value: unknown): boolean {
   return false;
 }
 
-/** Cutover deploys in place, with traffic control exactly when the group names load balancers. */
-export function deploymentStyleOf(group: DeploymentGroup): {
+/** Cutover deploys in place, with traffic control exactly when the group (or a deployment of it) names load balancers. */
+export function deploymentStyleOf(group: Pick<DeploymentGroup, 'loadBalancerInfo'>): {
   readonly deploymentType: 'IN_PLACE';
   readonly deploymentOption: 'WITH_TRAFFIC_CONTROL' | 'WITHOUT_TRAFFIC_CONTROL';
 } {
   return { deploymentType: 'IN_PLACE', deploymentOption: hasLoadBalancer(group) ? 'WITH_TRAFFIC_CONTROL' : 'WITHOUT_TRAFFIC_CONTROL' };
-}
-
-function hasLoadBalancer(group: DeploymentGroup): boolean {
-  const info = group.loadBalancerInfo;
-  return (info?.targetGroupInfoList?.length ?? 0) + (info?.elbInfoList?.length ?? 0) > 0;
 }
 
 /** ValidationError with every rule `group` breaks; `style` is the request's deploymentStyle, if it sent one. */

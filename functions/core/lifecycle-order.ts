@@ -1,6 +1,6 @@
 // The order of lifecycle events on a host for in-place Server deployments (spec §4.1), which revision's scripts
 // each event runs, and what a failure of each event means (spec §6.1 ignoreApplicationStopFailures).
-import type { ServerLifecycleEventName } from './types';
+import type { LoadBalancerInfo, ServerLifecycleEventName } from './types';
 
 // The agent's DEFAULT_ORDERED_LIFECYCLE_EVENTS without Start and End, which carry no work of their own.
 const BLOCK_TRAFFIC: readonly ServerLifecycleEventName[] = ['BeforeBlockTraffic', 'BlockTraffic', 'AfterBlockTraffic'];
@@ -14,6 +14,12 @@ const INSTALL: readonly ServerLifecycleEventName[] = [
   'ValidateService',
 ];
 const ALLOW_TRAFFIC: readonly ServerLifecycleEventName[] = ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'];
+
+/** Whether a group's loadBalancerInfo names any load balancer: only then do the traffic events run. */
+export function hasLoadBalancer(group: { readonly loadBalancerInfo?: LoadBalancerInfo }): boolean {
+  const info = group.loadBalancerInfo;
+  return (info?.targetGroupInfoList?.length ?? 0) + (info?.elbInfoList?.length ?? 0) > 0;
+}
 
 /** Events of an in-place deployment, in order. The six traffic events apply only with a load balancer. */
 export function serverInPlaceEvents(options: { withLoadBalancer: boolean }): ServerLifecycleEventName[] {

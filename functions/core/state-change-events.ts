@@ -122,9 +122,7 @@ function deploymentEntry(deployment: Deployment, context: EventContext): BusEntr
   const state = deploymentState(deployment);
   if (!state) return undefined;
   const detail = {
-    ...codeDeployDetail(deployment, context),
-    state,
-    deploymentGroup: deployment.deploymentGroupName,
+    ...codeDeployDetail(deployment, context, state),
     // Cutover's own fields, under names CodeDeploy's detail does not use.
     status: deployment.status,
     creator: deployment.creator,
@@ -142,9 +140,7 @@ function instanceEntry(change: Extract<PublishedChange, { kind: 'target' }>, con
   if (!state) return undefined;
   const failed = state === 'FAILURE' ? target.lifecycleEvents.find((e) => e.status === 'Failed') : undefined;
   const detail = {
-    ...codeDeployDetail(deployment, context),
-    state,
-    deploymentGroup: deployment.deploymentGroupName,
+    ...codeDeployDetail(deployment, context, state),
     instanceId: target.targetId,
     status: target.status,
     ...(failed
@@ -165,13 +161,15 @@ function instanceEntry(change: Extract<PublishedChange, { kind: 'target' }>, con
 
 const MAX_MESSAGE = 1024;
 
-// CodeDeploy's fields up to `state`, in its order: instanceGroupId is the deployment group's id.
-function codeDeployDetail(deployment: DeploymentRef, context: EventContext): Record<string, string> {
+// CodeDeploy's fields up to `deploymentGroup`, in its order: instanceGroupId is the deployment group's id.
+function codeDeployDetail(deployment: DeploymentRef, context: EventContext, state: DeploymentEventState | InstanceEventState) {
   return {
     instanceGroupId: deployment.deploymentGroupId,
     region: context.region,
     application: deployment.applicationName,
     deploymentId: deployment.deploymentId,
+    state,
+    deploymentGroup: deployment.deploymentGroupName,
   };
 }
 

@@ -12,14 +12,15 @@ export async function checkTraffic(deps: StepDependencies, raw: unknown): Promis
   const { store } = deps;
   const deployment = await loadDeployment(store, input.deploymentId);
   const batch = await loadBatch(store, input.deploymentId, input.batchNumber);
-  const targets = await loadBatchTargets(store, batch);
+  let targets = await loadBatchTargets(store, batch);
   const waiting = targets.filter((t) => isActive(t) && t.lifecycleEvents[input.eventIndex]?.status === 'InProgress');
+  // A retried check may find the event already settled by the attempt before it: nothing is waiting then.
   if (waiting.length > 0) {
     const step = await checkTrafficEvent(deps, deployment, batch.batchNumber, input.eventIndex, waiting);
     if (step.waitSeconds !== undefined) {
       return { action: 'traffic', batchNumber: batch.batchNumber, eventIndex: input.eventIndex, waitSeconds: step.waitSeconds };
     }
+    targets = targets.map((t) => step.changed.find((u) => u.targetId === t.targetId) ?? t);
   }
-  // A retried check may find the event already settled by the attempt before it: either way, read what is stored.
-  return { ...cursorAfterEvent(await loadBatchTargets(store, batch), batch.batchNumber, input.eventIndex), waitSeconds: 0 };
+  return { ...cursorAfterEvent(targets, batch.batchNumber, input.eventIndex), waitSeconds: 0 };
 }

@@ -6,7 +6,7 @@ import { isDeploymentId, newDeploymentId } from '../core/deployment-ids';
 import { deploymentOverview } from '../core/deployment-overview';
 import { ConflictError, DeploymentGroupBusyError, NotFoundError, ValidationError } from '../core/errors';
 import { shown } from '../core/input-messages';
-import { serverInPlaceEvents } from '../core/lifecycle-order';
+import { hasLoadBalancer, serverInPlaceEvents } from '../core/lifecycle-order';
 import type { AppSpec, AutoRollbackConfiguration, Deployment, DeploymentGroup, RevisionLocation } from '../core/types';
 import type { StepDependencies } from '../ports';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
@@ -197,11 +197,6 @@ function newDeploymentRecord(deps: StepDependencies, group: DeploymentGroup, fie
     deploymentOverview: deploymentOverview([]),
     rollbackInfo: fields.rollbackInfo,
   };
-}
-
-function hasLoadBalancer(group: DeploymentGroup): boolean {
-  const info = group.loadBalancerInfo;
-  return (info?.targetGroupInfoList?.length ?? 0) + (info?.elbInfoList?.length ?? 0) > 0;
 }
 
 function stripRevision(request: CreateDeploymentRequest): CreateDeploymentOptions {

@@ -3,7 +3,7 @@
 // silent after that fail the event (their later reports are refused as late); the others carry on. A timed-out
 // stop hook is treated like a failed one, so ignoreApplicationStopFailures lets the host go on.
 import { nextEventAfterFailure } from '../core/lifecycle-order';
-import type { EventDiagnostics, ServerLifecycleEventName } from '../core/types';
+import type { DeploymentTarget, EventDiagnostics, ServerLifecycleEventName } from '../core/types';
 import type { Batch, StepDependencies } from '../ports';
 import { loadBatch, loadBatchTargets, loadDeployment } from './deployment-context';
 import { hostReport } from './host-report';
@@ -25,8 +25,10 @@ export async function handleEventTimeout(deps: StepDependencies, raw: unknown): 
     logTail: '',
   };
 
-  await collectLostReports(deps, batch, eventName);
-  for (const target of await loadBatchTargets(store, batch)) {
+  const loaded = await loadBatchTargets(store, batch);
+  // Only lost reports found and recorded change the batch's targets: read them again then.
+  const targets = (await collectLostReports(deps, batch, eventName, loaded)) > 0 ? await loadBatchTargets(store, batch) : loaded;
+  for (const target of targets) {
     const event = target.lifecycleEvents[batch.eventIndex];
     if (event?.status !== 'InProgress') continue;
     const recorded = await store.recordTargetEvent({
@@ -46,10 +48,18 @@ export async function handleEventTimeout(deps: StepDependencies, raw: unknown): 
   return cursorAfterEvent(await loadBatchTargets(store, batch), batch.batchNumber, batch.eventIndex);
 }
 
-/** Results the runner still has for hosts whose callback never came, recorded through the usual report step. */
-async function collectLostReports(deps: StepDependencies, batch: Batch, eventName: ServerLifecycleEventName): Promise<void> {
-  const silent = (await loadBatchTargets(deps.store, batch)).filter((t) => t.lifecycleEvents[batch.eventIndex]?.status === 'InProgress');
-  if (silent.length === 0) return;
+/**
+ * Results the runner still has for hosts whose callback never came, recorded through the usual report step.
+ * Returns how many it found.
+ */
+async function collectLostReports(
+  deps: StepDependencies,
+  batch: Batch,
+  eventName: ServerLifecycleEventName,
+  batchTargets: readonly DeploymentTarget[],
+): Promise<number> {
+  const silent = batchTargets.filter((t) => t.lifecycleEvents[batch.eventIndex]?.status === 'InProgress');
+  if (silent.length === 0) return 0;
   const starts = silent.map((t) => t.lifecycleEvents[batch.eventIndex]?.startTime).filter((s): s is string => s !== undefined);
   const found = await deps.hosts.collect({
     deploymentId: batch.deploymentId,
@@ -60,4 +70,5 @@ async function collectLostReports(deps: StepDependencies, batch: Batch, eventNam
     dispatchedAt: starts.sort()[0] ?? deps.clock().toISOString(),
   });
   for (const report of found) await hostReport(deps, report);
+  return found.length;
 }

@@ -42,8 +42,10 @@ export async function hostReport(deps: StepDependencies, raw: unknown): Promise<
     at: deps.clock().toISOString(),
   });
 
-  const target = await store.getTarget(report.deploymentId, report.targetId);
-  const stored = target?.lifecycleEvents[report.eventIndex];
+  // Written now, the stored result is this one: the target is read only to publish a failure, or to see what a
+  // duplicate or retry finds stored.
+  const target = recorded && !fatal ? undefined : await store.getTarget(report.deploymentId, report.targetId);
+  const stored = recorded ? event : target?.lifecycleEvents[report.eventIndex];
   // Not written and no result there either: a report for an event this host was never sent.
   if (!recorded && !hasResult(stored)) return { outcome: 'stale' };
 
