@@ -48,7 +48,7 @@ export async function findClassicElbs(
   client: ElasticLoadBalancingClient,
   entries: readonly { readonly name: string }[],
 ): Promise<ClassicElbsFound> {
-  const { found, missing } = await lookUpNames<LoadBalancerDescription>(
+  const found = await lookUpNames<LoadBalancerDescription>(
     entries.map((entry) => entry.name),
     {
       describe: async (names, marker) => {
@@ -66,7 +66,7 @@ export async function findClassicElbs(
   const elbs = new Map<string, ClassicElbTraffic>();
   entries.forEach(({ name }, index) => {
     const description = found.get(name);
-    if (description === undefined || missing.has(name)) {
+    if (description === undefined) {
       problems.push({
         field: `loadBalancerInfo.elbInfoList[${index}].name`,
         message:

@@ -26,7 +26,7 @@ export async function createApplication(table: Table, app: Application): Promise
     }),
   );
   if (outcome.written) return app;
-  const stored = outcome.current ?? (await table.get(applicationKey(app.applicationName)));
+  const stored = await table.failedItem(applicationKey(app.applicationName), outcome.current);
   // Absent only if it was deleted in between; the caller's app is then the truth.
   return fromItem<Application>(stored) ?? app;
 }
@@ -37,8 +37,7 @@ export async function getApplication(table: Table, applicationName: string): Pro
 
 export async function listApplications(table: Table, page?: PageRequest): Promise<Page<Application>> {
   const query = { list: 'applications', range: { index: TABLE_KEYS.gsi1.indexName, partition: APPLICATIONS_PARTITION } };
-  const result = await queryPage(table, query, page);
-  return { ...result, items: result.items.map((item) => fromItem<Application>(item)) };
+  return queryPage<Application>(table, query, page);
 }
 
 /**

@@ -141,8 +141,8 @@ async function guardedBatchUpdate(
   };
   const outcome = await conditionally(table.update(input));
   if (outcome.written) return batchFromItem(fromUpdatedItem<StoredItem>(outcome.output.Attributes));
-  // dynalite returns no item with the failure: read it back to tell "missing" from "moved on".
-  const current = batchFromItem(outcome.current ?? (await table.get(batchKey(deploymentId, batchNumber))));
+  // The item tells "missing" from "moved on".
+  const current = batchFromItem(await table.failedItem(batchKey(deploymentId, batchNumber), outcome.current));
   throw batchNotAt(deploymentId, batchNumber, eventIndex, current);
 }
 

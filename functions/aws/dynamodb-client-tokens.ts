@@ -40,8 +40,7 @@ export async function claimClientToken(
       }),
     );
     if (outcome.written) return { owner: deploymentId, claimedAt: item.claimedAt };
-    const current = outcome.current ?? (await table.get(clientTokenKey(applicationName, clientToken)));
-    const claim = claimOf(current);
+    const claim = claimOf(await table.failedItem(clientTokenKey(applicationName, clientToken), outcome.current));
     if (claim !== undefined) return claim;
   }
   throw new ConflictError(
@@ -82,8 +81,7 @@ export async function takeOverClientToken(
   );
   if (outcome.written) return true;
   // The SDK may have resent a put whose first attempt landed: then the token is already ours.
-  const current = outcome.current ?? (await table.get(clientTokenKey(applicationName, clientToken)));
-  return claimOf(current)?.owner === deploymentId;
+  return claimOf(await table.failedItem(clientTokenKey(applicationName, clientToken), outcome.current))?.owner === deploymentId;
 }
 
 /** Frees the token only while it is bound to `deploymentId`: a token another deployment holds is not ours. */

@@ -26,8 +26,7 @@ export async function getDeploymentConfig(
 
 export async function listDeploymentConfigs(table: Table, page?: PageRequest): Promise<Page<AnyDeploymentConfig>> {
   const query = { list: 'deployment-configs', range: { index: TABLE_KEYS.gsi1.indexName, partition: CONFIGS_PARTITION } };
-  const result = await queryPage(table, query, page);
-  return { ...result, items: result.items.map((item) => fromItem<AnyDeploymentConfig>(item)) };
+  return queryPage<AnyDeploymentConfig>(table, query, page);
 }
 
 export async function deleteDeploymentConfig(table: Table, deploymentConfigName: string): Promise<boolean> {

@@ -23,8 +23,7 @@ export async function listDeploymentsPage(
 ): Promise<Page<Deployment>> {
   const query = deploymentListQuery(filter);
   if (query === undefined) return { items: [] };
-  const result = await queryPage(table, query, page);
-  return { ...result, items: result.items.map((item) => fromItem<Deployment>(item)) };
+  return queryPage<Deployment>(table, query, page);
 }
 
 /** Undefined when nothing can match (no status is one of none), so no read is needed. */

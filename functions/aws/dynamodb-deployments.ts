@@ -107,7 +107,7 @@ async function updateFailure(
   expectedStatus: readonly DeploymentStatus[] | undefined,
   current?: Record<string, unknown>,
 ): Promise<Error> {
-  const item = current ?? (await table.get(deploymentKey(deploymentId)));
+  const item = await table.failedItem(deploymentKey(deploymentId), current);
   if (item === undefined) return new NotFoundError('Deployment', deploymentId);
   const expected = expectedStatus?.join(' or ') ?? 'any status';
   return new ConflictError(`Deployment '${deploymentId}' is ${String(item.status)}, expected ${expected}`);

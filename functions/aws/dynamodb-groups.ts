@@ -57,8 +57,7 @@ export async function listDeploymentGroups(
     list: 'deployment-groups',
     range: { partition: applicationPartition(applicationName), sort: { beginsWith: GROUP_PREFIX } },
   };
-  const result = await queryPage(table, query, page);
-  return { ...result, items: result.items.map((item) => fromItem<DeploymentGroup>(item)) };
+  return queryPage<DeploymentGroup>(table, query, page);
 }
 
 /**
@@ -109,7 +108,7 @@ export async function updateDeploymentGroupSettings(
  * deleted (no item) or renamed away (no item, or a re-created one with another id) is not written, let alone
  * re-created.
  */
-export function groupSettingsUpdate(
+function groupSettingsUpdate(
   applicationName: string,
   deploymentGroupName: string,
   deploymentGroupId: string,
@@ -153,7 +152,7 @@ export async function recordGroupOutcome(
  * SETs the outcome fields present; an absent one keeps its stored value (a failed deployment leaves the last
  * successful one in place). The existence condition stops the update from creating a group of outcome fields only.
  */
-export function groupOutcomeUpdate(
+function groupOutcomeUpdate(
   applicationName: string,
   deploymentGroupName: string,
   outcome: GroupOutcome,

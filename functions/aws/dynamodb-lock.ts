@@ -136,5 +136,5 @@ async function lockAfterFailure(
   deploymentGroupId: string,
   returned: StoredItem | undefined,
 ): Promise<GroupLock | undefined> {
-  return fromItem<GroupLock>(returned ?? (await table.get(groupLockKey(deploymentGroupId))));
+  return fromItem<GroupLock>(await table.failedItem(groupLockKey(deploymentGroupId), returned));
 }

@@ -5,6 +5,7 @@ import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../core/errors';
 import type { Page, PageRequest } from '../ports';
 import type { StoredItem } from './dynamodb-errors';
+import { fromItem } from './dynamodb-items';
 import type { Table } from './dynamodb-table';
 import { TABLE_KEYS } from './table-schema';
 
@@ -93,8 +94,14 @@ export function listQueryInput(query: ListQuery): Omit<QueryCommandInput, 'Table
  * page's worth (asking for the few missing items would crawl through a sparse match one item per round) and the
  * page ends as soon as it is full: proving that no further match exists could mean reading the rest of the index,
  * so there the last page may be an empty one. Matches beyond the page are cut and resumed after the last one kept.
+ * Items come back as domain objects (fromItem); the token is made from the stored keys before they are stripped.
  */
-export async function queryPage(table: Table, query: ListQuery, page: PageRequest = {}): Promise<Page<StoredItem>> {
+export async function queryPage<T>(table: Table, query: ListQuery, page: PageRequest = {}): Promise<Page<T>> {
+  const result = await queryStoredPage(table, query, page);
+  return { ...result, items: result.items.map((item) => fromItem<T>(item)) };
+}
+
+async function queryStoredPage(table: Table, query: ListQuery, page: PageRequest): Promise<Page<StoredItem>> {
   const limit = pageLimit(page);
   const base = listQueryInput(query);
   const filtered = query.filter !== undefined;

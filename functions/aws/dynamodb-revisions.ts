@@ -3,7 +3,7 @@
 // the put that moves the registration time also moves the index entry, and each page reads only its own items,
 // where sorting the partition in memory would read every revision for every page.
 import type { Page, PageRequest, RevisionRecord } from '../ports';
-import { fromItem, registeredRevisionItem, revisionsPartition } from './dynamodb-items';
+import { registeredRevisionItem, revisionsPartition } from './dynamodb-items';
 import { queryPage } from './dynamodb-paging';
 import type { Table } from './dynamodb-table';
 import { TABLE_KEYS } from './table-schema';
@@ -23,6 +23,5 @@ export async function listRevisions(
     range: { index: TABLE_KEYS.gsi1.indexName, partition: revisionsPartition(applicationName) },
     descending: true,
   };
-  const result = await queryPage(table, query, page);
-  return { ...result, items: result.items.map((item) => fromItem<RevisionRecord>(item)) };
+  return queryPage<RevisionRecord>(table, query, page);
 }

@@ -55,6 +55,14 @@ export class Table {
     return output.Item;
   }
 
+  /**
+   * The item that failed a conditional write: as the backend returned it (ReturnValuesOnConditionCheckFailure
+   * ALL_OLD, `Conditional.current`), else read now, since dynalite returns none with the failure.
+   */
+  public async failedItem(key: ItemKey, returned: StoredItem | undefined): Promise<StoredItem | undefined> {
+    return returned ?? (await this.get(key));
+  }
+
   public put(input: WithoutTable<PutCommandInput>): Promise<PutCommandOutput> {
     return callDynamoDb('PutItem', () => this.client.send(new PutCommand({ TableName: this.name, ...input })));
   }

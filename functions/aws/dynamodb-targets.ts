@@ -43,8 +43,7 @@ export async function listTargetsPage(
     list: 'targets',
     range: { partition: deploymentPartition(deploymentId), sort: { beginsWith: TARGET_PREFIX } },
   };
-  const result = await queryPage(table, query, page);
-  return { ...result, items: result.items.map((item) => fromItem<DeploymentTarget>(item)) };
+  return queryPage<DeploymentTarget>(table, query, page);
 }
 
 export async function getTarget(

@@ -11,7 +11,7 @@ export const DESCRIBE_INSTANCES_PAGE_SIZE = 1000;
 const RUNNING: Filter = { Name: 'instance-state-name', Values: ['running'] };
 
 /** The DescribeInstances filter for a tag filter; filter names are case-sensitive, `tag:<key>` keeps the key's case. */
-export function ec2TagFilter(filter: TagFilter): Filter {
+function ec2TagFilter(filter: TagFilter): Filter {
   switch (filter.Type) {
     case 'KEY_ONLY':
       return { Name: 'tag-key', Values: [filter.Key ?? ''] };
@@ -31,7 +31,7 @@ export async function ec2InstancesSelectedBy(
 }
 
 /** Running instances one tag filter matches. */
-export async function runningEc2InstancesMatching(ec2: EC2Client, filter: TagFilter): Promise<string[]> {
+async function runningEc2InstancesMatching(ec2: EC2Client, filter: TagFilter): Promise<string[]> {
   const instances = await allPages(async (nextToken) => {
     const response = await ec2.send(
       new DescribeInstancesCommand({

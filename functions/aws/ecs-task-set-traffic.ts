@@ -29,13 +29,15 @@ import type {
   TaskSetSummary,
   TaskSetTraffic,
 } from '../ports';
-import { asStepError } from './retryable-errors';
+import { withStepErrors } from './retryable-errors';
 
 export interface EcsTaskSetTrafficOptions {
   readonly ecs: ECSClient;
   readonly elbv2: ElasticLoadBalancingV2Client;
 }
 
+// Every method runs under withStepErrors: throttling that outlasted the SDK's retries must reach the state machine
+// to be retried, not fail the deployment.
 export class EcsTaskSetTraffic implements TaskSetTraffic {
   private readonly ecs: ECSClient;
   private readonly elbv2: ElasticLoadBalancingV2Client;
@@ -46,7 +48,7 @@ export class EcsTaskSetTraffic implements TaskSetTraffic {
   }
 
   public describeService(cluster: string, service: string): Promise<EcsServiceState> {
-    return stepErrors(async () => {
+    return withStepErrors(async () => {
       const taskSets = (await this.externalService(cluster, service)).taskSets ?? [];
       const summaries = taskSets.flatMap((taskSet): TaskSetSummary[] =>
         taskSet.id === undefined || taskSet.taskSetArn === undefined
@@ -72,7 +74,7 @@ export class EcsTaskSetTraffic implements TaskSetTraffic {
   }
 
   public createTaskSet(input: CreateTaskSetInput): Promise<{ taskSetArn: string; taskSetId: string }> {
-    return stepErrors(async () => {
+    return withStepErrors(async () => {
       // Read first: it refuses a service CodeDeploy would call INVALID_ECS_SERVICE before anything is created, and
       // for an EXTERNAL service DescribeServices carries the primary task set's placement and network settings,
       // which the replacement inherits where the appspec leaves them out (CodeDeploy does the same).
@@ -98,7 +100,7 @@ export class EcsTaskSetTraffic implements TaskSetTraffic {
   }
 
   public isStable(cluster: string, service: string, taskSetArn: string): Promise<boolean> {
-    return stepErrors(async () => {
+    return withStepErrors(async () => {
       const output = await this.ecs.send(new DescribeTaskSetsCommand({ cluster, service, taskSets: [taskSetArn] }));
       const taskSet = output.taskSets?.find((candidate) => candidate.taskSetArn === taskSetArn);
       // Waiting on a task set that is gone would only run into the deployment's timeout; say so now.
@@ -110,7 +112,7 @@ export class EcsTaskSetTraffic implements TaskSetTraffic {
   }
 
   public healthyTargets(targetGroupArn: string): Promise<TargetGroupHealth> {
-    return stepErrors(async () => {
+    return withStepErrors(async () => {
       const output = await this.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
       const targets = output.TargetHealthDescriptions ?? [];
       const unhealthy = targets
@@ -126,7 +128,7 @@ export class EcsTaskSetTraffic implements TaskSetTraffic {
   }
 
   public routeTraffic(listenerArn: string, weights: readonly TargetGroupWeight[]): Promise<void> {
-    return stepErrors(async () => {
+    return withStepErrors(async () => {
       const targetGroups = forwardWeights(weights).map(({ targetGroupArn, weight }) => ({ TargetGroupArn: targetGroupArn, Weight: weight }));
       // ModifyListener replaces the whole default action list. Read it first so a listener that redirects, answers
       // fixed responses or authenticates before forwarding is refused, not silently turned into a bare forward.
@@ -154,13 +156,13 @@ export class EcsTaskSetTraffic implements TaskSetTraffic {
   }
 
   public makePrimary(cluster: string, service: string, taskSetArn: string): Promise<void> {
-    return stepErrors(async () => {
+    return withStepErrors(async () => {
       await this.ecs.send(new UpdateServicePrimaryTaskSetCommand({ cluster, service, primaryTaskSet: taskSetArn }));
     });
   }
 
   public deleteTaskSet(cluster: string, service: string, taskSetArn: string): Promise<void> {
-    return stepErrors(async () => {
+    return withStepErrors(async () => {
       try {
         await this.ecs.send(new DeleteTaskSetCommand({ cluster, service, taskSet: taskSetArn, force: true }));
       } catch (error) {
@@ -189,15 +191,6 @@ export class EcsTaskSetTraffic implements TaskSetTraffic {
       throw new ValidationError(problems.map((message) => ({ field: 'ecsService', message: `${name} ${message}` })));
     }
     return found;
-  }
-}
-
-async function stepErrors<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    // Throttling that outlasted the SDK's retries must reach the state machine to be retried, not fail the deployment.
-    throw asStepError(error);
   }
 }
 

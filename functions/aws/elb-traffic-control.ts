@@ -9,7 +9,7 @@ import type { LoadBalancerInfo } from '../core/types';
 import type { TrafficControl, TrafficDirection, TrafficProgress } from '../ports';
 import { findClassicElbs } from './classic-elb-instances';
 import { findTargetGroups } from './elbv2-target-groups';
-import { asStepError } from './retryable-errors';
+import { withStepErrors } from './retryable-errors';
 
 export interface ElbTrafficControlOptions {
   readonly elbv2: ElasticLoadBalancingV2Client;
@@ -50,16 +50,14 @@ export class ElbTrafficControl implements TrafficControl {
     if (targets.length === 0) {
       return combineProgress([], stage);
     }
-    try {
+    // Throttling that outlasted the SDK's retries must reach the state machine to be retried, not fail the hosts.
+    return withStepErrors(async () => {
       const progress: BalancerProgress[] = [];
       for (const balancer of await this.balancers(info)) {
         progress.push(await apply(balancer, targets));
       }
       return combineProgress(progress, stage);
-    } catch (error) {
-      // Throttling that outlasted the SDK's retries must reach the state machine to be retried, not fail the hosts.
-      throw asStepError(error);
-    }
+    });
   }
 
   /** Every load balancer `info` names; one ValidationError listing every entry that names none usable. */

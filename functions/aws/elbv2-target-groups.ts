@@ -52,7 +52,7 @@ export async function findTargetGroups(
   client: ElasticLoadBalancingV2Client,
   entries: readonly { readonly name: string }[],
 ): Promise<TargetGroupsFound> {
-  const { found, missing } = await lookUpNames<TargetGroup>(
+  const found = await lookUpNames<TargetGroup>(
     entries.map((entry) => entry.name),
     {
       describe: async (names, marker) => {
@@ -70,7 +70,7 @@ export async function findTargetGroups(
   entries.forEach(({ name }, index) => {
     const field = `loadBalancerInfo.targetGroupInfoList[${index}].name`;
     const group = found.get(name);
-    if (group === undefined || missing.has(name)) {
+    if (group === undefined) {
       problems.push({
         field,
         message:

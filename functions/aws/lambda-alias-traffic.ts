@@ -14,7 +14,7 @@ import {
 import { PUBLISHED_VERSION, WEIGHT_STEPS_PER_PERCENT, checkAliasServesOnly, routingFor } from '../core/alias-routing';
 import { CutoverError, NotFoundError } from '../core/errors';
 import type { AliasRouting, AliasTraffic, HookInvocation } from '../ports';
-import { asStepError } from './retryable-errors';
+import { withStepErrors } from './retryable-errors';
 
 export interface LambdaAliasTrafficOptions {
   readonly client: LambdaClient;
@@ -22,6 +22,8 @@ export interface LambdaAliasTrafficOptions {
 
 /** Invoke's status for an accepted asynchronous invocation. */
 const QUEUED = 202;
+/** UpdateAlias attempts, each on a fresh read, before a shift gives up on an alias that keeps changing. */
+const SHIFT_ATTEMPTS = 2;
 
 export class LambdaAliasTraffic implements AliasTraffic {
   private readonly client: LambdaClient;
@@ -30,24 +32,22 @@ export class LambdaAliasTraffic implements AliasTraffic {
     this.client = options.client;
   }
 
-  public async describe(functionName: string, alias: string): Promise<AliasRouting> {
-    try {
-      return await this.readAlias(functionName, alias);
-    } catch (error) {
-      throw asStepError(error);
-    }
+  public describe(functionName: string, alias: string): Promise<AliasRouting> {
+    return withStepErrors(() => this.readAlias(functionName, alias));
   }
 
   public async versionExists(functionName: string, version: string): Promise<boolean> {
     // GetFunctionConfiguration takes an alias or $LATEST as Qualifier too and would answer yes for them.
     if (!PUBLISHED_VERSION.test(version)) return false;
-    try {
-      await this.client.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version }));
-      return true;
-    } catch (error) {
-      if (error instanceof ResourceNotFoundException) return false;
-      throw asStepError(error);
-    }
+    return withStepErrors(async () => {
+      try {
+        await this.client.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version }));
+        return true;
+      } catch (error) {
+        if (error instanceof ResourceNotFoundException) return false;
+        throw error;
+      }
+    });
   }
 
   public async shift(
@@ -69,35 +69,31 @@ export class LambdaAliasTraffic implements AliasTraffic {
           ...(revisionId === undefined ? {} : { RevisionId: revisionId }),
         }),
       );
-    try {
-      const before = await this.readAlias(functionName, alias);
-      checkAliasServesOnly(functionName, alias, before, currentVersion, targetVersion);
-      try {
-        await update(before.revisionId);
-      } catch (error) {
-        if (!(error instanceof PreconditionFailedException)) throw error;
-        // Someone changed the alias between our read and write. Our write is absolute, so one more try on a fresh
-        // read is safe, provided the change left the alias on our two versions.
-        const after = await this.readAlias(functionName, alias);
-        checkAliasServesOnly(functionName, alias, after, currentVersion, targetVersion);
+    await withStepErrors(async () => {
+      // A RevisionId mismatch means someone changed the alias between our read and write. Our write is absolute, so
+      // one more try on a fresh read is safe, provided the change left the alias on our two versions.
+      for (let attempt = 1; ; attempt += 1) {
+        const current = await this.readAlias(functionName, alias);
+        checkAliasServesOnly(functionName, alias, current, currentVersion, targetVersion);
         try {
-          await update(after.revisionId);
-        } catch (again) {
-          if (!(again instanceof PreconditionFailedException)) throw again;
-          throw new CutoverError(
-            `Lambda alias '${functionName}:${alias}' kept changing while Cutover shifted it to ${describeRouting(routing)} ` +
-              '(RevisionId mismatch twice): something else is updating it at the same time',
-            { cause: again },
-          );
+          await update(current.revisionId);
+          return;
+        } catch (error) {
+          if (!(error instanceof PreconditionFailedException)) throw error;
+          if (attempt === SHIFT_ATTEMPTS) {
+            throw new CutoverError(
+              `Lambda alias '${functionName}:${alias}' kept changing while Cutover shifted it to ${describeRouting(routing)} ` +
+                '(RevisionId mismatch twice): something else is updating it at the same time',
+              { cause: error },
+            );
+          }
         }
       }
-    } catch (error) {
-      throw asStepError(error);
-    }
+    });
   }
 
-  public async invokeHook(hookFunction: string, payload: HookInvocation): Promise<void> {
-    try {
+  public invokeHook(hookFunction: string, payload: HookInvocation): Promise<void> {
+    return withStepErrors(async () => {
       const response = await this.client.send(
         new InvokeCommand({
           FunctionName: hookFunction,
@@ -110,9 +106,7 @@ export class LambdaAliasTraffic implements AliasTraffic {
       if (response.StatusCode !== QUEUED) {
         throw new CutoverError(`Lambda did not queue hook function '${hookFunction}' (status ${response.StatusCode ?? 'none'}, expected ${QUEUED})`);
       }
-    } catch (error) {
-      throw asStepError(error);
-    }
+    });
   }
 
   private async readAlias(functionName: string, alias: string): Promise<AliasRouting> {

@@ -1,14 +1,8 @@
 // A step as a Lambda handler: the step's own errors pass through by name for the ASL's Retry and Catch, and AWS
 // throttling or server faults become TransientAwsError, which the ASL retries.
 import type { StepDependencies } from '../ports';
-import { asStepError } from './retryable-errors';
+import { withStepErrors } from './retryable-errors';
 
 export function lambdaStep<T>(step: (deps: StepDependencies, input: unknown) => Promise<T>, deps: StepDependencies): (event: unknown) => Promise<T> {
-  return async (event) => {
-    try {
-      return await step(deps, event);
-    } catch (error) {
-      throw asStepError(error);
-    }
-  };
+  return (event) => withStepErrors(() => step(deps, event));
 }

@@ -13,36 +13,29 @@ export interface NameLookup<T> {
   readonly namesPerCall: number;
 }
 
-export interface NamesFound<T> {
-  readonly found: ReadonlyMap<string, T>;
-  readonly missing: ReadonlySet<string>;
-}
-
-/** Every named item; names the API does not know come back in `missing`. Other errors propagate. */
-export async function lookUpNames<T>(names: readonly string[], lookup: NameLookup<T>): Promise<NamesFound<T>> {
+/**
+ * Every named item, by name. A name the API does not know is absent, and so is one a call accepted but did not answer
+ * for: it is as unusable. Other errors propagate.
+ */
+export async function lookUpNames<T>(names: readonly string[], lookup: NameLookup<T>): Promise<ReadonlyMap<string, T>> {
   const found = new Map<string, T>();
-  const missing = new Set<string>();
+  const keep = (items: readonly T[] | undefined): void => {
+    for (const item of items ?? []) {
+      const name = lookup.nameOf(item);
+      if (name !== undefined) found.set(name, item);
+    }
+  };
   const unique = [...new Set(names)];
   for (let start = 0; start < unique.length; start += lookup.namesPerCall) {
     const chunk = unique.slice(start, start + lookup.namesPerCall);
     const items = await describeAll(chunk, lookup);
-    const keep = (item: T): void => {
-      const name = lookup.nameOf(item);
-      if (name !== undefined) found.set(name, item);
-    };
     if (items !== undefined) {
-      items.forEach(keep);
-      continue;
-    }
-    for (const name of chunk) {
-      const alone = await describeAll([name], lookup);
-      if (alone === undefined) missing.add(name);
-      else alone.forEach(keep);
+      keep(items);
+    } else {
+      for (const name of chunk) keep(await describeAll([name], lookup));
     }
   }
-  // A name the call accepted but did not answer for is as unusable as one it rejected.
-  for (const name of unique) if (!found.has(name)) missing.add(name);
-  return { found, missing };
+  return found;
 }
 
 /** Every page for these names; undefined when the API says one of them does not exist. */

@@ -29,7 +29,7 @@ interface TaggedInstance {
 }
 
 /** The DescribeInstanceInformation filter for a tag filter; undefined for VALUE_ONLY, which SSM cannot filter on. */
-export function ssmTagFilter(filter: TagFilter): InstanceInformationStringFilter | undefined {
+function ssmTagFilter(filter: TagFilter): InstanceInformationStringFilter | undefined {
   switch (filter.Type) {
     case 'KEY_ONLY':
       return { Key: 'tag-key', Values: [filter.Key ?? ''] };

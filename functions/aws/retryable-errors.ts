@@ -45,3 +45,12 @@ export function asStepError(error: unknown): unknown {
   const { name, message } = error as Error;
   return new TransientAwsError(`${name}: ${message}`, { cause: error });
 }
+
+/** Runs one adapter call (or step), rethrowing its failure as asStepError does. */
+export async function withStepErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw asStepError(error);
+  }
+}

@@ -47,7 +47,7 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown } | undefined)?.[Symbol.asyncIterator] === 'function';
 }
 
-export function bundleSignature(start: Uint8Array): BundleSignature | undefined {
+function bundleSignature(start: Uint8Array): BundleSignature | undefined {
   // PK\3\4 opens a zip's first entry; PK\5\6 is the end record an empty zip starts with.
   if (start[0] === 0x50 && start[1] === 0x4b && ((start[2] === 3 && start[3] === 4) || (start[2] === 5 && start[3] === 6))) {
     return 'zip';

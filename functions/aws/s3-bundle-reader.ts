@@ -34,7 +34,7 @@ import {
   type ZipEntry,
 } from '../core/zip-directory';
 import type { BundleReader, OpenedBundle, RevisionRequest, RevisionSource } from '../ports';
-import { bareETag, describeObject, revisionReadError, type S3ObjectRef } from './s3-revision-errors';
+import { bareETag, describeObject, objectInput, revisionReadError, type S3ObjectRef } from './s3-revision-errors';
 
 /** A central directory this large is refused rather than held in memory. */
 export const MAX_ZIP_DIRECTORY_BYTES = 64 * 1024 * 1024;
@@ -188,13 +188,7 @@ export class S3BundleReader implements BundleReader {
   private async get(object: PinnedObject, range?: string): Promise<GetObjectCommandOutput> {
     try {
       return await this.client.send(
-        new GetObjectCommand({
-          Bucket: object.bucket,
-          Key: object.key,
-          ...(object.version === undefined ? {} : { VersionId: object.version }),
-          ...(object.eTag === undefined ? {} : { IfMatch: `"${object.eTag}"` }),
-          ...(range === undefined ? {} : { Range: range }),
-        }),
+        new GetObjectCommand({ ...objectInput(object, object.eTag), ...(range === undefined ? {} : { Range: range }) }),
       );
     } catch (error) {
       if (error instanceof Error && error.name === 'InvalidRange') {

@@ -12,6 +12,19 @@ export interface S3ObjectRef {
   readonly version?: string;
 }
 
+/** The request fields that name `object`, with IfMatch when a bare ETag pins it to those exact bytes. */
+export function objectInput(
+  object: S3ObjectRef,
+  eTag?: string,
+): { Bucket: string; Key: string; VersionId?: string; IfMatch?: string } {
+  return {
+    Bucket: object.bucket,
+    Key: object.key,
+    ...(object.version === undefined ? {} : { VersionId: object.version }),
+    ...(eTag === undefined ? {} : { IfMatch: `"${eTag}"` }),
+  };
+}
+
 export type S3ReadFailure = 'missing' | 'forbidden' | 'deleteMarker' | 'preconditionFailed' | 'badRequest';
 
 const BY_STATUS: Readonly<Record<number, S3ReadFailure>> = {

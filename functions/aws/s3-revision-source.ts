@@ -7,7 +7,7 @@ import { CutoverError, InvalidRevisionError, ValidationError } from '../core/err
 import type { RevisionLocation, S3Revision } from '../core/types';
 import type { BundleFetch, RevisionSource } from '../ports';
 import { type BundleSignature, digestBundle, fullObjectSha256 } from './s3-bundle-digest';
-import { bareETag, describeObject, type ETagMismatch, revisionReadError, s3ReadFailure, type S3ObjectRef } from './s3-revision-errors';
+import { bareETag, describeObject, type ETagMismatch, objectInput, revisionReadError, s3ReadFailure, type S3ObjectRef } from './s3-revision-errors';
 
 /**
  * The URL travels in the SSM command's parameters, which anyone in the account with ssm:ListCommands can read while
@@ -64,12 +64,7 @@ export class S3RevisionSource implements RevisionSource {
   public async bundleFetch(revision: RevisionLocation): Promise<BundleFetch> {
     const location = s3Location(revision);
     const format = checkedBundleType(location.bundleType);
-    const { bucket, key, version } = location;
-    const url = await getSignedUrl(
-      this.client,
-      new GetObjectCommand({ Bucket: bucket, Key: key, ...(version === undefined ? {} : { VersionId: version }) }),
-      { expiresIn: PRESIGNED_URL_EXPIRY_SECONDS },
-    );
+    const url = await getSignedUrl(this.client, new GetObjectCommand(objectInput(location)), { expiresIn: PRESIGNED_URL_EXPIRY_SECONDS });
     return { kind: 'url', url, format, ...(location.sha256 === undefined ? {} : { sha256: location.sha256 }) };
   }
 
@@ -77,8 +72,7 @@ export class S3RevisionSource implements RevisionSource {
     try {
       return await this.client.send(
         new HeadObjectCommand({
-          ...objectInput(object),
-          ...(expectedETag === undefined ? {} : { IfMatch: `"${expectedETag}"` }),
+          ...objectInput(object, expectedETag),
           ChecksumMode: 'ENABLED',
         }),
       );
@@ -92,7 +86,7 @@ export class S3RevisionSource implements RevisionSource {
     let body: unknown;
     try {
       const response = await this.client.send(
-        new GetObjectCommand({ ...objectInput(object), ...(eTag === undefined ? {} : { IfMatch: `"${eTag}"` }) }),
+        new GetObjectCommand(objectInput(object, eTag)),
       );
       body = response.Body;
     } catch (error) {
@@ -164,10 +158,6 @@ function checkedBundleType(value: unknown): BundleType {
 
 function objectRef(bucket: string, key: string, version: string | undefined): S3ObjectRef {
   return version === undefined ? { bucket, key } : { bucket, key, version };
-}
-
-function objectInput(object: S3ObjectRef): { Bucket: string; Key: string; VersionId?: string } {
-  return { Bucket: object.bucket, Key: object.key, ...(object.version === undefined ? {} : { VersionId: object.version }) };
 }
 
 /** S3 reports "null" (or nothing) as the version of an object in a bucket that never had versioning. */
