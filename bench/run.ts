@@ -1,11 +1,14 @@
 // `npm run bench`: wall time, executions and state transitions of local deployments to 100 and 1,000 hosts with
-// no-op hooks, for the three predefined server configs. A baseline for later work, not a test: nothing here asserts
-// timings. With --cost: what one deployment to 10, 100 and 1,000 hosts uses on AWS, counted from the same real runs,
+// no-op hooks, for the three predefined server configs: a baseline for later work, with no target. Then the Lambda
+// demo (bench/lambda-demo.ts), which has one: it must finish within its wall-time budget, or the bench exits 1.
+// With --cost: what one deployment to 10, 100 and 1,000 hosts uses on AWS, counted from the same real runs,
 // priced at list prices (bench/prices.ts), and checked against the budgets of bench/cost-budgets.ts (exit 1 if over).
-//   npm run bench                          the timing table
-//   npm run bench -- --hosts 100           one fleet size
+// Tests assert no timings; the targets live here.
+//   npm run bench                          the timing tables, server and Lambda
+//   npm run bench -- --hosts 100           one fleet size (and the Lambda demo)
+//   npm run bench -- --lambda              the Lambda demo alone
 //   npm run bench -- --cost                the cost table
-//   npm run --silent bench -- --json       JSON rows instead of a table (with --cost: the cost rows)
+//   npm run --silent bench -- --json       JSON rows instead of tables (with --cost: the cost rows)
 import '../lib/local/polyfills';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { deployLocally } from '../lib/cli/local-deploy';
 import { LocalRuntime } from '../lib/local/local-runtime';
 import { checkBudgets } from './cost-budgets';
+import { checkLambdaBudget, type LambdaRow, measureLambdaDemo } from './lambda-demo';
 import { priceOf } from './prices';
 import { UsageMeter } from './usage-meter';
 
@@ -88,15 +92,24 @@ async function measure(hosts: number, config: string, work: string): Promise<Row
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { hosts: { type: 'string', multiple: true }, json: { type: 'boolean' }, cost: { type: 'boolean' } } });
-  const sizes = (values.hosts ?? (values.cost ? ['10', '100', '1000'] : ['100', '1000'])).map(Number);
+  const { values } = parseArgs({
+    options: { hosts: { type: 'string', multiple: true }, json: { type: 'boolean' }, cost: { type: 'boolean' }, lambda: { type: 'boolean' } },
+  });
+  if (values.lambda && (values.cost || values.hosts)) throw new Error('--lambda runs the Lambda demo alone: leave out --cost and --hosts');
+  const sizes = values.lambda ? [] : (values.hosts ?? (values.cost ? ['10', '100', '1000'] : ['100', '1000'])).map(Number);
   for (const size of sizes) {
     if (!Number.isInteger(size) || size < 1 || size > 1000) throw new Error(`--hosts must be a whole number from 1 to 1000 (got ${size})`);
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-bench-'));
   noopBundle(path.join(work, 'bundle'));
   const rows: Row[] = [];
+  const lambdaRows: LambdaRow[] = [];
   try {
+    if (!values.cost) {
+      const row = await measureLambdaDemo(work);
+      lambdaRows.push(row);
+      if (!values.json) process.stderr.write(`measured the Lambda demo: ${row.wallSeconds} s\n`);
+    }
     for (const hosts of sizes) {
       for (const config of CONFIGS) {
         const row = await measure(hosts, config, work);
@@ -112,11 +125,17 @@ async function main(): Promise<void> {
     for (const line of budgets.lines) process.stderr.write(`${line}\n`);
     if (budgets.over) process.exitCode = 1;
   }
+  for (const row of lambdaRows) {
+    const budget = checkLambdaBudget(row);
+    process.stderr.write(`${budget.line}\n`);
+    if (budget.over) process.exitCode = 1;
+  }
   if (values.json) {
     const shaped = values.cost
       ? rows.map(({ hosts, config, stateTransitions, lambdaInvocations, dynamodbWrites, ssmCommands, usd }) => ({ hosts, config, stateTransitions, lambdaInvocations, dynamodbWrites, ssmCommands, usd }))
       : rows.map(({ hosts, config, status, batches, executions, stateTransitions, wallSeconds }) => ({ hosts, config, status, batches, executions, stateTransitions, wallSeconds }));
-    process.stdout.write(`${JSON.stringify(shaped, null, 2)}\n`);
+    // Lambda rows follow the server rows; they are the ones with a `case`.
+    process.stdout.write(`${JSON.stringify([...shaped, ...lambdaRows], null, 2)}\n`);
     return;
   }
   const header = values.cost
@@ -127,9 +146,20 @@ async function main(): Promise<void> {
       ? [String(r.hosts), r.config, String(r.stateTransitions), String(r.lambdaInvocations), String(r.dynamodbWrites), String(r.ssmCommands), String(r.events), r.usd.toFixed(6)]
       : [String(r.hosts), r.config, r.status, String(r.batches), String(r.executions), String(r.stateTransitions), r.wallSeconds.toFixed(2)],
   );
+  const tables: string[] = [];
+  if (rows.length > 0) tables.push(table(header, lines));
+  if (lambdaRows.length > 0) {
+    const lambdaLines = lambdaRows.map((r) => [r.case, r.config, String(r.timeScale), r.status, String(r.shifts), r.wallSeconds.toFixed(2), String(r.budgetSeconds)]);
+    tables.push(table(['Lambda', 'config', 'time scale', 'status', 'shifts', 'wall s', 'budget s'], lambdaLines));
+  }
+  process.stdout.write(`${tables.join('\n')}`);
+}
+
+/** A header, a rule and the rows, in columns as wide as their widest cell. */
+function table(header: string[], lines: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  process.stdout.write(`${fmt(header)}\n${fmt(widths.map((w) => '-'.repeat(w)))}\n${lines.map(fmt).join('\n')}\n`);
+  return `${fmt(header)}\n${fmt(widths.map((w) => '-'.repeat(w)))}\n${lines.map(fmt).join('\n')}\n`;
 }
 
 main().catch((error: unknown) => {

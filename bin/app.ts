@@ -11,6 +11,10 @@
 //                                  cutover-* in the account and region)
 //   cutover:triggerTopicKeyArns    customer managed KMS keys of encrypted trigger topics (default: none)
 //   cutover:eventBusName           the EventBridge bus state changes go to (default: cutover)
+//   cutover:lambdaFunctionArns     functions whose aliases Lambda deployments may read and shift (default: every
+//                                  function in the account and region)
+//   cutover:hookFunctionArns       lifecycle hook functions Lambda deployments may invoke (default: functions named
+//                                  CodeDeployHook_*, CodeDeploy's convention)
 //   cutover:apiGatewayCloudWatchRole  'false' leaves the account's API Gateway logging role to whoever set it
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -27,6 +31,8 @@ new CutoverStack(app, 'Cutover', {
   triggerTopicArns: listContext('cutover:triggerTopicArns'),
   triggerTopicKeyArns: listContext('cutover:triggerTopicKeyArns'),
   eventBusName: stringContext('cutover:eventBusName'),
+  lambdaFunctionArns: listContext('cutover:lambdaFunctionArns'),
+  hookFunctionArns: listContext('cutover:hookFunctionArns'),
   apiGatewayCloudWatchRole: booleanContext('cutover:apiGatewayCloudWatchRole'),
 });
 

@@ -1,5 +1,6 @@
 // The interfaces steps depend on. Each has an AWS adapter (functions/aws) and a local one (lib/local).
 import type {
+  AnyRevision,
   AppSpec,
   Application,
   Deployment,
@@ -15,8 +16,10 @@ import type {
   S3Revision,
   ServerLifecycleEventName,
   TargetStatus,
+  TrafficShift,
 } from './core/types';
 import type { AnyDeploymentConfig } from './core/traffic-configs';
+import type { HookEventName } from './core/traffic-course';
 
 /** The lock item of a deployment group: who holds it, since when. */
 export interface GroupLock {
@@ -60,7 +63,7 @@ export interface GroupOutcome {
   /** Only when the deployment succeeded. */
   readonly lastSuccessfulDeployment?: DeploymentSummary;
   /** Only when the deployment succeeded. */
-  readonly targetRevision?: RevisionLocation;
+  readonly targetRevision?: AnyRevision;
 }
 
 export interface DeploymentListFilter {
@@ -111,6 +114,24 @@ export interface TargetEventResult {
 }
 
 export interface Store {
+  /**
+   * Writes the hook execution only while none exists for its event or the one there is still Pending (a retried step
+   * renews the token). False, writing nothing, when the stored one has a status already.
+   */
+  putHookExecution(execution: HookExecution): Promise<boolean>;
+  getHookExecution(deploymentId: string, lifecycleEventName: HookEventName): Promise<HookExecution | undefined>;
+  /**
+   * Gives a Pending execution its status (one conditional write) and returns it as stored after. ConflictError,
+   * writing nothing, when it has a status already: a second report is refused.
+   */
+  completeHookExecution(
+    deploymentId: string,
+    lifecycleEventName: HookEventName,
+    status: 'Succeeded' | 'Failed',
+    at: string,
+    message?: string,
+  ): Promise<HookExecution>;
+
   createApplication(app: Application): Promise<Application>;
   getApplication(applicationName: string): Promise<Application | undefined>;
   /** By name, ascending. */
@@ -337,8 +358,11 @@ export interface TaskCallbacks {
  * a chain of executions, each taking over at a batch (`firstBatch`), so none comes near Step Functions' history limit.
  */
 export interface ExecutionStarter {
-  /** Idempotent: starting the same deployment from the same batch twice starts one execution. */
-  start(deploymentId: string, firstBatch?: number): Promise<{ executionArn: string }>;
+  /**
+   * Starts the flow of the deployment's platform (Server: in-place; Lambda: traffic shift). Idempotent: starting
+   * the same deployment from the same batch twice starts one execution.
+   */
+  start(deployment: Pick<Deployment, 'deploymentId' | 'computePlatform'>, firstBatch?: number): Promise<{ executionArn: string }>;
   isRunning(executionArn: string): Promise<boolean>;
 }
 
@@ -399,7 +423,9 @@ export type StateChange =
       readonly deploymentId: string;
       readonly target: DeploymentTarget;
     }
-  | { readonly kind: 'batch'; readonly deploymentId: string; readonly batchNumber: number; readonly targetIds: readonly string[] };
+  | { readonly kind: 'batch'; readonly deploymentId: string; readonly batchNumber: number; readonly targetIds: readonly string[] }
+  /** A Lambda alias (or ECS listener) moved: CodeDeploy sends no event for it, so only the local progress shows it. */
+  | { readonly kind: 'traffic'; readonly deploymentId: string; readonly shift: TrafficShift };
 
 export interface EventSink {
   publish(change: StateChange): Promise<void>;
@@ -447,6 +473,48 @@ export interface StepDependencies {
   readonly batchesPerExecution?: number;
   /** Only where deployments are created from a revision alone (the API); the CLI reads bundles itself. */
   readonly bundles?: BundleReader;
+  /** Lambda aliases; absent where no Lambda adapter is installed, and Lambda deployments are then refused. */
+  readonly aliases?: AliasTraffic;
+  /** ECS services with task sets; absent where no ECS adapter is installed, and ECS deployments are then refused. */
+  readonly ecs?: TaskSetTraffic;
+  /** CloudWatch alarms of deployment groups; absent: groups with an alarm configuration are refused. */
+  readonly alarms?: AlarmSource;
+}
+
+/** A CloudWatch alarm's state, as CloudWatch names it. */
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+/**
+ * Reads alarm states. Changes also arrive as events (CloudWatch's Alarm State Change on EventBridge, the local
+ * simulation's own) that end a deployment's wait at once; reading is the safety check before every traffic change.
+ */
+export interface AlarmSource {
+  /** Every name asked for is in the answer; an alarm that does not exist is INSUFFICIENT_DATA, as CodeDeploy reads it. */
+  states(alarmNames: readonly string[]): Promise<Readonly<Record<string, AlarmState>>>;
+}
+
+export type { HookEventName };
+
+export type HookExecutionStatus = 'Pending' | 'Succeeded' | 'Failed';
+
+/**
+ * One run of a lifecycle hook function (CodeDeploy's LifecycleEventHookExecution). Keyed by deployment and event:
+ * each hook runs once per deployment. The id handed to the function names the event, so a status finds it.
+ */
+export interface HookExecution {
+  readonly deploymentId: string;
+  readonly lifecycleEventName: HookEventName;
+  readonly lifecycleEventHookExecutionId: string;
+  readonly hookFunction: string;
+  /** The execution's token waiting for the status; a retried step replaces it while the hook is Pending. */
+  readonly taskToken: string;
+  readonly status: HookExecutionStatus;
+  /** True once the function was invoked: a retried step must not invoke it twice. */
+  readonly invoked: boolean;
+  readonly startTime: string;
+  readonly endTime?: string;
+  /** Why it failed: the hook reported Failed, or no status came in time. */
+  readonly message?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -565,6 +633,8 @@ export interface TargetGroupWeight {
 }
 
 export interface TaskSetTraffic {
+  /** The ARN of a target group named as a deployment group names it (CodeDeploy's targetGroupInfoList); NotFoundError if none. */
+  targetGroupArn(name: string): Promise<string>;
   describeService(cluster: string, service: string): Promise<EcsServiceState>;
   /** Creates the task set at 100 % of the service's desired count, registered with `targetGroupArn`. */
   createTaskSet(input: CreateTaskSetInput): Promise<{ taskSetArn: string; taskSetId: string }>;

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 
 export const STATEMACHINES_DIR = path.resolve(__dirname, '..', 'statemachines');
 export const SERVER_IN_PLACE_ASL = path.join(STATEMACHINES_DIR, 'server-in-place.asl.json');
+export const LAMBDA_TRAFFIC_SHIFT_ASL = path.join(STATEMACHINES_DIR, 'lambda-traffic-shift.asl.json');
+export const ECS_BLUE_GREEN_ASL = path.join(STATEMACHINES_DIR, 'ecs-blue-green.asl.json');
 
 const PLACEHOLDER = /\$\{([A-Za-z0-9_]+)\}/g;
 

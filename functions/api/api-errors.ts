@@ -1,6 +1,7 @@
 // Every failure becomes `{code, message, field}` with the right status. Codes are CodeDeploy's exception names
 // without the `Exception` suffix, so users porting scripts recognise them.
 import {
+  type AppSpecError,
   ConflictError,
   DeploymentGroupBusyError,
   InvalidRevisionError,
@@ -9,6 +10,7 @@ import {
   TransientAwsError,
   TransientStoreError,
   ValidationError,
+  formatProblem,
 } from '../core/errors';
 import type { ApiErrorBody } from './api-types';
 
@@ -23,6 +25,11 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/** A bad appspec is a bad revision to the caller: one 400 InvalidRevision listing every problem found. */
+export function invalidAppSpec(error: AppSpecError, what: string, field: string): ApiError {
+  return new ApiError(400, 'InvalidRevision', `${what}: ${error.problems.map(formatProblem).join('; ')}`, field);
 }
 
 // NotFoundError names the resource in words; the API names the code and the request field.

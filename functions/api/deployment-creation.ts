@@ -1,19 +1,25 @@
-// CreateDeployment through the API: the request names a revision, so its bundle is read for the appspec, and an
-// optional clientToken makes a retried request answer with the deployment the first one created instead of a second.
+// CreateDeployment through the API. A Server application's request names a bundle, which is read for the appspec; a
+// Lambda application's carries the appspec inline (lambda-deployment-creation.ts). Either way an optional clientToken
+// makes a retried request answer with the deployment the first one created instead of a second.
 import { newDeploymentId } from '../core/deployment-ids';
-import { AppSpecError, CutoverError, formatProblem } from '../core/errors';
-import type { Deployment, RevisionLocation } from '../core/types';
+import { AppSpecError, CutoverError, ValidationError } from '../core/errors';
+import type { Deployment, DeploymentGroup, RevisionLocation } from '../core/types';
 import type { BundleReader, OpenedBundle, RevisionRequest, RevisionSource, StepDependencies, Store } from '../ports';
 import { createDeployment, type CreateDeploymentOptions } from '../steps/create-deployment';
 import type { ApiContext } from './api-context';
-import { ApiError } from './api-errors';
+import { ApiError, invalidAppSpec } from './api-errors';
 import { requireGroup } from './deployment-group-lookup';
-import { requestedRevision, type RevisionLocationInput } from './revision-schemas';
+import { servedPlatform } from './deployment-group-settings';
+import { lambdaDeploymentCreation } from './lambda-deployment-creation';
+import { type DeploymentRevisionInput, requestedRevision } from './revision-schemas';
 
 export interface CreateDeploymentBody extends CreateDeploymentOptions {
-  readonly revision: RevisionLocationInput;
+  readonly revision: DeploymentRevisionInput;
   readonly clientToken?: string;
 }
+
+/** Creates the deployment under the id given, which the client token (if any) is already bound to. */
+export type DeploymentCreation = (deploymentId: string) => Promise<void>;
 
 /**
  * How long a client token claim may stay without its deployment before a retry takes the token over: twice the API's
@@ -32,25 +38,39 @@ type TokenClaim = Awaited<ReturnType<Store['claimClientToken']>>;
  */
 export async function createDeploymentFromRequest(ctx: ApiContext, body: CreateDeploymentBody): Promise<string> {
   const { deps } = ctx;
-  const revision = requestedRevision(ctx, body.revision);
-  const bundles = requireBundleReader(deps);
-  // Before the token is claimed and the bundle read: a missing application or group costs no download.
-  await requireGroup(deps.store, body.applicationName, body.deploymentGroupName);
+  // Before the token is claimed and the bundle read: a missing application or group costs no download, and a
+  // revision of the wrong kind for the platform is refused before anything is written.
+  const group = await requireGroup(deps.store, body.applicationName, body.deploymentGroupName);
+  const create = servedPlatform(group.computePlatform, group.applicationName) === 'Lambda' ? lambdaDeploymentCreation(ctx, body) : serverDeploymentCreation(ctx, group, body);
 
-  const { clientToken, revision: _revision, ...options } = body;
+  const { clientToken } = body;
   const deploymentId = newDeploymentId();
   if (clientToken !== undefined) {
     const owner = await bindClientToken(deps, body, clientToken, deploymentId);
     if (owner !== deploymentId) return owner;
   }
   try {
-    const opened = await openBundle(bundles, revision);
-    await createDeployment(withCheckedRevision(deps, opened.revision), { ...options, revision: opened.revision, appSpec: opened.appSpec, deploymentId });
+    await create(deploymentId);
     return deploymentId;
   } catch (error) {
     if (clientToken !== undefined) await releaseUnusedToken(deps, body.applicationName, clientToken, deploymentId);
     throw error;
   }
+}
+
+/** A Server deployment: the revision names a bundle, whose appspec is read before the deployment is created. */
+function serverDeploymentCreation(ctx: ApiContext, group: DeploymentGroup, body: CreateDeploymentBody): DeploymentCreation {
+  const { clientToken: _clientToken, revision: requested, ...options } = body;
+  if (requested.revisionType === 'AppSpecContent') {
+    const message = `is 'AppSpecContent', which Lambda applications deploy; application '${group.applicationName}' deploys to Server: send a bundle {revisionType: 'S3', s3Location} (or 'Local' with localLocation on the embedded runtime)`;
+    throw new ValidationError([{ field: 'revision.revisionType', message }]);
+  }
+  const revision = requestedRevision(ctx, requested);
+  const bundles = requireBundleReader(ctx.deps);
+  return async (deploymentId) => {
+    const opened = await openBundle(bundles, revision);
+    await createDeployment(withCheckedRevision(ctx.deps, opened.revision), { ...options, revision: opened.revision, appSpec: opened.appSpec, deploymentId });
+  };
 }
 
 /**
@@ -121,8 +141,7 @@ export async function openBundle(bundles: BundleReader, revision: RevisionReques
     return await bundles.open(revision);
   } catch (error) {
     if (!(error instanceof AppSpecError)) throw error;
-    const problems = error.problems.map(formatProblem).join('; ');
-    throw new ApiError(400, 'InvalidRevision', `The revision's bundle cannot be deployed: ${problems}`, 'revision');
+    throw invalidAppSpec(error, "The revision's bundle cannot be deployed", 'revision');
   }
 }
 

@@ -2,11 +2,17 @@
 import { z } from 'zod';
 import type { DeploymentGroup } from '../core/types';
 import { deploymentStyleOf } from './deployment-group-settings';
-import { revisionLocationShown } from './revision-schemas';
+import { anyRevisionShown } from './revision-schemas';
+import {
+  autoRollbackConfigurationOf,
+  autoRollbackConfigurationShown,
+  deploymentStyleShown,
+  loadBalancerInfoOf,
+  loadBalancerInfoShown,
+} from './shown-schemas';
 
 const tagFilter = z.object({ Key: z.string().optional(), Value: z.string().optional(), Type: z.enum(['KEY_ONLY', 'VALUE_ONLY', 'KEY_AND_VALUE']) });
 const summary = z.object({ deploymentId: z.string(), status: z.string(), createTime: z.string(), endTime: z.string().optional() });
-const names = z.array(z.object({ name: z.string() }));
 
 /** For the OpenAPI document. */
 export const deploymentGroupInfo = z.object({
@@ -14,19 +20,22 @@ export const deploymentGroupInfo = z.object({
   deploymentGroupId: z.string(),
   deploymentGroupName: z.string(),
   deploymentConfigName: z.string(),
-  computePlatform: z.literal('Server'),
+  computePlatform: z.enum(['Server', 'Lambda', 'ECS']).describe("The application's (ECS only for groups the embedded runtime's CLI made)"),
   serviceRoleArn: z.string().optional(),
-  instanceNames: z.array(z.string()).describe('Explicit hosts: host folder names locally, instance ids on AWS'),
+  instanceNames: z.array(z.string()).describe('Explicit hosts: host folder names locally, instance ids on AWS; always empty for Lambda groups'),
   ec2TagFilters: z.array(tagFilter),
   ec2TagSet: z.object({ ec2TagSetList: z.array(z.array(tagFilter)) }).optional(),
   onPremisesInstanceTagFilters: z.array(tagFilter),
   onPremisesTagSet: z.object({ onPremisesTagSetList: z.array(z.array(tagFilter)) }).optional(),
-  autoScalingGroups: names.describe('No lifecycle hook: Cutover installs none'),
+  autoScalingGroups: z.array(z.object({ name: z.string() })).describe('No lifecycle hook: Cutover installs none'),
   triggerConfigurations: z.array(z.object({ triggerName: z.string(), triggerTargetArn: z.string(), triggerEvents: z.array(z.string()) })),
-  autoRollbackConfiguration: z.object({ enabled: z.boolean(), events: z.array(z.string()) }).optional(),
-  loadBalancerInfo: z.object({ targetGroupInfoList: names.optional(), elbInfoList: names.optional() }).optional(),
-  deploymentStyle: z.object({ deploymentType: z.literal('IN_PLACE'), deploymentOption: z.enum(['WITH_TRAFFIC_CONTROL', 'WITHOUT_TRAFFIC_CONTROL']) }),
-  targetRevision: revisionLocationShown.optional(),
+  autoRollbackConfiguration: autoRollbackConfigurationShown.optional(),
+  alarmConfiguration: z
+    .object({ enabled: z.boolean(), alarms: z.array(z.object({ name: z.string() })), ignorePollAlarmFailure: z.boolean().optional() })
+    .optional(),
+  loadBalancerInfo: loadBalancerInfoShown.optional(),
+  deploymentStyle: deploymentStyleShown.describe('IN_PLACE for Server groups; BLUE_GREEN with WITH_TRAFFIC_CONTROL for Lambda groups'),
+  targetRevision: anyRevisionShown.optional(),
   lastSuccessfulDeployment: summary.optional(),
   lastAttemptedDeployment: summary.optional(),
 });
@@ -35,6 +44,7 @@ type DeploymentGroupInfo = z.infer<typeof deploymentGroupInfo>;
 
 // Lists CodeDeploy always returns come back empty rather than absent, so scripts written for it can index them.
 export function deploymentGroupInfoOf(group: DeploymentGroup): DeploymentGroupInfo {
+  const alarms = group.alarmConfiguration;
   return {
     applicationName: group.applicationName,
     deploymentGroupId: group.deploymentGroupId,
@@ -51,11 +61,9 @@ export function deploymentGroupInfoOf(group: DeploymentGroup): DeploymentGroupIn
     },
     autoScalingGroups: (group.autoScalingGroups ?? []).map((name) => ({ name })),
     triggerConfigurations: (group.triggerConfigurations ?? []).map((trigger) => ({ ...trigger, triggerEvents: [...trigger.triggerEvents] })),
-    autoRollbackConfiguration: group.autoRollbackConfiguration && { ...group.autoRollbackConfiguration, events: [...group.autoRollbackConfiguration.events] },
-    loadBalancerInfo: group.loadBalancerInfo && {
-      targetGroupInfoList: group.loadBalancerInfo.targetGroupInfoList?.map(({ name }) => ({ name })),
-      elbInfoList: group.loadBalancerInfo.elbInfoList?.map(({ name }) => ({ name })),
-    },
+    autoRollbackConfiguration: autoRollbackConfigurationOf(group.autoRollbackConfiguration),
+    alarmConfiguration: alarms && { ...alarms, alarms: alarms.alarms.map(({ name }) => ({ name })) },
+    loadBalancerInfo: loadBalancerInfoOf(group.loadBalancerInfo),
     deploymentStyle: deploymentStyleOf(group),
     targetRevision: group.targetRevision,
     lastSuccessfulDeployment: group.lastSuccessfulDeployment,

@@ -6,11 +6,14 @@ import { MAX_INSTANCES_PER_DEPLOYMENT, targetSelectorsSchema } from '../core/tar
 import { TRIGGER_EVENT_TYPES } from '../core/types';
 import { resourceName } from './api-schemas';
 
-// CodeDeploy's limits: TriggerTargetsLimitExceeded, and 10 load balancers of each kind.
+// CodeDeploy's limits: TriggerTargetsLimitExceeded, AlarmsLimitExceeded, and 10 load balancers of each kind.
 const MAX_TRIGGERS = 10;
+const MAX_ALARMS = 10;
+const MAX_ALARM_NAME_LENGTH = 255;
 const MAX_LOAD_BALANCERS_PER_LIST = 10;
 
 export const AUTO_ROLLBACK_EVENTS = ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST'] as const;
+const DEPLOYMENT_TYPES = ['IN_PLACE', 'BLUE_GREEN'] as const;
 const TRAFFIC_OPTIONS = ['WITH_TRAFFIC_CONTROL', 'WITHOUT_TRAFFIC_CONTROL'] as const;
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
@@ -135,21 +138,60 @@ const loadBalancerInfo = z
   )
   .strict();
 
-// Cutover deploys in place; the style is checked against loadBalancerInfo, and shown back derived from it.
+// Which style goes with which platform (Server: IN_PLACE, Lambda: BLUE_GREEN) and with loadBalancerInfo is checked
+// on the group as a whole; GetDeploymentGroup shows the style derived from them.
 const deploymentStyle = z
   .object(
     {
-      deploymentType: z
-        .literal('IN_PLACE', {
-          error: (issue) =>
-            issue.input === 'BLUE_GREEN' ? 'must be IN_PLACE: BLUE_GREEN is not supported yet' : expected('IN_PLACE')(issue),
-        })
-        .optional(),
+      deploymentType: z.enum(DEPLOYMENT_TYPES, { error: expected('IN_PLACE or BLUE_GREEN') }).optional(),
       deploymentOption: z.enum(TRAFFIC_OPTIONS, { error: expected('WITH_TRAFFIC_CONTROL or WITHOUT_TRAFFIC_CONTROL') }).optional(),
     },
     { error: expected('an object {deploymentType?, deploymentOption?}') },
   )
   .strict();
+
+// CodeDeploy's InvalidAlarmConfig rules: names of 1 to 255 characters, none twice, and some alarm when enabled.
+const alarmConfiguration = z
+  .object(
+    {
+      enabled: z.boolean({ error: expected('true or false') }),
+      alarms: z
+        .array(
+          z
+            .object(
+              {
+                name: z
+                  .string({ error: expected(`a CloudWatch alarm name of 1 to ${MAX_ALARM_NAME_LENGTH} characters`) })
+                  .min(1, { error: `must be a CloudWatch alarm name of 1 to ${MAX_ALARM_NAME_LENGTH} characters, not empty` })
+                  .max(MAX_ALARM_NAME_LENGTH, { error: (issue) => `must be at most ${MAX_ALARM_NAME_LENGTH} characters (got ${String(issue.input).length})` }),
+              },
+              { error: expected('an object {name} naming a CloudWatch alarm') },
+            )
+            .strict(),
+          { error: expected('a list of alarms {name}') },
+        )
+        .superRefine(countLimit('alarms', MAX_ALARMS))
+        .superRefine((alarms, ctx) => {
+          alarms.forEach(({ name }, i) => {
+            const first = alarms.findIndex((alarm) => alarm.name === name);
+            if (first < i) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `repeats alarm ${shown(name)}, already at alarms.${first}` });
+          });
+        })
+        .default([]),
+      ignorePollAlarmFailure: z
+        .boolean({ error: expected('true or false') })
+        .optional()
+        .describe("When the alarms' state cannot be read: true carries on, false (the default) stops the deployment"),
+    },
+    { error: expected('an object {enabled, alarms, ignorePollAlarmFailure?}') },
+  )
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.enabled && config.alarms.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['alarms'], message: 'must name at least one alarm when enabled is true (send enabled: false to keep none)' });
+    }
+  })
+  .describe('CloudWatch alarms that stop the deployment when one goes to ALARM; enabled: false keeps them without watching');
 
 /** Every setting, all optional: what UpdateDeploymentGroup may change and what CreateDeploymentGroup starts from. */
 const groupSettingsSchema = targetSelectorsSchema.safeExtend({
@@ -165,6 +207,7 @@ const groupSettingsSchema = targetSelectorsSchema.safeExtend({
     .superRefine(countLimit('triggers', MAX_TRIGGERS))
     .optional(),
   autoRollbackConfiguration: autoRollbackConfiguration.optional(),
+  alarmConfiguration: alarmConfiguration.optional(),
   loadBalancerInfo: loadBalancerInfo.optional(),
   deploymentStyle: deploymentStyle.optional(),
 });

@@ -5,13 +5,12 @@
 import { ConflictError } from '../core/errors';
 import type { DeploymentGroup } from '../core/types';
 import type { Store } from '../ports';
-import { resolveDeploymentConfig } from '../steps/deployment-config-lookup';
 import type { ApiContext } from './api-context';
 import { ApiError } from './api-errors';
 import { assertNoActiveDeployment } from './deployment-group-activity';
 import { requireGroup } from './deployment-group-lookup';
 import type { UpdateGroupBody } from './deployment-group-schemas';
-import { applySettings, assertValidSettings } from './deployment-group-settings';
+import { applySettings, assertValidSettings, checkConfigPlatform, servedPlatform } from './deployment-group-settings';
 
 export async function updateDeploymentGroup(
   { deps, hostNaming }: ApiContext,
@@ -21,8 +20,9 @@ export async function updateDeploymentGroup(
 ): Promise<void> {
   const { newDeploymentGroupName, deploymentStyle, ...changes } = body;
   const current = await requireGroup(deps.store, applicationName, deploymentGroupName);
+  const platform = servedPlatform(current.computePlatform, applicationName);
   assertValidSettings(applySettings(current, changes), deploymentStyle, hostNaming);
-  if (changes.deploymentConfigName !== undefined) await resolveDeploymentConfig(deps.store, changes.deploymentConfigName);
+  if (changes.deploymentConfigName !== undefined) await checkConfigPlatform(deps.store, platform, changes.deploymentConfigName);
   const newName = newDeploymentGroupName !== deploymentGroupName ? newDeploymentGroupName : undefined;
   if (newName !== undefined) await assertNoActiveDeployment(deps, current, 'rename');
 

@@ -1,21 +1,23 @@
-// GetDeployment's answer: CodeDeploy's DeploymentInfo (spec §6.1) for an in-place Server deployment, plus Cutover's
-// trafficWait while a batch waits on its load balancers. The parsed appspec and the engine's bookkeeping stay inside.
+// GetDeployment's answer: CodeDeploy's DeploymentInfo (spec §6.1), one shape per compute platform. A Server
+// deployment is in place, with Cutover's trafficWait while a batch waits on its load balancers; a Lambda deployment
+// is blue/green with traffic control, with Cutover's trafficShifts and nextShift. The parsed appspec and the engine's
+// bookkeeping (the traffic schedule, the task token of a wait) stay inside.
 import { z } from 'zod';
-import type { Deployment } from '../core/types';
-import { deploymentStyleOf } from './deployment-group-settings';
-import { revisionLocationShown } from './revision-schemas';
+import type { Deployment, DeploymentBase, LambdaDeployment, ServerDeployment } from '../core/types';
+import { inPlaceStyleOf, BLUE_GREEN_STYLE } from './deployment-group-settings';
+import { unservedDeployment } from './deployment-lookup';
+import { anyRevisionShown, appSpecContentShown, revisionLocationShown } from './revision-schemas';
+import { autoRollbackConfigurationOf, autoRollbackConfigurationShown, loadBalancerInfoOf, loadBalancerInfoShown } from './shown-schemas';
 
 const STATUSES = ['Created', 'Queued', 'InProgress', 'Succeeded', 'Failed', 'Stopped'] as const;
-const names = z.array(z.object({ name: z.string() }));
 
-/** For the OpenAPI document. */
-export const deploymentInfo = z.object({
+/** What every deployment shows, whatever it deploys to. */
+const commonInfo = {
   applicationName: z.string(),
   deploymentGroupName: z.string(),
   deploymentConfigName: z.string(),
   deploymentId: z.string(),
-  previousRevision: revisionLocationShown.optional(),
-  revision: revisionLocationShown,
+  previousRevision: anyRevisionShown.optional(),
   status: z.enum(STATUSES),
   errorInformation: z.object({ code: z.string(), message: z.string() }).optional(),
   createTime: z.string(),
@@ -24,12 +26,17 @@ export const deploymentInfo = z.object({
   deploymentOverview: z.object({ Pending: z.number(), InProgress: z.number(), Succeeded: z.number(), Failed: z.number(), Skipped: z.number(), Ready: z.number() }),
   description: z.string().optional(),
   creator: z.enum(['user', 'autoscaling', 'codeDeployRollback']),
-  ignoreApplicationStopFailures: z.boolean(),
-  autoRollbackConfiguration: z.object({ enabled: z.boolean(), events: z.array(z.string()) }).optional(),
+  autoRollbackConfiguration: autoRollbackConfigurationShown.optional(),
   rollbackInfo: z.object({ rollbackDeploymentId: z.string().optional(), rollbackTriggeringDeploymentId: z.string().optional(), rollbackMessage: z.string().optional() }).optional(),
-  loadBalancerInfo: z.object({ targetGroupInfoList: names.optional(), elbInfoList: names.optional() }).optional(),
-  fileExistsBehavior: z.enum(['DISALLOW', 'OVERWRITE', 'RETAIN']),
+};
+
+const serverDeploymentInfo = z.object({
+  ...commonInfo,
   computePlatform: z.literal('Server'),
+  revision: revisionLocationShown,
+  ignoreApplicationStopFailures: z.boolean(),
+  loadBalancerInfo: loadBalancerInfoShown.optional(),
+  fileExistsBehavior: z.enum(['DISALLOW', 'OVERWRITE', 'RETAIN']),
   deploymentStyle: z.object({ deploymentType: z.literal('IN_PLACE'), deploymentOption: z.enum(['WITH_TRAFFIC_CONTROL', 'WITHOUT_TRAFFIC_CONTROL']) }),
   trafficWait: z
     .object({
@@ -46,17 +53,48 @@ export const deploymentInfo = z.object({
     .describe("Cutover's own: while a batch waits on its load balancers, what for and until when"),
 });
 
+const versionWeights = z
+  .record(z.string(), z.number())
+  .describe('Percent of the traffic per function version, e.g. {"1": 90, "2": 10}; a version with none is left out');
+
+const lambdaDeploymentInfo = z.object({
+  ...commonInfo,
+  computePlatform: z.literal('Lambda'),
+  revision: appSpecContentShown,
+  deploymentStyle: z.object({ deploymentType: z.literal('BLUE_GREEN'), deploymentOption: z.literal('WITH_TRAFFIC_CONTROL') }),
+  trafficShifts: z
+    .array(z.object({ time: z.string().describe('When the alias changed'), weights: versionWeights }))
+    .describe("Cutover's own: every change of the alias so far, oldest first, the restore of a stopped or failed deployment included"),
+  nextShift: z
+    .object({ time: z.string().describe('When the shift is due'), weights: versionWeights })
+    .optional()
+    .describe("Cutover's own: while the deployment waits between two shifts, the next one and when it is due (ContinueDeployment makes it now)"),
+});
+
+/** For the OpenAPI document: the one shape of each platform, told apart by computePlatform. */
+export const deploymentInfo = z.discriminatedUnion('computePlatform', [serverDeploymentInfo, lambdaDeploymentInfo]);
+
 export type DeploymentInfo = z.infer<typeof deploymentInfo>;
 
 export function deploymentInfoOf(deployment: Deployment): DeploymentInfo {
-  // Fields the deployment lacks stay undefined, which JSON leaves out, as CodeDeploy leaves them out.
+  switch (deployment.computePlatform) {
+    case 'Server':
+      return serverInfoOf(deployment);
+    case 'Lambda':
+      return lambdaInfoOf(deployment);
+    default:
+      throw unservedDeployment(deployment);
+  }
+}
+
+// Fields the deployment lacks stay undefined, which JSON leaves out, as CodeDeploy leaves them out.
+function commonInfoOf(deployment: DeploymentBase & Pick<Deployment, 'previousRevision'>) {
   return {
     applicationName: deployment.applicationName,
     deploymentGroupName: deployment.deploymentGroupName,
     deploymentConfigName: deployment.deploymentConfigName,
     deploymentId: deployment.deploymentId,
     previousRevision: deployment.previousRevision,
-    revision: deployment.revision,
     status: deployment.status,
     errorInformation: deployment.errorInformation,
     createTime: deployment.createTime,
@@ -65,16 +103,32 @@ export function deploymentInfoOf(deployment: Deployment): DeploymentInfo {
     deploymentOverview: deployment.deploymentOverview,
     description: deployment.description,
     creator: deployment.creator,
-    ignoreApplicationStopFailures: deployment.ignoreApplicationStopFailures,
-    autoRollbackConfiguration: deployment.autoRollbackConfiguration && { ...deployment.autoRollbackConfiguration, events: [...deployment.autoRollbackConfiguration.events] },
+    autoRollbackConfiguration: autoRollbackConfigurationOf(deployment.autoRollbackConfiguration),
     rollbackInfo: deployment.rollbackInfo,
-    loadBalancerInfo: deployment.loadBalancerInfo && {
-      targetGroupInfoList: deployment.loadBalancerInfo.targetGroupInfoList?.map(({ name }) => ({ name })),
-      elbInfoList: deployment.loadBalancerInfo.elbInfoList?.map(({ name }) => ({ name })),
-    },
+  };
+}
+
+function serverInfoOf(deployment: ServerDeployment): z.infer<typeof serverDeploymentInfo> {
+  return {
+    ...commonInfoOf(deployment),
+    computePlatform: 'Server',
+    revision: deployment.revision,
+    ignoreApplicationStopFailures: deployment.ignoreApplicationStopFailures,
+    loadBalancerInfo: loadBalancerInfoOf(deployment.loadBalancerInfo),
     fileExistsBehavior: deployment.fileExistsBehavior,
-    computePlatform: deployment.computePlatform,
-    deploymentStyle: deploymentStyleOf(deployment),
+    deploymentStyle: inPlaceStyleOf(deployment),
     trafficWait: deployment.trafficWait && { ...deployment.trafficWait, pending: [...deployment.trafficWait.pending] },
+  };
+}
+
+function lambdaInfoOf(deployment: LambdaDeployment): z.infer<typeof lambdaDeploymentInfo> {
+  const { content, sha256 } = deployment.revision.appSpecContent;
+  return {
+    ...commonInfoOf(deployment),
+    computePlatform: 'Lambda',
+    revision: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256 } },
+    deploymentStyle: BLUE_GREEN_STYLE,
+    trafficShifts: deployment.trafficShifts.map(({ time, weights }) => ({ time, weights: { ...weights } })),
+    nextShift: deployment.nextShift && { time: deployment.nextShift.time, weights: { ...deployment.nextShift.weights } },
   };
 }

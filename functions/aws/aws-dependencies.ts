@@ -2,11 +2,13 @@
 // each handler, and reused across invocations.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -16,9 +18,11 @@ import { z } from 'zod';
 import type { StepDependencies } from '../ports';
 import { awsClientConfig } from './aws-client-config';
 import { AwsTargetDirectory } from './aws-target-directory';
+import { CloudWatchAlarmSource } from './cloudwatch-alarm-source';
 import { DynamoDbStore } from './dynamodb-store';
 import { ElbTrafficControl } from './elb-traffic-control';
 import { EventBridgeEventSink } from './eventbridge-event-sink';
+import { LambdaAliasTraffic } from './lambda-alias-traffic';
 import { eventContextFromArn } from '../core/state-change-events';
 import { S3BundleReader } from './s3-bundle-reader';
 import { S3RevisionSource } from './s3-revision-source';
@@ -27,10 +31,13 @@ import { SfnTaskCallbacks } from './sfn-task-callbacks';
 import { SsmCommandReporter } from './ssm-command-report';
 import { SsmHostRunner } from './ssm-host-runner';
 
+const stateMachineArn = z.string().regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:.+$/, 'a state machine ARN');
+
 // POWERTOOLS_SERVICE_NAME and LOG_LEVEL are read by the Logger itself.
 const environmentSchema = z.object({
   TABLE_NAME: z.string().min(1),
-  STATE_MACHINE_ARN: z.string().regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:.+$/, 'a state machine ARN'),
+  STATE_MACHINE_ARN: stateMachineArn,
+  LAMBDA_STATE_MACHINE_ARN: stateMachineArn,
   SSM_LOG_GROUP: z.string().min(1),
   EVENT_BUS_NAME: z.string().min(1),
 });
@@ -73,7 +80,10 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv = process.env): AwsRunti
     store,
     hosts: new SsmHostRunner({ client: ssm, logGroupName: config.SSM_LOG_GROUP }),
     callbacks: new SfnTaskCallbacks(sfn),
-    executions: new SfnExecutionStarter({ client: sfn, stateMachineArn: config.STATE_MACHINE_ARN }),
+    executions: new SfnExecutionStarter({
+      client: sfn,
+      stateMachineArns: { Server: config.STATE_MACHINE_ARN, Lambda: config.LAMBDA_STATE_MACHINE_ARN },
+    }),
     targets: new AwsTargetDirectory({
       ec2: new EC2Client(awsClientConfig()),
       ssm,
@@ -95,6 +105,8 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv = process.env): AwsRunti
       elbv2: new ElasticLoadBalancingV2Client(awsClientConfig()),
       elb: new ElasticLoadBalancingClient(awsClientConfig()),
     }),
+    aliases: new LambdaAliasTraffic({ client: new LambdaClient(awsClientConfig()) }),
+    alarms: new CloudWatchAlarmSource({ client: new CloudWatchClient(awsClientConfig()) }),
   };
   return { deps, commandReports: new SsmCommandReporter({ client: ssm }), logger };
 }

@@ -25,6 +25,9 @@ const SETTING_FIELDS = [
   'loadBalancerInfo',
   ...SELECTOR_FIELDS,
   'triggerConfigurations',
+  'alarmConfiguration',
+  'ecsServices',
+  'blueGreenDeploymentConfiguration',
 ] as const satisfies readonly (keyof DeploymentGroupSettings)[];
 
 // Compile-time check that every DeploymentGroupSettings field is listed above: a new setting the list missed

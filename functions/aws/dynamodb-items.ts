@@ -11,7 +11,7 @@ import type {
   RevisionLocation,
 } from '../core/types';
 import type { AnyDeploymentConfig } from '../core/traffic-configs';
-import type { GroupLock, RevisionRecord } from '../ports';
+import type { GroupLock, HookEventName, RevisionRecord } from '../ports';
 import type { StoredItem } from './dynamodb-errors';
 import { TABLE_KEYS } from './table-schema';
 
@@ -96,6 +96,12 @@ export const targetKey = (deploymentId: string, targetId: string): ItemKey => ({
 export const batchKey = (deploymentId: string, batchNumber: number): ItemKey => ({
   pk: deploymentPartition(deploymentId),
   sk: `BATCH#${String(batchNumber).padStart(6, '0')}`,
+});
+
+/** One per event: each hook runs once per deployment, so the event names it. */
+export const hookExecutionKey = (deploymentId: string, lifecycleEventName: HookEventName): ItemKey => ({
+  pk: deploymentPartition(deploymentId),
+  sk: `HOOK#${lifecycleEventName}`,
 });
 
 /** Newest first on gsi1 with ScanIndexForward false; the id breaks ties between equal create times. */

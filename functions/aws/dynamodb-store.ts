@@ -18,6 +18,8 @@ import type {
   DeploymentListFilter,
   GroupLock,
   GroupOutcome,
+  HookEventName,
+  HookExecution,
   Page,
   PageRequest,
   RevisionRecord,
@@ -31,6 +33,7 @@ import * as configs from './dynamodb-configs';
 import * as deploymentList from './dynamodb-deployment-list';
 import * as deployments from './dynamodb-deployments';
 import * as groups from './dynamodb-groups';
+import * as hookExecutions from './dynamodb-hook-executions';
 import { fromItem, groupPartition, HOST_PREFIX, hostRecordItem, hostRecordKey } from './dynamodb-items';
 import * as locks from './dynamodb-lock';
 import * as revisions from './dynamodb-revisions';
@@ -59,6 +62,24 @@ export class DynamoDbStore implements Store {
 
   public constructor(options: DynamoDbStoreOptions) {
     this.table = new Table(options.client ?? defaultClient(), options.tableName);
+  }
+
+  public putHookExecution(execution: HookExecution): Promise<boolean> {
+    return hookExecutions.putHookExecution(this.table, execution);
+  }
+
+  public getHookExecution(deploymentId: string, lifecycleEventName: HookEventName): Promise<HookExecution | undefined> {
+    return hookExecutions.getHookExecution(this.table, deploymentId, lifecycleEventName);
+  }
+
+  public completeHookExecution(
+    deploymentId: string,
+    lifecycleEventName: HookEventName,
+    status: 'Succeeded' | 'Failed',
+    at: string,
+    message?: string,
+  ): Promise<HookExecution> {
+    return hookExecutions.completeHookExecution(this.table, deploymentId, lifecycleEventName, status, at, message);
   }
 
   public createApplication(app: Application): Promise<Application> {

@@ -15,9 +15,11 @@ import {
 import {
   type Action,
   DescribeListenersCommand,
+  DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
   ModifyListenerCommand,
+  TargetGroupNotFoundException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { NotFoundError, ValidationError } from '../core/errors';
 import { forwardWeights } from '../core/forward-weights';
@@ -45,6 +47,18 @@ export class EcsTaskSetTraffic implements TaskSetTraffic {
   public constructor(options: EcsTaskSetTrafficOptions) {
     this.ecs = options.ecs;
     this.elbv2 = options.elbv2;
+  }
+
+  public targetGroupArn(name: string): Promise<string> {
+    return withStepErrors(async () => {
+      const output = await this.elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] })).catch((error: unknown) => {
+        // ELB fails the call for a name it does not know, rather than answering with no group.
+        throw error instanceof TargetGroupNotFoundException ? new NotFoundError('Target group', name, { cause: error }) : error;
+      });
+      const arn = output.TargetGroups?.find((group) => group.TargetGroupName === name)?.TargetGroupArn;
+      if (arn === undefined) throw new NotFoundError('Target group', name);
+      return arn;
+    });
   }
 
   public describeService(cluster: string, service: string): Promise<EcsServiceState> {

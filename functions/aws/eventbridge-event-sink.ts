@@ -8,6 +8,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import {
   busEntryFor,
   type DeploymentRef,
+  deploymentRefOf,
   type EventContext,
   eventStateOf,
   type PublishedChange,
@@ -60,13 +61,13 @@ export class EventBridgeEventSink implements EventSink {
   }
 
   public async publish(change: StateChange): Promise<void> {
-    if (change.kind === 'batch' || !eventStateOf(change)) return;
+    if (change.kind === 'batch' || change.kind === 'traffic' || !eventStateOf(change)) return;
     const published = await this.withDeployment(change);
     if (!published) return;
     await Promise.all([this.putEvent(published), this.notifyTriggers(published)]);
   }
 
-  private async withDeployment(change: Exclude<StateChange, { kind: 'batch' }>): Promise<PublishedChange | undefined> {
+  private async withDeployment(change: Exclude<StateChange, { kind: 'batch' | 'traffic' }>): Promise<PublishedChange | undefined> {
     if (change.kind === 'deployment') return change;
     try {
       const deployment = await this.deploymentRef(change.deploymentId);
@@ -85,7 +86,7 @@ export class EventBridgeEventSink implements EventSink {
   private deploymentRef(deploymentId: string): Promise<DeploymentRef | undefined> {
     let ref = this.deploymentRefs.get(deploymentId);
     if (!ref) {
-      ref = this.options.deployments(deploymentId).then((d) => d && pickRef(d));
+      ref = this.options.deployments(deploymentId).then((d) => d && deploymentRefOf(d));
       // A failed or empty read is not remembered: the next change tries again.
       const forget = (): void => void this.deploymentRefs.delete(deploymentId);
       ref.then((d) => d || forget(), forget);
@@ -165,9 +166,6 @@ export class EventBridgeEventSink implements EventSink {
   }
 }
 
-function pickRef({ deploymentId, applicationName, deploymentGroupName, deploymentGroupId }: DeploymentRef): DeploymentRef {
-  return { deploymentId, applicationName, deploymentGroupName, deploymentGroupId };
-}
 
 const DEFAULT_SEND_TIMEOUT_MS = 3_000;
 

@@ -12,6 +12,7 @@
 //   DEP#<deploymentId>  DEP                 deployment                                  DEPLOYMENTS / <createTime>#<id>
 //   DEP#<deploymentId>  TGT#<targetId>      target with its lifecycle events
 //   DEP#<deploymentId>  BATCH#<nnnnnn>      batch: targets, event, task token, reports
+//   DEP#<deploymentId>  HOOK#<eventName>    lifecycle hook execution: status, task token
 //
 // Creates of applications, configs, groups, deployments and client tokens are conditional (attribute_not_exists),
 // as are lock and status moves. Hashes are SHA-256, base64url: a revision's location (S3 bucket, key, bundle type,

@@ -107,6 +107,62 @@ export class InvalidRevisionError extends CutoverError {
   }
 }
 
+/** A deployment reached a step or an action made for another compute platform (e.g. a host report for a Lambda one). */
+export class UnsupportedPlatformError extends CutoverError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'UnsupportedPlatformError';
+  }
+}
+
+/** A lifecycle hook function reported Failed: the deployment fails with HOOK_EXECUTION_FAILURE. */
+export class HookFailedError extends CutoverError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'HookFailedError';
+  }
+}
+
+/** An alarm of the deployment group is in ALARM: the deployment stops (ALARM_ACTIVE). */
+export class AlarmActiveError extends CutoverError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AlarmActiveError';
+  }
+}
+
+/** StopDeployment ended a wait: the deployment ends Stopped (MANUAL_STOP). */
+export class DeploymentStoppedError extends CutoverError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DeploymentStoppedError';
+  }
+}
+
+/** The alias or versions are not as the appspec says (INVALID_LAMBDA_CONFIGURATION). */
+export class LambdaConfigurationError extends CutoverError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LambdaConfigurationError';
+  }
+}
+
+/** The ECS service is not one a blue/green deployment can run on (INVALID_ECS_SERVICE). */
+export class EcsServiceError extends CutoverError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'EcsServiceError';
+  }
+}
+
+/** The replacement task set did not become stable, or its targets healthy, in time (ECS_UPDATE_ERROR). */
+export class EcsUpdateError extends CutoverError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'EcsUpdateError';
+  }
+}
+
 /** Names Step Functions may catch; pinned by a test against the ASL files. */
 export const ERROR_NAMES = [
   'CutoverError',
@@ -119,4 +175,11 @@ export const ERROR_NAMES = [
   'TransientAwsError',
   'RevisionMissingError',
   'InvalidRevisionError',
+  'UnsupportedPlatformError',
+  'HookFailedError',
+  'AlarmActiveError',
+  'DeploymentStoppedError',
+  'LambdaConfigurationError',
+  'EcsServiceError',
+  'EcsUpdateError',
 ] as const;

@@ -2,7 +2,7 @@
 // records, this decides. Hosts that share a script share one dispatch (one SSM command per ≤50 hosts).
 import { hostPaths, renderLifecycleScript, resolveFileExistsBehavior, type ScriptContext } from './host-script';
 import { LIFECYCLE_EVENT_LIMIT_SECONDS, usesPreviousRevision } from './lifecycle-order';
-import type { Deployment, HookScript, ScriptableEvent, ServerLifecycleEventName } from './types';
+import type { ServerDeployment, HookScript, ScriptableEvent, ServerLifecycleEventName } from './types';
 import type { BundleFetch } from '../ports';
 
 /**
@@ -20,13 +20,13 @@ export type EventWork =
 
 export interface EventWorkInput {
   readonly event: ServerLifecycleEventName;
-  readonly deployment: Deployment;
+  readonly deployment: ServerDeployment;
   /** The deployment whose Install last succeeded on this host in this group, if any. */
-  readonly previousInstall: Deployment | undefined;
+  readonly previousInstall: ServerDeployment | undefined;
   readonly bundle: BundleFetch;
 }
 
-export function scriptContext(deployment: Deployment): ScriptContext {
+export function scriptContext(deployment: ServerDeployment): ScriptContext {
   return {
     deploymentId: deployment.deploymentId,
     applicationName: deployment.applicationName,
@@ -37,7 +37,7 @@ export function scriptContext(deployment: Deployment): ScriptContext {
 }
 
 /** BUNDLE_* variables exist only for S3 revisions (and GitHub ones, which Cutover does not take yet). */
-function revisionEnvironment(deployment: Deployment): Record<string, string> {
+function revisionEnvironment(deployment: ServerDeployment): Record<string, string> {
   if (deployment.revision.revisionType !== 'S3') return {};
   const s3 = deployment.revision.s3Location;
   const env: Record<string, string> = { BUNDLE_BUCKET: s3.bucket, BUNDLE_KEY: s3.key };

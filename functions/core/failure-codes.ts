@@ -16,9 +16,16 @@ function codeFor(error: string, message: string): ErrorInformation['code'] {
   if (error === 'TransientAwsError' || error === 'TransientStoreError') return 'THROTTLED';
   if (error === 'RevisionMissingError') return 'REVISION_MISSING';
   if (error === 'InvalidRevisionError') return 'INVALID_REVISION';
+  if (error === 'HookFailedError') return 'HOOK_EXECUTION_FAILURE';
+  if (error === 'AlarmActiveError') return 'ALARM_ACTIVE';
+  if (error === 'DeploymentStoppedError') return 'MANUAL_STOP';
+  if (error === 'LambdaConfigurationError') return 'INVALID_LAMBDA_CONFIGURATION';
+  if (error === 'EcsServiceError') return 'INVALID_ECS_SERVICE';
+  if (error === 'EcsUpdateError') return 'ECS_UPDATE_ERROR';
   if (error === 'NotFoundError') {
     if (message.startsWith('Deployment group ')) return 'DEPLOYMENT_GROUP_MISSING';
     if (message.startsWith('Application ')) return 'APPLICATION_MISSING';
+    if (message.startsWith('Lambda ')) return 'INVALID_LAMBDA_FUNCTION';
   }
   return 'INTERNAL_ERROR';
 }

@@ -27,7 +27,12 @@ export interface EventContext {
 export const LOCAL_EVENT_CONTEXT: EventContext = { partition: 'aws', region: 'local', accountId: '000000000000' };
 
 /** The deployment fields an event of one of its targets needs (a target change names only the deployment id). */
-export type DeploymentRef = Pick<Deployment, 'deploymentId' | 'applicationName' | 'deploymentGroupName' | 'deploymentGroupId'>;
+export type DeploymentRef = Pick<Deployment, 'deploymentId' | 'applicationName' | 'deploymentGroupName' | 'deploymentGroupId' | 'computePlatform'>;
+
+/** Only the fields a ref needs, so a cache of refs never holds whole deployment records. */
+export function deploymentRefOf({ deploymentId, applicationName, deploymentGroupName, deploymentGroupId, computePlatform }: DeploymentRef): DeploymentRef {
+  return { deploymentId, applicationName, deploymentGroupName, deploymentGroupId, computePlatform };
+}
 
 /** A change with its deployment known: what events are built from. */
 export type PublishedChange =
@@ -76,6 +81,7 @@ export function eventStateOf(change: StateChange): DeploymentEventState | Instan
     case 'target':
       return instanceState(change.target);
     case 'batch':
+    case 'traffic':
       return undefined;
   }
 }
@@ -95,6 +101,11 @@ function deploymentState(deployment: Deployment): DeploymentEventState | undefin
       // Created and Queued: nothing has started on any host yet.
       return undefined;
   }
+}
+
+/** Instance events are for hosts: CodeDeploy sends none for the alias of a Lambda deployment. */
+function targetState(change: Extract<PublishedChange, { kind: 'target' }>): InstanceEventState | undefined {
+  return change.deployment.computePlatform === 'Server' ? instanceState(change.target) : undefined;
 }
 
 function instanceState(target: DeploymentTarget): InstanceEventState | undefined {
@@ -136,7 +147,7 @@ function deploymentEntry(deployment: Deployment, context: EventContext): BusEntr
 
 function instanceEntry(change: Extract<PublishedChange, { kind: 'target' }>, context: EventContext): BusEntry | undefined {
   const { deployment, target } = change;
-  const state = instanceState(target);
+  const state = targetState(change);
   if (!state) return undefined;
   const failed = state === 'FAILURE' ? target.lifecycleEvents.find((e) => e.status === 'Failed') : undefined;
   const detail = {
@@ -199,7 +210,7 @@ export function instanceArn(targetId: string, { partition, region, accountId }: 
 /** The trigger event types a change is, in CodeDeploy's terms; a rollback's start is also DeploymentRollback. */
 export function triggerEventTypesOf(change: PublishedChange): TriggerEventType[] {
   if (change.kind === 'target') {
-    const state = instanceState(change.target);
+    const state = targetState(change);
     return state ? [INSTANCE_TRIGGER_EVENTS[state]] : [];
   }
   const state = deploymentState(change.deployment);

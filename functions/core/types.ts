@@ -1,4 +1,7 @@
 // Domain types shared by core, steps, adapters and the CLI. Field names follow CodeDeploy's API.
+import type { EcsAppSpec } from './appspec/ecs-appspec';
+import type { LambdaAppSpec } from './appspec/lambda-appspec';
+import type { TrafficStep } from './traffic-schedule';
 
 export type DeploymentStatus = 'Created' | 'Queued' | 'InProgress' | 'Succeeded' | 'Failed' | 'Stopped';
 export const TERMINAL_DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = ['Succeeded', 'Failed', 'Stopped'];
@@ -35,6 +38,9 @@ export const RESERVED_EVENTS = ['Start', 'DownloadBundle', 'Install', 'BlockTraf
 export type ReservedEvent = (typeof RESERVED_EVENTS)[number];
 
 export type ServerLifecycleEventName = ScriptableEvent | 'DownloadBundle' | 'Install' | 'BlockTraffic' | 'AllowTraffic';
+
+/** Any target's lifecycle event: a host's, the alias of a Lambda deployment, or the service of an ECS one. */
+export type LifecycleEventName = ServerLifecycleEventName | EcsLifecycleEventName;
 
 // ---- AppSpec (EC2/on-premises), after parsing and defaults ----
 
@@ -126,6 +132,9 @@ export interface S3Revision {
 
 export type RevisionLocation = LocalRevision | S3Revision;
 
+/** Any revision a deployment records: a bundle for hosts, or an inline appspec for a Lambda alias. */
+export type AnyRevision = RevisionLocation | AppSpecContentRevision;
+
 // ---- Groups, deployments, targets ----
 
 export type AutoRollbackEvent = 'DEPLOYMENT_FAILURE' | 'DEPLOYMENT_STOP_ON_ALARM' | 'DEPLOYMENT_STOP_ON_REQUEST';
@@ -138,6 +147,32 @@ export interface AutoRollbackConfiguration {
 export interface LoadBalancerInfo {
   readonly targetGroupInfoList?: readonly { readonly name: string }[];
   readonly elbInfoList?: readonly { readonly name: string }[];
+  /** ECS blue/green: the two target groups the task sets alternate between, and the listeners that route to them. */
+  readonly targetGroupPairInfoList?: readonly TargetGroupPairInfo[];
+}
+
+/** CodeDeploy's TargetGroupPairInfo. */
+export interface TargetGroupPairInfo {
+  /** Exactly two, by name: whichever serves the current task set, the replacement goes behind the other. */
+  readonly targetGroups: readonly { readonly name: string }[];
+  readonly prodTrafficRoute: { readonly listenerArns: readonly string[] };
+  /** Where test traffic reaches the replacement before production traffic does. */
+  readonly testTrafficRoute?: { readonly listenerArns: readonly string[] };
+}
+
+/** CodeDeploy's ECSService. */
+export interface EcsServiceRef {
+  readonly serviceName: string;
+  readonly clusterName: string;
+}
+
+/** What happens to the original task set once an ECS deployment succeeded (CodeDeploy's blue/green settings). */
+export interface BlueGreenDeploymentConfiguration {
+  readonly terminateBlueInstancesOnDeploymentSuccess?: {
+    readonly action: 'TERMINATE';
+    /** Minutes the original task set is kept after traffic moved, for a quick way back; 0 to 2880. */
+    readonly terminationWaitTimeInMinutes?: number;
+  };
 }
 
 /** CodeDeploy's EC2TagFilter / TagFilter: KEY_ONLY matches the key, VALUE_ONLY any key with the value. */
@@ -145,6 +180,14 @@ export interface TagFilter {
   readonly Key?: string;
   readonly Value?: string;
   readonly Type: 'KEY_ONLY' | 'VALUE_ONLY' | 'KEY_AND_VALUE';
+}
+
+/** CodeDeploy's AlarmConfiguration: up to 10 alarms, watched while a deployment runs. */
+export interface AlarmConfiguration {
+  readonly enabled: boolean;
+  readonly alarms: readonly { readonly name: string }[];
+  /** When the alarms' state cannot be read: true carries on, false (the default) stops the deployment. */
+  readonly ignorePollAlarmFailure?: boolean;
 }
 
 /** CodeDeploy's TriggerEventType: which state changes a trigger publishes to its SNS topic. */
@@ -173,7 +216,7 @@ export interface TriggerConfig {
 export interface Application {
   readonly applicationId: string;
   readonly applicationName: string;
-  readonly computePlatform: 'Server';
+  readonly computePlatform: ComputePlatform;
   readonly createTime: string;
 }
 
@@ -182,7 +225,7 @@ export interface DeploymentGroup {
   readonly deploymentGroupName: string;
   readonly deploymentGroupId: string;
   readonly deploymentConfigName: string;
-  readonly computePlatform: 'Server';
+  readonly computePlatform: ComputePlatform;
   /** Kept for CodeDeploy compatibility only: Cutover's functions act with their own roles, never this one. */
   readonly serviceRoleArn?: string;
   readonly autoRollbackConfiguration?: AutoRollbackConfiguration;
@@ -203,8 +246,14 @@ export interface DeploymentGroup {
   readonly autoScalingGroups?: readonly string[];
   /** SNS triggers: up to 10 per group. */
   readonly triggerConfigurations?: readonly TriggerConfig[];
+  /** ECS groups: the one service they deploy. */
+  readonly ecsServices?: readonly EcsServiceRef[];
+  /** ECS groups: how long the original task set outlives a successful deployment. */
+  readonly blueGreenDeploymentConfiguration?: BlueGreenDeploymentConfiguration;
+  /** CloudWatch alarms that stop the group's deployments when they go to ALARM (CodeDeploy's AlarmConfiguration). */
+  readonly alarmConfiguration?: AlarmConfiguration;
   /** The revision of the last deployment that succeeded (CodeDeploy's targetRevision). */
-  readonly targetRevision?: RevisionLocation;
+  readonly targetRevision?: AnyRevision;
   readonly lastSuccessfulDeployment?: DeploymentSummary;
   readonly lastAttemptedDeployment?: DeploymentSummary;
 }
@@ -236,7 +285,13 @@ export type DeploymentErrorCode =
   | 'INTERNAL_ERROR'
   | 'DEPLOYMENT_GROUP_MISSING'
   | 'APPLICATION_MISSING'
-  | 'MANUAL_STOP';
+  | 'MANUAL_STOP'
+  | 'HOOK_EXECUTION_FAILURE'
+  | 'ALARM_ACTIVE'
+  | 'INVALID_LAMBDA_CONFIGURATION'
+  | 'INVALID_LAMBDA_FUNCTION'
+  | 'INVALID_ECS_SERVICE'
+  | 'ECS_UPDATE_ERROR';
 
 export interface ErrorInformation {
   readonly code: DeploymentErrorCode;
@@ -249,12 +304,12 @@ export interface RollbackInfo {
   readonly rollbackMessage?: string;
 }
 
-export interface Deployment {
+/** Fields every deployment has, whatever it deploys to. */
+export interface DeploymentBase {
   readonly deploymentId: string;
   readonly applicationName: string;
   readonly deploymentGroupName: string;
   readonly deploymentGroupId: string;
-  readonly computePlatform: 'Server';
   status: DeploymentStatus;
   readonly deploymentConfigName: string;
   readonly creator: Creator;
@@ -262,28 +317,128 @@ export interface Deployment {
   startTime?: string;
   completeTime?: string;
   readonly description?: string;
-  readonly revision: RevisionLocation;
-  readonly previousRevision?: RevisionLocation;
-  /** The parsed appspec of `revision`, kept so later deployments can run its stop scripts. */
-  readonly appSpec: AppSpec;
-  readonly ignoreApplicationStopFailures: boolean;
-  readonly fileExistsBehavior: FileExistsBehavior;
   readonly autoRollbackConfiguration?: AutoRollbackConfiguration;
-  readonly loadBalancerInfo?: LoadBalancerInfo;
-  /** Lifecycle events every target goes through, in order. */
-  readonly lifecycleEventNames: readonly ServerLifecycleEventName[];
   deploymentOverview: DeploymentOverview;
   errorInformation?: ErrorInformation;
   rollbackInfo?: RollbackInfo;
   /** The execution now running the deployment (a long one hands over to a new execution every so many batches). */
   executionArn?: string;
+  /** StopDeployment was called: the batch under way finishes, no other starts, and the deployment ends Stopped. */
+  stopRequested?: StopRequest;
+}
+
+export interface ServerDeployment extends DeploymentBase {
+  readonly computePlatform: 'Server';
+  readonly revision: RevisionLocation;
+  readonly previousRevision?: AnyRevision;
+  /** The parsed appspec of `revision`, kept so later deployments can run its stop scripts. */
+  readonly appSpec: AppSpec;
+  readonly ignoreApplicationStopFailures: boolean;
+  readonly fileExistsBehavior: FileExistsBehavior;
+  readonly loadBalancerInfo?: LoadBalancerInfo;
+  /** Lifecycle events every target goes through, in order. */
+  readonly lifecycleEventNames: readonly ServerLifecycleEventName[];
   /** First batch of the execution that owns the deployment now; an older execution finding a larger one stops. */
   executionFirstBatch?: number;
   /** While a batch waits on its load balancers: what for and why it takes this long. Gone once the change is done. */
   trafficWait?: TrafficWaitRecord;
-  /** StopDeployment was called: the batch under way finishes, no other starts, and the deployment ends Stopped. */
-  stopRequested?: StopRequest;
 }
+
+/** A Lambda deployment's appspec, kept inline whatever it came from (CodeDeploy's AppSpecContent revision). */
+export interface AppSpecContentRevision {
+  readonly revisionType: 'AppSpecContent';
+  readonly appSpecContent: { readonly content: string; readonly sha256: string };
+}
+
+/** Where the traffic of a Lambda or ECS deployment stood after one change, in percent per version or task set. */
+export interface TrafficShift {
+  readonly time: string;
+  readonly weights: Readonly<Record<string, number>>;
+}
+
+/** The shift a running deployment waits to make. */
+export interface NextTrafficShift {
+  readonly time: string;
+  readonly weights: Readonly<Record<string, number>>;
+}
+
+export type LambdaLifecycleEventName = 'BeforeAllowTraffic' | 'AllowTraffic' | 'AfterAllowTraffic';
+export type EcsLifecycleEventName =
+  | 'BeforeInstall'
+  | 'Install'
+  | 'AfterInstall'
+  | 'AllowTestTraffic'
+  | 'AfterAllowTestTraffic'
+  | 'BeforeAllowTraffic'
+  | 'AllowTraffic'
+  | 'AfterAllowTraffic';
+
+export interface LambdaDeployment extends DeploymentBase, TrafficShiftState {
+  readonly computePlatform: 'Lambda';
+  readonly revision: AppSpecContentRevision;
+  readonly previousRevision?: AnyRevision;
+  readonly appSpec: LambdaAppSpec;
+  /** BeforeAllowTraffic, AllowTraffic, AfterAllowTraffic: the events of the deployment's one target (the alias). */
+  readonly lifecycleEventNames: readonly LambdaLifecycleEventName[];
+}
+
+/** A task set of an ECS deployment, with the target group it serves. */
+export interface TaskSetRef {
+  readonly id: string;
+  readonly arn: string;
+  readonly targetGroupName: string;
+  readonly targetGroupArn: string;
+}
+
+export interface EcsDeployment extends DeploymentBase, TrafficShiftState {
+  readonly computePlatform: 'ECS';
+  readonly revision: AppSpecContentRevision;
+  readonly previousRevision?: AnyRevision;
+  readonly appSpec: EcsAppSpec;
+  readonly service: EcsServiceRef;
+  readonly targetGroupPair: TargetGroupPairInfo;
+  /** Minutes between the end of the deployment's traffic shift and the original task set's removal. */
+  readonly terminationWaitMinutes: number;
+  readonly lifecycleEventNames: readonly EcsLifecycleEventName[];
+  /** The task set serving production when the deployment started; found by the first step. */
+  originalTaskSet?: TaskSetRef;
+  /** The task set the deployment created; absent until Install. */
+  replacementTaskSet?: TaskSetRef;
+  /**
+   * Looks taken so far at a replacement that is not stable, or whose targets are not healthy, yet: bounded by a count
+   * rather than a clock, so a --time-scale rehearsal gives up after as many looks as AWS would.
+   */
+  polls?: number;
+  /** Once the replacement is primary: production traffic is its for good unless rolled back. */
+  replacementPrimary?: boolean;
+  /** ContinueDeployment during the termination wait: the original task set goes now. */
+  terminationContinued?: { readonly at: string };
+  /** The original task set is gone: nothing is left to do but finish. */
+  terminationWaitDone?: boolean;
+}
+
+/** The traffic-shifting part of a Lambda or ECS deployment. */
+export interface TrafficShiftState {
+  /** The percents on TargetVersion (or the replacement task set), step by step, and when each is due. */
+  readonly schedule: readonly TrafficStep[];
+  /** Steps of `schedule` done so far. */
+  shiftsDone: number;
+  /** Every change of the alias or listeners, as it happened, rollbacks included. */
+  trafficShifts: TrafficShift[];
+  /** While the deployment waits between two shifts: the next one and when it is due. */
+  nextShift?: NextTrafficShift;
+  /** ContinueDeployment was called: the remaining waits are skipped and the shift finishes at once. */
+  continueRequested?: { readonly at: string };
+  /**
+   * The task token of the wait the execution is in, so that a stop, an alarm or (for a shift wait) a continue can end
+   * it at once. Engine bookkeeping: never shown by the API, the CLI or events.
+   */
+  currentWait?: { readonly kind: 'hook' | 'shift'; readonly taskToken: string };
+}
+
+export type TrafficDeployment = LambdaDeployment | EcsDeployment;
+export type Deployment = ServerDeployment | TrafficDeployment;
+export type ComputePlatform = Deployment['computePlatform'];
 
 export interface StopRequest {
   readonly at: string;
@@ -325,7 +480,7 @@ export interface EventDiagnostics {
 }
 
 export interface LifecycleEvent {
-  readonly lifecycleEventName: ServerLifecycleEventName;
+  readonly lifecycleEventName: LifecycleEventName;
   status: LifecycleEventStatus;
   startTime?: string;
   endTime?: string;
@@ -356,6 +511,4 @@ export interface HostRecord {
 }
 
 /** The deployment record as the CLI and API show it: the deployment plus its targets. */
-export interface DeploymentView extends Deployment {
-  readonly targets: readonly DeploymentTarget[];
-}
+export type DeploymentView = Deployment & { readonly targets: readonly DeploymentTarget[] };

@@ -2,7 +2,7 @@
 // its next event; not yet, the execution waits again; out of time, the hosts the load balancer never finished with
 // fail the event and the batch goes on with the others.
 import type { StepDependencies } from '../ports';
-import { loadBatch, loadBatchTargets, loadDeployment } from './deployment-context';
+import { loadBatch, loadBatchTargets, loadServerDeployment } from './deployment-context';
 import { type Cursor, cursorInput, parseStepInput } from './step-inputs';
 import { checkTrafficEvent } from './traffic-events';
 import { cursorAfterEvent, isActive } from './target-updates';
@@ -10,7 +10,7 @@ import { cursorAfterEvent, isActive } from './target-updates';
 export async function checkTraffic(deps: StepDependencies, raw: unknown): Promise<Cursor & { readonly waitSeconds: number }> {
   const input = parseStepInput(cursorInput, raw, 'check-traffic');
   const { store } = deps;
-  const deployment = await loadDeployment(store, input.deploymentId);
+  const deployment = await loadServerDeployment(store, input.deploymentId);
   const batch = await loadBatch(store, input.deploymentId, input.batchNumber);
   let targets = await loadBatchTargets(store, batch);
   const waiting = targets.filter((t) => isActive(t) && t.lifecycleEvents[input.eventIndex]?.status === 'InProgress');

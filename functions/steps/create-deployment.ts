@@ -7,7 +7,7 @@ import { deploymentOverview } from '../core/deployment-overview';
 import { ConflictError, DeploymentGroupBusyError, NotFoundError, ValidationError } from '../core/errors';
 import { shown } from '../core/input-messages';
 import { hasLoadBalancer, serverInPlaceEvents } from '../core/lifecycle-order';
-import type { AppSpec, AutoRollbackConfiguration, Deployment, DeploymentGroup, RevisionLocation } from '../core/types';
+import type { AppSpec, AutoRollbackConfiguration, Deployment, DeploymentGroup, RevisionLocation, ServerDeployment } from '../core/types';
 import type { StepDependencies } from '../ports';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
 import { recoverAbandonedLock } from './lock-recovery';
@@ -83,8 +83,8 @@ export async function createDeployment(deps: StepDependencies, request: CreateDe
 export async function createRollbackDeployment(
   deps: StepDependencies,
   group: DeploymentGroup,
-  failed: Deployment,
-  lastGood: Deployment,
+  failed: ServerDeployment,
+  lastGood: ServerDeployment,
   deploymentId: string,
 ): Promise<Deployment> {
   const deployment = newDeploymentRecord(deps, group, {
@@ -108,7 +108,7 @@ export async function createRollbackDeployment(
 }
 
 /** Takes the group's lock; a lock left by a dead deployment is recovered once, a live one refuses with its id. */
-async function takeGroupLock(deps: StepDependencies, group: DeploymentGroup, deployment: Deployment): Promise<void> {
+export async function takeGroupLock(deps: StepDependencies, group: DeploymentGroup, deployment: Deployment): Promise<void> {
   const lock = { deploymentGroupId: group.deploymentGroupId, deploymentId: deployment.deploymentId, acquiredAt: deployment.createTime };
   try {
     await deps.store.acquireGroupLock(lock, group.deploymentGroupName);
@@ -119,7 +119,7 @@ async function takeGroupLock(deps: StepDependencies, group: DeploymentGroup, dep
   }
 }
 
-async function launch(deps: StepDependencies, group: DeploymentGroup, deployment: Deployment): Promise<Deployment> {
+export async function launch(deps: StepDependencies, group: DeploymentGroup, deployment: Deployment): Promise<Deployment> {
   const { store } = deps;
   const { deploymentId } = deployment;
   const rollback = deployment.creator === 'codeDeployRollback';
@@ -136,7 +136,7 @@ async function launch(deps: StepDependencies, group: DeploymentGroup, deployment
   await deps.events.publish({ kind: 'deployment', deployment });
   let executionArn: string;
   try {
-    ({ executionArn } = await deps.executions.start(deploymentId));
+    ({ executionArn } = await deps.executions.start(deployment));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await store.updateDeployment(
@@ -172,7 +172,7 @@ interface NewDeploymentFields extends CreateDeploymentOptions {
   readonly rollbackInfo?: Deployment['rollbackInfo'];
 }
 
-function newDeploymentRecord(deps: StepDependencies, group: DeploymentGroup, fields: NewDeploymentFields): Deployment {
+function newDeploymentRecord(deps: StepDependencies, group: DeploymentGroup, fields: NewDeploymentFields): ServerDeployment {
   const autoRollbackConfiguration: AutoRollbackConfiguration | undefined =
     fields.autoRollbackConfiguration ?? group.autoRollbackConfiguration;
   return {

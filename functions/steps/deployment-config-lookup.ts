@@ -2,8 +2,8 @@
 import { findConfig, isPredefinedConfigName } from '../core/deployment-configs';
 import { NotFoundError, ValidationError } from '../core/errors';
 import { shown } from '../core/input-messages';
-import { PREDEFINED_TRAFFIC_CONFIGS } from '../core/traffic-configs';
-import type { AnyDeploymentConfig } from '../core/traffic-configs';
+import { PREDEFINED_TRAFFIC_CONFIGS, findTrafficConfig } from '../core/traffic-configs';
+import type { AnyDeploymentConfig, TrafficComputePlatform, TrafficDeploymentConfig } from '../core/traffic-configs';
 import type { DeploymentConfig } from '../core/types';
 import type { Store } from '../ports';
 
@@ -28,4 +28,17 @@ export async function resolveDeploymentConfig(store: Store, name: string): Promi
     `names a deployment config for ${config.computePlatform}; Server deployments need a Server config such as ` +
     `CodeDeployDefault.OneAtATime or a custom one with minimumHealthyHosts (got ${shown(name)})`;
   throw new ValidationError([{ field: 'deploymentConfigName', message }]);
+}
+
+/** The config a Lambda or ECS deployment or group runs with; a config of another platform is refused by name. */
+export async function resolveTrafficConfig(store: Store, name: string, platform: TrafficComputePlatform): Promise<TrafficDeploymentConfig> {
+  if (isPredefinedConfigName(name) || PREDEFINED_TRAFFIC_CONFIGS.some((config) => config.deploymentConfigName === name)) {
+    return findTrafficConfig(name, platform);
+  }
+  const custom = await store.getDeploymentConfig(name);
+  if (custom?.computePlatform === 'Server') {
+    const message = `names a deployment config for Server, not ${platform} (got ${shown(name)})`;
+    throw new ValidationError([{ field: 'deploymentConfigName', message }]);
+  }
+  return findTrafficConfig(name, platform, custom ? [custom] : []);
 }

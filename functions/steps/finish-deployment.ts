@@ -7,13 +7,14 @@ import { errorInformationFromFailure } from '../core/failure-codes';
 import {
   TERMINAL_DEPLOYMENT_STATUSES,
   type Deployment,
+  type ServerDeployment,
   type DeploymentStatus,
   type DeploymentTarget,
   type ErrorInformation,
   type HostRecord,
 } from '../core/types';
 import type { StepDependencies } from '../ports';
-import { loadDeployment, revisionKey } from './deployment-context';
+import { loadServerDeployment, revisionKey, serverDeployment } from './deployment-context';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
 import { ensureRollback, noteRollbackResult } from './rollback';
 import { finishDeploymentInput, parseStepInput } from './step-inputs';
@@ -22,7 +23,7 @@ import { closeOutTargets } from './target-updates';
 export async function finishDeployment(deps: StepDependencies, raw: unknown): Promise<{ status: Deployment['status'] }> {
   const input = parseStepInput(finishDeploymentInput, raw, 'finish-deployment');
   const { store } = deps;
-  const loaded = await loadDeployment(store, input.deploymentId);
+  const loaded = await loadServerDeployment(store, input.deploymentId);
   // The API refuses to delete a group while it deploys, but a group deleted anyway (by hand, in the table) must not
   // keep the deployment from ending: without it there is no outcome to record and no rollback to run.
   const group = await store.getDeploymentGroup(loaded.applicationName, loaded.deploymentGroupName);
@@ -44,7 +45,7 @@ export async function finishDeployment(deps: StepDependencies, raw: unknown): Pr
 }
 
 /** Writes the final status once: targets closed out, host health recorded, then the deployment itself. */
-async function decide(deps: StepDependencies, deployment: Deployment, error: { Error: string; Cause?: string } | null): Promise<Deployment> {
+async function decide(deps: StepDependencies, deployment: ServerDeployment, error: { Error: string; Cause?: string } | null): Promise<ServerDeployment> {
   const { store } = deps;
   const now = deps.clock().toISOString();
   const targets = closeOutTargets(await store.getTargets(deployment.deploymentId), now);
@@ -52,12 +53,12 @@ async function decide(deps: StepDependencies, deployment: Deployment, error: { E
   const errorInformation = await decideError(deps, deployment, targets.all, error);
   const status = statusOf(errorInformation);
   await store.putHostRecords(await healthAfter(deps, deployment, targets.all));
-  const finished = await store.updateDeployment(
+  const finished = serverDeployment(await store.updateDeployment(
     deployment.deploymentId,
     // A wait on a load balancer ends with the deployment, however it ended.
     { status, completeTime: now, deploymentOverview: deploymentOverview(targets.all), errorInformation, trafficWait: undefined },
     ['Created', 'InProgress'],
-  );
+  ));
   for (const target of targets.changed) await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });
   await deps.events.publish({ kind: 'deployment', deployment: finished });
   return finished;
@@ -73,7 +74,7 @@ function statusOf(errorInformation: ErrorInformation | undefined): DeploymentSta
  * The deployment to hand to ensureRollback, or none. A failure follows the deployment's rollback policy; a stop
  * follows what StopDeployment asked (autoRollbackEnabled), which ensureRollback reads as an enabled failure policy.
  */
-function rollbackCandidateOf(finished: Deployment): Deployment | undefined {
+function rollbackCandidateOf(finished: ServerDeployment): ServerDeployment | undefined {
   if (finished.status === 'Failed') return finished;
   if (finished.status !== 'Stopped' || finished.stopRequested?.autoRollbackEnabled !== true) return undefined;
   return { ...finished, autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'] } };
@@ -81,7 +82,7 @@ function rollbackCandidateOf(finished: Deployment): Deployment | undefined {
 
 async function decideError(
   deps: StepDependencies,
-  deployment: Deployment,
+  deployment: ServerDeployment,
   targets: readonly DeploymentTarget[],
   error: { Error: string; Cause?: string } | null,
 ): Promise<ErrorInformation | undefined> {
@@ -99,7 +100,7 @@ async function decideError(
 }
 
 /** CodeDeploy's health bookkeeping: succeeded hosts become healthy and current, failed ones unhealthy. */
-async function healthAfter(deps: StepDependencies, deployment: Deployment, targets: readonly DeploymentTarget[]): Promise<HostRecord[]> {
+async function healthAfter(deps: StepDependencies, deployment: ServerDeployment, targets: readonly DeploymentTarget[]): Promise<HostRecord[]> {
   const key = revisionKey(deployment);
   const touched = targets.filter((t) => t.status === 'Succeeded' || t.status === 'Failed');
   const records = await Promise.all(touched.map((t) => deps.store.getHostRecord(deployment.deploymentGroupId, t.targetId)));

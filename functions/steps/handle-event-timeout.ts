@@ -5,7 +5,7 @@
 import { nextEventAfterFailure } from '../core/lifecycle-order';
 import type { DeploymentTarget, EventDiagnostics, ServerLifecycleEventName } from '../core/types';
 import type { Batch, StepDependencies } from '../ports';
-import { loadBatch, loadBatchTargets, loadDeployment } from './deployment-context';
+import { loadBatch, loadBatchTargets, loadServerDeployment } from './deployment-context';
 import { hostReport } from './host-report';
 import { type Cursor, cursorInput, parseStepInput } from './step-inputs';
 import { cursorAfterEvent } from './target-updates';
@@ -13,7 +13,7 @@ import { cursorAfterEvent } from './target-updates';
 export async function handleEventTimeout(deps: StepDependencies, raw: unknown): Promise<Cursor> {
   const input = parseStepInput(cursorInput, raw, 'handle-event-timeout');
   const { store } = deps;
-  const deployment = await loadDeployment(store, input.deploymentId);
+  const deployment = await loadServerDeployment(store, input.deploymentId);
   const batch = await loadBatch(store, input.deploymentId, input.batchNumber);
   const eventName = deployment.lifecycleEventNames[batch.eventIndex];
   const fatal = nextEventAfterFailure(eventName, deployment.ignoreApplicationStopFailures) === 'fail';

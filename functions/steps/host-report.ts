@@ -7,7 +7,7 @@ import { parseHostReport } from '../core/host-script';
 import { nextEventAfterFailure } from '../core/lifecycle-order';
 import type { Deployment, LifecycleEvent } from '../core/types';
 import type { Batch, HostReport, StepDependencies } from '../ports';
-import { loadBatch, loadBatchTargets, loadDeployment } from './deployment-context';
+import { loadBatch, loadBatchTargets, loadServerDeployment } from './deployment-context';
 import { hostReportInput, parseStepInput } from './step-inputs';
 import { cursorAfterEvent, hasResult } from './target-updates';
 
@@ -16,7 +16,7 @@ export type HostReportOutcome = 'recorded' | 'duplicate' | 'stale';
 export async function hostReport(deps: StepDependencies, raw: unknown): Promise<{ outcome: HostReportOutcome }> {
   const report: HostReport = parseStepInput(hostReportInput, raw, 'host-report');
   const { store } = deps;
-  const deployment = await loadDeployment(store, report.deploymentId);
+  const deployment = await loadServerDeployment(store, report.deploymentId);
   const batch = await loadBatch(store, report.deploymentId, report.batchNumber);
   if (batch.eventIndex !== report.eventIndex) return { outcome: 'stale' };
 

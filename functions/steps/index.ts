@@ -1,6 +1,13 @@
 // Every step the state machine can call, by the name that the ASL's FunctionName placeholders stand for.
 import type { StepDependencies } from '../ports';
 import { checkTraffic } from './check-traffic';
+import { advanceEcs } from './ecs/advance-ecs';
+import { startEcsDeployment } from './ecs/start-ecs-deployment';
+import { finishTrafficDeployment } from './traffic/finish-traffic-deployment';
+import { runHook } from './traffic/run-hook';
+import { shiftAlias } from './lambda/shift-alias';
+import { startLambdaDeployment } from './lambda/start-lambda-deployment';
+import { waitForShift } from './traffic/wait-for-shift';
 import { finishDeployment } from './finish-deployment';
 import { handleEventTimeout } from './handle-event-timeout';
 import { planNextBatch } from './plan-next-batch';
@@ -17,4 +24,12 @@ export const STATE_MACHINE_STEPS: Readonly<Record<string, Step>> = {
   HandleEventTimeoutFunctionArn: handleEventTimeout,
   FinishDeploymentFunctionArn: finishDeployment,
   CheckTrafficFunctionArn: checkTraffic,
+  StartLambdaDeploymentFunctionArn: startLambdaDeployment,
+  RunHookFunctionArn: runHook,
+  ShiftAliasFunctionArn: shiftAlias,
+  WaitForShiftFunctionArn: waitForShift,
+  FinishLambdaDeploymentFunctionArn: finishTrafficDeployment,
+  StartEcsDeploymentFunctionArn: startEcsDeployment,
+  AdvanceEcsFunctionArn: advanceEcs,
+  FinishEcsDeploymentFunctionArn: finishTrafficDeployment,
 };

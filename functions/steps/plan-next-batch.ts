@@ -5,7 +5,7 @@ import { deploymentOverview } from '../core/deployment-overview';
 import { batchesPerExecution } from '../core/execution-segments';
 import type { Deployment, DeploymentTarget } from '../core/types';
 import type { StepDependencies } from '../ports';
-import { loadDeployment } from './deployment-context';
+import { loadServerDeployment } from './deployment-context';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
 import { type Cursor, FINISH_CURSOR, parseStepInput, planNextBatchInput } from './step-inputs';
 import { skipTarget } from './target-updates';
@@ -13,7 +13,7 @@ import { skipTarget } from './target-updates';
 export async function planNextBatch(deps: StepDependencies, raw: unknown): Promise<Cursor> {
   const input = parseStepInput(planNextBatchInput, raw, 'plan-next-batch');
   const { store } = deps;
-  const deployment = await loadDeployment(store, input.deploymentId);
+  const deployment = await loadServerDeployment(store, input.deploymentId);
   if (deployment.status !== 'InProgress') return FINISH_CURSOR;
   // A retry in an execution that already handed over: the newer execution owns the deployment, this one stops.
   const owner = deployment.executionFirstBatch ?? 1;
@@ -92,7 +92,7 @@ async function stopBeforeNextBatch(deps: StepDependencies, deployment: Deploymen
 
 /** Starts (idempotently) the execution that carries on from `batchNumber`; the lock names it from now on. */
 async function handOver(deps: StepDependencies, deploymentGroupId: string, deploymentId: string, batchNumber: number): Promise<Cursor> {
-  const { executionArn } = await deps.executions.start(deploymentId, batchNumber);
+  const { executionArn } = await deps.executions.start({ deploymentId, computePlatform: 'Server' }, batchNumber);
   await deps.store.setGroupLockExecution(deploymentGroupId, deploymentId, executionArn);
   await deps.store.updateDeployment(deploymentId, { executionArn });
   return { action: 'handover', batchNumber, eventIndex: 0 };

@@ -3,19 +3,20 @@
 // rollback exists, so a retried finish step completes the same rollback instead of starting a second one.
 import { newDeploymentId } from '../core/deployment-ids';
 import { ConflictError } from '../core/errors';
-import type { Deployment, DeploymentGroup } from '../core/types';
+import type { Deployment, DeploymentGroup, ServerDeployment } from '../core/types';
 import type { StepDependencies } from '../ports';
 import { createRollbackDeployment } from './create-deployment';
+import { serverDeployment } from './deployment-context';
 
 /** Starts (or completes starting) the rollback the policy asks for; true when the lock went to the rollback. */
-export async function ensureRollback(deps: StepDependencies, group: DeploymentGroup, failed: Deployment): Promise<boolean> {
+export async function ensureRollback(deps: StepDependencies, group: DeploymentGroup, failed: ServerDeployment): Promise<boolean> {
   const policy = failed.autoRollbackConfiguration;
   if (!policy?.enabled || !policy.events.includes('DEPLOYMENT_FAILURE')) return false;
   // A failed rollback is not rolled back again: that could loop between two bad revisions.
   if (failed.creator === 'codeDeployRollback') return false;
 
   const lastGoodId = group.lastSuccessfulDeployment?.deploymentId;
-  const lastGood = lastGoodId ? await deps.store.getDeployment(lastGoodId) : undefined;
+  const lastGood = lastGoodId ? await deps.store.getDeployment(lastGoodId).then((d) => d && serverDeployment(d)) : undefined;
   let rollbackId = failed.rollbackInfo?.rollbackDeploymentId;
   if (!rollbackId) {
     if (!lastGood) {
@@ -36,7 +37,7 @@ export async function ensureRollback(deps: StepDependencies, group: DeploymentGr
   const existing = await deps.store.getDeployment(rollbackId);
   if (existing) {
     // Created on an earlier attempt: only its start may be missing, and starting is idempotent by name.
-    if (existing.status === 'Created') await deps.executions.start(existing.deploymentId);
+    if (existing.status === 'Created') await deps.executions.start(existing);
     return true;
   }
   if (!lastGood) throw new ConflictError(`Rollback ${rollbackId} of ${failed.deploymentId} has no last good revision to deploy`);

@@ -3,11 +3,11 @@
 // When the batch has no event left, the execution is resumed at once with a 'plan' cursor.
 import { eventWork, type EventWork } from '../core/event-scripts';
 import { usesPreviousRevision } from '../core/lifecycle-order';
-import type { Deployment, DeploymentTarget } from '../core/types';
+import type { DeploymentTarget, ServerDeployment } from '../core/types';
 import { ConflictError } from '../core/errors';
 import { unreachableHostReport } from '../core/host-script';
 import type { Batch, HostDispatch, StepDependencies, UnreachableHost } from '../ports';
-import { loadBatch, loadBatchTargets, loadDeployment } from './deployment-context';
+import { loadBatch, loadBatchTargets, loadServerDeployment, serverDeployment } from './deployment-context';
 import { hostReport } from './host-report';
 import { type Cursor, parseStepInput, runLifecycleEventInput } from './step-inputs';
 import { cursorAfterEvent, hasResult, isActive, withEvent } from './target-updates';
@@ -16,13 +16,13 @@ import { startTrafficEvent } from './traffic-events';
 export async function runLifecycleEvent(deps: StepDependencies, raw: unknown): Promise<{ dispatched: number }> {
   const input = parseStepInput(runLifecycleEventInput, raw, 'run-lifecycle-event');
   const { store } = deps;
-  const deployment = await loadDeployment(store, input.deploymentId);
+  const deployment = await loadServerDeployment(store, input.deploymentId);
   const batch = await loadBatch(store, input.deploymentId, input.batchNumber);
   let targets = await loadBatchTargets(store, batch);
   const events = deployment.lifecycleEventNames;
   // Host records matter only for the stop hooks, which come first in a batch: skip the read for later events.
   const needsPrevious = events.slice(input.eventIndex).some(usesPreviousRevision);
-  const previousInstalls = needsPrevious ? await previousInstallsOf(deps, deployment, targets) : new Map<string, Deployment | undefined>();
+  const previousInstalls = needsPrevious ? await previousInstallsOf(deps, deployment, targets) : new Map<string, ServerDeployment | undefined>();
   const bundle = await deps.revisions.bundleFetch(deployment.revision);
 
   for (let index = input.eventIndex; index < events.length; index += 1) {
@@ -72,7 +72,7 @@ export async function runLifecycleEvent(deps: StepDependencies, raw: unknown): P
  */
 async function waitForHosts(
   deps: StepDependencies,
-  deployment: Deployment,
+  deployment: ServerDeployment,
   batch: Batch,
   index: number,
   work: Map<string, EventWork>,
@@ -152,7 +152,7 @@ async function reportUnreachable(deps: StepDependencies, batch: Batch, eventInde
 }
 
 /** Every event of the batch is done: hosts still active succeeded. The next plan step refreshes the overview. */
-async function completeBatch(deps: StepDependencies, deployment: Deployment, targets: DeploymentTarget[]): Promise<void> {
+async function completeBatch(deps: StepDependencies, deployment: ServerDeployment, targets: DeploymentTarget[]): Promise<void> {
   const now = deps.clock().toISOString();
   const succeeded = targets.filter(isActive).map((t): DeploymentTarget => ({ ...t, status: 'Succeeded', lastUpdatedAt: now }));
   if (succeeded.length === 0) return;
@@ -161,7 +161,7 @@ async function completeBatch(deps: StepDependencies, deployment: Deployment, tar
 }
 
 function groupScripts(
-  deployment: Deployment,
+  deployment: ServerDeployment,
   batchNumber: number,
   eventIndex: number,
   eventName: HostDispatch['eventName'],
@@ -190,13 +190,13 @@ function groupScripts(
 /** For each target, the deployment whose Install last succeeded on it (its scripts run the stop hooks). */
 async function previousInstallsOf(
   deps: StepDependencies,
-  deployment: Deployment,
+  deployment: ServerDeployment,
   targets: readonly DeploymentTarget[],
-): Promise<Map<string, Deployment | undefined>> {
+): Promise<Map<string, ServerDeployment | undefined>> {
   const records = await Promise.all(targets.map((t) => deps.store.getHostRecord(deployment.deploymentGroupId, t.targetId)));
-  const byDeployment = new Map<string, Deployment | undefined>();
+  const byDeployment = new Map<string, ServerDeployment | undefined>();
   for (const id of new Set(records.map((r) => r?.lastSuccessfulInstall).filter((d): d is string => d !== undefined))) {
-    byDeployment.set(id, id === deployment.deploymentId ? deployment : await deps.store.getDeployment(id));
+    byDeployment.set(id, id === deployment.deploymentId ? deployment : await deps.store.getDeployment(id).then((d) => d && serverDeployment(d)));
   }
   return new Map(
     targets.map((t, i) => {

@@ -4,14 +4,14 @@ import { checkStart, orderTargets, type RevisionHealth } from '../core/batch-pla
 import { deploymentOverview } from '../core/deployment-overview';
 import type { DeploymentTarget, HostRecord } from '../core/types';
 import type { StepDependencies } from '../ports';
-import { loadDeployment, loadGroup, revisionKey } from './deployment-context';
+import { loadServerDeployment, loadGroup, revisionKey } from './deployment-context';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
 import { type Cursor, FINISH_CURSOR, PLAN_CURSOR, parseStepInput, startDeploymentInput } from './step-inputs';
 
 export async function startDeployment(deps: StepDependencies, raw: unknown): Promise<Cursor> {
   const input = parseStepInput(startDeploymentInput, raw, 'start-deployment');
   const { store } = deps;
-  const deployment = await loadDeployment(store, input.deploymentId);
+  const deployment = await loadServerDeployment(store, input.deploymentId);
   // A retried invocation, or an execution taking over a long deployment, finds it started: carry on from there.
   if (deployment.status === 'InProgress') {
     await store.setGroupLockExecution(deployment.deploymentGroupId, deployment.deploymentId, input.executionArn);

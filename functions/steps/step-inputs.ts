@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { ValidationError } from '../core/errors';
 
-const deploymentId = z.string().regex(/^d-[A-Z0-9]{9}$/, 'must look like d-XXXXXXXXX (9 upper-case letters or digits)');
+export const deploymentIdSchema = z.string().regex(/^d-[A-Z0-9]{9}$/, 'must look like d-XXXXXXXXX (9 upper-case letters or digits)');
+const deploymentId = deploymentIdSchema;
 const batchNumber = z.number().int().min(1);
 const eventIndex = z.number().int().min(0);
 

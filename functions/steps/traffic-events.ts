@@ -3,7 +3,7 @@
 // limit passes. While it waits, the deployment record says what for and why it takes that long.
 import { CutoverError, TransientAwsError, TransientStoreError } from '../core/errors';
 import { expiredMessage, nextTrafficWait, secondsBetween, trafficWaitRecord } from '../core/traffic-wait';
-import type { Deployment, DeploymentTarget, EventDiagnostics, LoadBalancerInfo } from '../core/types';
+import type { ServerDeployment, DeploymentTarget, EventDiagnostics, LoadBalancerInfo } from '../core/types';
 import type { StepDependencies, TrafficControl, TrafficDirection, TrafficProgress } from '../ports';
 import { failTarget, withEvent } from './target-updates';
 
@@ -25,7 +25,7 @@ export function trafficDirection(eventName: string): TrafficDirection {
  */
 export async function startTrafficEvent(
   deps: StepDependencies,
-  deployment: Deployment,
+  deployment: ServerDeployment,
   batchNumber: number,
   index: number,
   waiting: readonly DeploymentTarget[],
@@ -48,7 +48,7 @@ export async function startTrafficEvent(
 /** Looks again at a change started earlier, after the state machine's Wait. */
 export async function checkTrafficEvent(
   deps: StepDependencies,
-  deployment: Deployment,
+  deployment: ServerDeployment,
   batchNumber: number,
   index: number,
   waiting: readonly DeploymentTarget[],
@@ -62,7 +62,7 @@ export async function checkTrafficEvent(
 }
 
 /** The adapter and the load balancers; a deployment that reached a traffic event without them fails its hosts. */
-function trafficControlFor(deps: StepDependencies, deployment: Deployment): { traffic: TrafficControl; info: LoadBalancerInfo } {
+function trafficControlFor(deps: StepDependencies, deployment: ServerDeployment): { traffic: TrafficControl; info: LoadBalancerInfo } {
   if (!deps.traffic || !deployment.loadBalancerInfo) {
     throw new CutoverError("this installation has no load balancer adapter for the deployment group's loadBalancerInfo");
   }
@@ -84,7 +84,7 @@ async function attempt(call: () => Promise<TrafficProgress>): Promise<Attempted>
 /** Ends the event for every waiting host (done, failed, or out of time), or records the wait and asks for one. */
 async function settle(
   deps: StepDependencies,
-  deployment: Deployment,
+  deployment: ServerDeployment,
   batchNumber: number,
   index: number,
   waiting: readonly DeploymentTarget[],
@@ -113,7 +113,7 @@ async function settle(
 /** Hosts in `failing` fail the event with `message`; the others succeed, and their record says how long it took. */
 async function finish(
   deps: StepDependencies,
-  deployment: Deployment,
+  deployment: ServerDeployment,
   index: number,
   waiting: readonly DeploymentTarget[],
   failing: ReadonlySet<string>,

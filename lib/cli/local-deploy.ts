@@ -1,20 +1,25 @@
 // `cutover local deploy <bundle>`: deploy a bundle to local hosts with the real state machine, and wait for it.
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import type { AppSpec, DeploymentView, FileExistsBehavior, RevisionLocation } from '../../functions/core/types';
 import { createDeployment, type CreateDeploymentRequest } from '../../functions/steps/create-deployment';
 import { loadBundle } from '../local/bundle';
 import { ensureLocalGroup, numberedHosts } from '../local/local-groups';
 import type { LocalRuntime } from '../local/local-runtime';
 import type { CliContext } from './cli-context';
-import { EXIT_FAILED, EXIT_OK, UsageError } from './cli-errors';
-import { describeDeployment } from './deployment-summary';
-import { withLocalSession } from './local-session';
-import { oneOf, parseFlags, positiveInteger, positiveNumber } from './parse-flags';
-import { progressPrinter } from './progress-printer';
+import { UsageError } from './cli-errors';
+import { localDeployLambdaCommand } from './local-deploy-lambda';
+import { runDeploymentCommand } from './local-session';
+import { DEPLOY_FLAGS, oneOf, parseFlags, positiveInteger, positiveNumber } from './parse-flags';
 
 export const LOCAL_DEPLOY_USAGE = `usage: cutover local deploy <bundle-dir | .zip | .tar | .tgz> [--hosts N | --host NAME ...] [--config NAME]
        [--application NAME] [--group NAME] [--load-balancer NAME ...] [--auto-rollback] [--ignore-application-stop-failures]
-       [--file-exists-behavior DISALLOW|OVERWRITE|RETAIN] [--description TEXT] [--json] [--state-dir DIR] [--time-scale X]`;
+       [--file-exists-behavior DISALLOW|OVERWRITE|RETAIN] [--description TEXT] [--json] [--state-dir DIR] [--time-scale X]
+       cutover local deploy --platform lambda <appspec.yaml | appspec.json | folder> [--config NAME] [--hook NAME=PATH ...]
+       [--alarm NAME ...] [--time-scale X] [--json] ...   (--platform lambda --help for all its flags)
+--platform server (the default) deploys to hosts; lambda shifts a simulated Lambda alias; ecs is not available yet.`;
+
+const PLATFORMS = ['server', 'lambda', 'ecs'] as const;
 
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 export const DEFAULT_APPLICATION = 'cutover-local';
@@ -36,22 +41,16 @@ export interface LocalDeployRequest {
 }
 
 export async function localDeployCommand(args: readonly string[], ctx: CliContext): Promise<number> {
+  if (platformOf(args) === 'lambda') return localDeployLambdaCommand(args, ctx);
   const { values, positionals } = parseFlags(
     args,
     {
+      ...DEPLOY_FLAGS,
       hosts: { type: 'string' },
       host: { type: 'string', multiple: true },
-      config: { type: 'string' },
-      application: { type: 'string' },
-      group: { type: 'string' },
       'load-balancer': { type: 'string', multiple: true },
-      'auto-rollback': { type: 'boolean' },
       'ignore-application-stop-failures': { type: 'boolean' },
       'file-exists-behavior': { type: 'string' },
-      description: { type: 'string' },
-      json: { type: 'boolean' },
-      'state-dir': { type: 'string' },
-      'time-scale': { type: 'string' },
     },
     LOCAL_DEPLOY_USAGE,
   );
@@ -70,22 +69,17 @@ export async function localDeployCommand(args: readonly string[], ctx: CliContex
     description: values.description,
   };
   const timeScale = positiveNumber('--time-scale', values['time-scale'], 1);
-  const json = values.json ?? false;
-
-  const view = await withLocalSession(
-    { cwd: ctx.cwd, stateDir: values['state-dir'], command: 'cutover local deploy', timeScale },
+  return runDeploymentCommand(
+    ctx,
+    { cwd: ctx.cwd, stateDir: values['state-dir'], command: 'cutover local deploy', timeScale, json: values.json ?? false },
     async ({ runtime, lock }) => {
-      const unsubscribe = json ? () => undefined : runtime.events.subscribe(progressPrinter(ctx.stdout));
       try {
         return await deployLocally(runtime, request, (id) => lock.noteDeployment(id));
       } finally {
-        unsubscribe();
         for (const error of runtime.failedReports) ctx.stderr.write(`cutover: a host report could not be recorded: ${error.message}\n`);
       }
     },
   );
-  ctx.stdout.write(json ? `${JSON.stringify(view, null, 2)}\n` : `\n${describeDeployment(view)}\n`);
-  return view.status === 'Succeeded' ? EXIT_OK : EXIT_FAILED;
 }
 
 /** The create-deployment request a deploy command makes for an already registered revision. */
@@ -129,6 +123,17 @@ export async function deployLocally(
   const deployment = await createDeployment(runtime.deps, createDeploymentRequestOf(request, revision, bundle.appSpec));
   onCreated(deployment.deploymentId);
   return runtime.waitForDeployment(deployment.deploymentId);
+}
+
+/** --platform, read before the platform's own flags are (each platform has its own). */
+function platformOf(args: readonly string[]): 'server' | 'lambda' {
+  const { values } = parseArgs({ args: [...args], options: { platform: { type: 'string' } }, strict: false, allowPositionals: true });
+  const given = values.platform;
+  if (given === undefined) return 'server';
+  if (typeof given !== 'string') throw new UsageError('--platform', `takes one of ${PLATFORMS.join(', ')}`);
+  const platform = oneOf('--platform', given, PLATFORMS);
+  if (platform === 'ecs') throw new UsageError('--platform', 'ECS deployments are not available yet; use --platform server or --platform lambda');
+  return platform ?? 'server';
 }
 
 function hostsFrom(count: string | undefined, names: string[] | undefined): string[] | undefined {

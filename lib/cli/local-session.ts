@@ -1,7 +1,12 @@
 // Opens the embedded runtime on a state folder for one command, holding the folder's lock until it is done.
 import * as path from 'node:path';
-import { LocalRuntime } from '../local/local-runtime';
+import type { DeploymentView } from '../../functions/core/types';
+import { LocalRuntime, type LocalRuntimeOptions } from '../local/local-runtime';
 import { StateLock } from '../local/state-lock';
+import type { CliContext } from './cli-context';
+import { EXIT_FAILED, EXIT_OK } from './cli-errors';
+import { describeDeployment } from './deployment-summary';
+import { progressPrinter } from './progress-printer';
 
 export const DEFAULT_STATE_DIR = '.cutover';
 
@@ -10,28 +15,62 @@ export interface LocalSession {
   readonly lock: StateLock;
 }
 
-export async function withLocalSession<T>(
-  options: {
-    cwd: string;
-    stateDir?: string;
-    command: string;
-    timeScale?: number;
-    /** Runs while holding the folder's lock, before the store opens (the demo resets the folder here). */
-    prepare?: (stateDir: string) => void;
-  },
-  work: (session: LocalSession) => Promise<T>,
-): Promise<T> {
-  const stateDir = path.resolve(options.cwd, options.stateDir ?? DEFAULT_STATE_DIR);
-  const lock = StateLock.acquire(stateDir, options.command);
+/** The state folder a command works on: --state-dir, else .cutover, both from the current folder. */
+export function stateDirOf(cwd: string, stateDir: string | undefined): string {
+  return path.resolve(cwd, stateDir ?? DEFAULT_STATE_DIR);
+}
+
+/** Runs `work` holding the folder's lock, without opening the store (for commands that only touch its files). */
+export async function withStateLock<T>(stateDir: string, command: string, work: (lock: StateLock) => Promise<T>): Promise<T> {
+  const lock = StateLock.acquire(stateDir, command);
   try {
+    return await work(lock);
+  } finally {
+    lock.release();
+  }
+}
+
+export interface LocalSessionOptions {
+  readonly cwd: string;
+  readonly stateDir?: string;
+  readonly command: string;
+  readonly timeScale?: number;
+  /** Lambda hook functions by the name an appspec gives them. */
+  readonly hooks?: LocalRuntimeOptions['hooks'];
+  /** Runs while holding the folder's lock, before the store opens (the demo resets the folder here). */
+  readonly prepare?: (stateDir: string) => void;
+}
+
+export async function withLocalSession<T>(options: LocalSessionOptions, work: (session: LocalSession) => Promise<T>): Promise<T> {
+  const stateDir = stateDirOf(options.cwd, options.stateDir);
+  return withStateLock(stateDir, options.command, async (lock) => {
     options.prepare?.(stateDir);
-    const runtime = await LocalRuntime.open({ stateDir, timeScale: options.timeScale });
+    const runtime = await LocalRuntime.open({ stateDir, timeScale: options.timeScale, hooks: options.hooks });
     try {
       return await work({ runtime, lock });
     } finally {
       await runtime.close();
     }
-  } finally {
-    lock.release();
-  }
+  });
+}
+
+/**
+ * One deployment command: the deployment runs in a session with live progress on stdout (unless --json), then stdout
+ * gets the final record as JSON or its summary. Exit 0 only when the deployment succeeded.
+ */
+export async function runDeploymentCommand(
+  ctx: CliContext,
+  options: LocalSessionOptions & { readonly json: boolean },
+  deploy: (session: LocalSession) => Promise<DeploymentView>,
+): Promise<number> {
+  const view = await withLocalSession(options, async (session) => {
+    const unsubscribe = options.json ? () => undefined : session.runtime.events.subscribe(progressPrinter(ctx.stdout));
+    try {
+      return await deploy(session);
+    } finally {
+      unsubscribe();
+    }
+  });
+  ctx.stdout.write(options.json ? `${JSON.stringify(view, null, 2)}\n` : `\n${describeDeployment(view)}\n`);
+  return view.status === 'Succeeded' ? EXIT_OK : EXIT_FAILED;
 }

@@ -3,9 +3,11 @@
 import { type CliContext, processContext } from './cli-context';
 import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './cli-errors';
 import { demoCommand } from './demo';
+import { localAlarmCommand } from './local-alarm';
 import { localCreateConfigCommand } from './local-create-config';
 import { localDeployCommand } from './local-deploy';
 import { localGetCommand, localListCommand } from './local-get';
+import { localLambdaCommand } from './local-lambda';
 import { localServeCommand } from './local-serve';
 import { REMOTE_COMMANDS, resolveRemote } from './remote/remote-main';
 import { validateCommand } from './validate';
@@ -19,12 +21,21 @@ const LOCAL_COMMANDS: Record<string, Command> = {
   demo: demoCommand,
   'create-deployment-config': localCreateConfigCommand,
   serve: localServeCommand,
+  lambda: localLambdaCommand,
+  alarm: localAlarmCommand,
 };
 
 export const USAGE = `usage: cutover <command>
 
   cutover local deploy <bundle> [--hosts N | --host NAME ...] [--config NAME] [--json] ...
                                    deploy a bundle to local hosts (.cutover/hosts/<name>) and wait
+  cutover local deploy --platform lambda <appspec.yaml | folder> [--config NAME] [--hook NAME=PATH ...] [--time-scale X]
+                                   shift a simulated Lambda alias (.cutover/lambda/<function>.json), hooks as local
+                                   JS modules (default: hooks/<NAME>.js beside the appspec), and wait
+  cutover local lambda get-alias <function> <alias> [--json]
+                                   where an alias sends traffic; also: lambda publish, lambda create-alias
+  cutover local alarm set <name> <OK|ALARM|INSUFFICIENT_DATA>
+                                   set a simulated CloudWatch alarm (a deploy in another process sees it at its next shift)
   cutover local get <deployment-id> [--json]   show a deployment with its targets and lifecycle events
   cutover local list [--json]                  list local deployments, newest first
   cutover local demo                           deploy a sample app twice: a success, then a failure that rolls back

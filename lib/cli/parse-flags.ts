@@ -33,3 +33,16 @@ export function oneOf<T extends string>(flag: string, value: string | undefined,
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(flag, `must be one of ${allowed.join(', ')} (got ${value})`);
   return value as T;
 }
+
+/** The flags `cutover local deploy` takes for every platform. */
+export const DEPLOY_FLAGS = {
+  platform: { type: 'string' },
+  config: { type: 'string' },
+  application: { type: 'string' },
+  group: { type: 'string' },
+  'auto-rollback': { type: 'boolean' },
+  description: { type: 'string' },
+  json: { type: 'boolean' },
+  'state-dir': { type: 'string' },
+  'time-scale': { type: 'string' },
+} as const satisfies Options;

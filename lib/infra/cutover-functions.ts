@@ -10,13 +10,16 @@ import { Construct } from 'constructs';
 import type { StateMachineIdentity } from './cutover-state-machine';
 import type { CutoverTable, StepTableAction } from './cutover-table';
 import {
+  grantAlarmReads,
+  grantAliasTraffic,
   grantDescribeExecution,
+  grantHookInvoke,
   grantManagedInstanceTagReads,
   grantPutEvents,
   grantRevisionRead,
   grantSendCommand,
   grantStartExecution,
-  grantTaskSuccess,
+  grantTaskCallbacks,
   grantTrafficShift,
   grantTriggerPublish,
   grantUnscopedReads,
@@ -25,9 +28,15 @@ import {
 } from './step-grants';
 import { StepHandler } from './step-handler';
 
+/** The state machine of each flow. */
+export interface CutoverStateMachines {
+  readonly server: StateMachineIdentity;
+  readonly lambda: StateMachineIdentity;
+}
+
 export interface CutoverFunctionsProps {
   readonly table: CutoverTable;
-  readonly stateMachine: StateMachineIdentity;
+  readonly stateMachines: CutoverStateMachines;
   /** Where the SSM Agent writes script output. */
   readonly commandOutput: ILogGroup;
   readonly revisionBuckets: readonly IBucket[];
@@ -39,6 +48,10 @@ export interface CutoverFunctionsProps {
   readonly triggerTopicArns?: readonly string[];
   /** @default - none */
   readonly triggerTopicKeyArns?: readonly string[];
+  /** @default - every function in the account and region */
+  readonly lambdaFunctionArns?: readonly string[];
+  /** @default - functions named CodeDeployHook_* in the account and region */
+  readonly hookFunctionArns?: readonly string[];
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
 }
@@ -52,6 +65,13 @@ export class CutoverFunctions extends Construct {
   public readonly finishDeployment: StepHandler;
   /** Runs the host-report step for SSM Run Command status events. */
   public readonly hostReport: StepHandler;
+  public readonly startLambdaDeployment: StepHandler;
+  public readonly runHook: StepHandler;
+  public readonly shiftAlias: StepHandler;
+  public readonly waitForShift: StepHandler;
+  public readonly finishLambdaDeployment: StepHandler;
+  /** Ends the waits of Lambda deployments on CloudWatch Alarm State Change events. */
+  public readonly alarmEvent: StepHandler;
   /** The REST API behind API Gateway. */
   public readonly api: StepHandler;
 
@@ -61,7 +81,8 @@ export class CutoverFunctions extends Construct {
       logRetention: props.logRetention,
       environment: {
         TABLE_NAME: props.table.table.tableName,
-        STATE_MACHINE_ARN: props.stateMachine.arn,
+        STATE_MACHINE_ARN: props.stateMachines.server.arn,
+        LAMBDA_STATE_MACHINE_ARN: props.stateMachines.lambda.arn,
         SSM_LOG_GROUP: props.commandOutput.logGroupName,
         EVENT_BUS_NAME: props.eventBus.eventBusName,
         POWERTOOLS_SERVICE_NAME: 'cutover',
@@ -108,6 +129,36 @@ export class CutoverFunctions extends Construct {
       handlerFile: 'ssm-event',
       description: 'Cutover: record a host result from an SSM Run Command status event',
     });
+    this.startLambdaDeployment = new StepHandler(this, 'StartLambdaDeployment', {
+      ...common,
+      handlerFile: 'start-lambda-deployment',
+      description: 'Cutover: check the alias and the target version, and start a Lambda deployment',
+    });
+    this.runHook = new StepHandler(this, 'RunHook', {
+      ...common,
+      handlerFile: 'run-hook',
+      description: 'Cutover: invoke the lifecycle hook function of a Lambda deployment',
+    });
+    this.shiftAlias = new StepHandler(this, 'ShiftAlias', {
+      ...common,
+      handlerFile: 'shift-alias',
+      description: "Cutover: check the group's alarms and move the alias to the next weight",
+    });
+    this.waitForShift = new StepHandler(this, 'WaitForShift', {
+      ...common,
+      handlerFile: 'wait-for-shift',
+      description: 'Cutover: record the wait until the next shift of a Lambda deployment',
+    });
+    this.finishLambdaDeployment = new StepHandler(this, 'FinishLambdaDeployment', {
+      ...common,
+      handlerFile: 'finish-lambda-deployment',
+      description: 'Cutover: close a Lambda deployment, putting the alias back when it did not succeed',
+    });
+    this.alarmEvent = new StepHandler(this, 'AlarmEvent', {
+      ...common,
+      handlerFile: 'alarm-event',
+      description: 'Cutover: end the waits of Lambda deployments whose alarm went to ALARM',
+    });
     this.api = new StepHandler(this, 'Api', {
       ...common,
       handlerFile: 'api',
@@ -129,6 +180,15 @@ export class CutoverFunctions extends Construct {
       // Rollbacks create a deployment; releasing the group lock deletes its item.
       [this.finishDeployment, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem']],
       [this.hostReport, ['GetItem', 'UpdateItem', 'BatchWriteItem']],
+      [this.startLambdaDeployment, ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem']],
+      // Hook executions are items of their own, written before the hook is invoked.
+      [this.runHook, ['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem']],
+      [this.shiftAlias, ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem']],
+      [this.waitForShift, ['GetItem', 'UpdateItem']],
+      // Releasing the group lock deletes its item.
+      [this.finishLambdaDeployment, ['GetItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem']],
+      // Lists the deployments in progress (through gsi1, below) and reads their groups.
+      [this.alarmEvent, ['GetItem', 'Query']],
       // Creates, lists, reads and deletes every kind of item; createDeployment takes the group lock and writes the
       // targets, and deleting an application sweeps its partition in batches.
       [this.api, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem']],
@@ -136,25 +196,39 @@ export class CutoverFunctions extends Construct {
     for (const [handler, actions] of tableAccess) {
       props.table.grantStepAccess(handler.role, actions);
     }
-    props.table.grantIndexQuery(this.api.role);
+    for (const lister of [this.api, this.alarmEvent]) {
+      props.table.grantIndexQuery(lister.role);
+    }
 
+    const { server, lambda } = props.stateMachines;
     // run-lifecycle-event answers its own token when every event of the batch is a no-op; host-report answers it when
     // the last host reports, and so does handle-event-timeout when the lost results it finds complete the event (the
     // task has timed out by then, so Step Functions refuses the answer, but the call is made and must be allowed).
+    // Server steps never fail a token: failures travel in the success output.
     for (const answerer of [this.runLifecycleEvent, this.hostReport, this.handleEventTimeout]) {
-      grantTaskSuccess(answerer, props.stateMachine);
+      grantTaskCallbacks(answerer, server, ['states:SendTaskSuccess']);
     }
-    // The API's createDeployment starts a deployment's first execution; automatic rollbacks are new executions
-    // started by the finishing one; a long deployment continues in a new execution started by the planning step.
-    for (const starter of [this.finishDeployment, this.planNextBatch, this.api]) {
-      grantStartExecution(starter, props.stateMachine);
+    // Lambda waits end through their tokens: run-hook and wait-for-shift end their own wait when a stop or an alarm (or,
+    // for a shift, a continue) came before the token was recorded, and run-hook concludes a hook whose status came in
+    // while it ran; the API settles hook statuses (PutLifecycleEventHookExecutionStatus), continue and stop; an alarm
+    // going to ALARM fails the waits it ends.
+    for (const settler of [this.runHook, this.waitForShift, this.api]) {
+      grantTaskCallbacks(settler, lambda, ['states:SendTaskSuccess', 'states:SendTaskFailure']);
     }
-    // createDeployment frees a group lock whose execution has ended without releasing it.
-    grantDescribeExecution(this.api, props.stateMachine);
+    grantTaskCallbacks(this.alarmEvent, lambda, ['states:SendTaskFailure']);
+    // The API's createDeployment starts a deployment's first execution, on its platform's machine. Rollbacks of server
+    // deployments (finish-deployment) and the hand-over of a long one (plan-next-batch) start server executions only.
+    grantStartExecution(this.api, [server, lambda]);
+    for (const starter of [this.finishDeployment, this.planNextBatch]) {
+      grantStartExecution(starter, [server]);
+    }
+    // createDeployment frees a group lock whose execution has ended without releasing it, whichever flow ran it.
+    grantDescribeExecution(this.api, [server, lambda]);
 
-    // The steps publish the changes they make (start, batches, host results, the end); the API publishes a created
-    // deployment and one failed by lock recovery.
-    for (const publisher of this.all()) {
+    // The steps publish the changes they make (start, batches, host results, traffic shifts, the end); the API
+    // publishes a created deployment and one failed by lock recovery. wait-for-shift and the alarm handler only end
+    // waits: what follows is published by the steps the execution runs next.
+    for (const publisher of this.all().filter((handler) => handler !== this.waitForShift && handler !== this.alarmEvent)) {
       grantPutEvents(publisher, props.eventBus);
       grantTriggerPublish(publisher, props.triggerTopicArns, props.triggerTopicKeyArns);
     }
@@ -186,6 +260,17 @@ export class CutoverFunctions extends Construct {
       'handle-event-timeout looks up results whose status event got lost',
     );
 
+    // Lambda deployments: the start checks the alias and that TargetVersion is published; each shift and the
+    // restoring finish re-read the alias (its RevisionId guards the update) and update it.
+    grantAliasTraffic(this.startLambdaDeployment, props.lambdaFunctionArns, ['lambda:GetAlias', 'lambda:GetFunctionConfiguration']);
+    for (const shifter of [this.shiftAlias, this.finishLambdaDeployment]) {
+      grantAliasTraffic(shifter, props.lambdaFunctionArns, ['lambda:GetAlias', 'lambda:UpdateAlias']);
+    }
+    grantHookInvoke(this.runHook, props.hookFunctionArns);
+    grantAlarmReads(this.shiftAlias, 'shift-alias checks the alarms of the group before every shift');
+    grantAlarmReads(this.waitForShift, 'wait-for-shift checks them once more when its wait begins');
+    grantAlarmReads(this.runHook, 'run-hook checks them when a hook wait begins');
+
     for (const bucket of props.revisionBuckets) {
       this.grantRevisionRead(bucket);
     }
@@ -200,20 +285,24 @@ export class CutoverFunctions extends Construct {
       this.checkTraffic,
       this.finishDeployment,
       this.hostReport,
+      this.startLambdaDeployment,
+      this.runHook,
+      this.shiftAlias,
+      this.waitForShift,
+      this.finishLambdaDeployment,
+      this.alarmEvent,
       this.api,
     ];
   }
 
-  /** ASL placeholder → function, for the state machine's definitionSubstitutions. */
+  /** ASL placeholder → function, for the server in-place machine's definitionSubstitutions. */
   public substitutions(): Record<string, IFunction> {
-    return {
-      StartDeploymentFunctionArn: this.startDeployment.function,
-      PlanNextBatchFunctionArn: this.planNextBatch.function,
-      RunLifecycleEventFunctionArn: this.runLifecycleEvent.function,
-      HandleEventTimeoutFunctionArn: this.handleEventTimeout.function,
-      CheckTrafficFunctionArn: this.checkTraffic.function,
-      FinishDeploymentFunctionArn: this.finishDeployment.function,
-    };
+    return placeholdersOf([this.startDeployment, this.planNextBatch, this.runLifecycleEvent, this.handleEventTimeout, this.checkTraffic, this.finishDeployment]);
+  }
+
+  /** ASL placeholder → function, for the Lambda traffic-shift machine's definitionSubstitutions. */
+  public lambdaSubstitutions(): Record<string, IFunction> {
+    return placeholdersOf([this.startLambdaDeployment, this.runHook, this.shiftAlias, this.waitForShift, this.finishLambdaDeployment]);
   }
 
   /** Lets the handlers that read revisions read (and decrypt) the objects of `bucket`. */
@@ -228,4 +317,9 @@ export class CutoverFunctions extends Construct {
   private revisionReaders(): StepHandler[] {
     return [this.runLifecycleEvent, this.api];
   }
+}
+
+/** A step's placeholder is its construct id with FunctionArn: `PlanNextBatch` stands for `${PlanNextBatchFunctionArn}`. */
+function placeholdersOf(steps: readonly StepHandler[]): Record<string, IFunction> {
+  return Object.fromEntries(steps.map((step) => [`${step.node.id}FunctionArn`, step.function]));
 }

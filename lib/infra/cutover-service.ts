@@ -1,6 +1,7 @@
-// Cutover in one construct: the table, the revisions bucket, the step handlers, the server in-place state machine,
-// the rule that turns SSM Run Command status events into host reports, the policy hosts need, the IAM-authorized
-// REST API and the bus state changes are published on. `cdk deploy` uses it through CutoverStack; other CDK apps can
+// Cutover in one construct: the table, the revisions bucket, the step handlers, the server in-place and Lambda
+// traffic-shift state machines, the rules that turn SSM Run Command status events into host reports and CloudWatch
+// alarms into stopped Lambda deployments, the policy hosts need, the IAM-authorized REST API and the bus state changes
+// are published on. `cdk deploy` uses it through CutoverStack; other CDK apps can
 // embed it directly.
 import * as path from 'node:path';
 import { RemovalPolicy } from 'aws-cdk-lib';
@@ -12,13 +13,13 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { ALARM_STATE_EVENT_PATTERN, AwsEventRule, SSM_STATUS_EVENT_PATTERN } from './aws-event-rules';
 import { CutoverApi } from './cutover-api';
 import { CutoverFunctions } from './cutover-functions';
 import { CutoverStateMachine, StateMachineIdentity } from './cutover-state-machine';
 import { CutoverTable } from './cutover-table';
 import { HostPolicy } from './host-policy';
 import { RevisionStorage } from './revision-storage';
-import { SsmStatusRule } from './ssm-status-rule';
 import type { LoadBalancerArns } from './step-grants';
 import { PROJECT_ROOT } from './step-handler';
 
@@ -120,16 +121,45 @@ export interface CutoverServiceProps {
   readonly apiGatewayCloudWatchRole?: boolean;
 
   /**
+   * Lambda functions whose aliases Lambda deployments may read and shift (lambda:GetAlias, lambda:UpdateAlias, and
+   * lambda:GetFunctionConfiguration to check that TargetVersion is published), as function ARNs; each is granted with
+   * its versions and aliases. A deployment whose appspec names another function fails at its start with AccessDenied.
+   *
+   * @default - every function in the stack's account and region
+   */
+  readonly lambdaFunctionArns?: readonly string[];
+
+  /**
+   * Lifecycle hook functions (appspec BeforeAllowTraffic and AfterAllowTraffic) Lambda deployments may invoke
+   * (lambda:InvokeFunction, asynchronously), as function ARNs, each with its versions and aliases. CodeDeploy's own
+   * service roles allow only functions named `CodeDeployHook_*`, and so does the default; name hooks that way, or list
+   * them here. A hook outside these fails its lifecycle event with AccessDenied.
+   *
+   * @default - functions named CodeDeployHook_* in the stack's account and region
+   */
+  readonly hookFunctionArns?: readonly string[];
+
+  /**
    * The ASL file of the server in-place flow.
    *
    * @default - statemachines/server-in-place.asl.json in this repository
    */
   readonly definitionPath?: string;
+
+  /**
+   * The ASL file of the Lambda traffic-shift flow.
+   *
+   * @default - statemachines/lambda-traffic-shift.asl.json in this repository
+   */
+  readonly lambdaDefinitionPath?: string;
 }
 
 export class CutoverService extends Construct {
   public readonly table: TableV2;
+  /** The server in-place flow. */
   public readonly stateMachine: StateMachine;
+  /** The Lambda traffic-shift flow. */
+  public readonly lambdaStateMachine: StateMachine;
   public readonly functions: CutoverFunctions;
   /**
    * Script output of lifecycle hooks, written by the SSM Agent with the host's credentials: attach `hostPolicy` to
@@ -171,15 +201,18 @@ export class CutoverService extends Construct {
     this.eventBus = new EventBus(this, 'Events', { eventBusName: props.eventBusName ?? 'cutover' });
 
     const identity = new StateMachineIdentity(this);
+    const lambdaIdentity = new StateMachineIdentity(this, 'LambdaTrafficShift');
     this.functions = new CutoverFunctions(this, 'Functions', {
       table,
-      stateMachine: identity,
+      stateMachines: { server: identity, lambda: lambdaIdentity },
       commandOutput: this.commandOutput,
       revisionBuckets: [this.revisionBucket, ...(props.revisionBuckets ?? [])],
       loadBalancerArns: props.loadBalancerArns,
       eventBus: this.eventBus,
       triggerTopicArns: props.triggerTopicArns,
       triggerTopicKeyArns: props.triggerTopicKeyArns,
+      lambdaFunctionArns: props.lambdaFunctionArns,
+      hookFunctionArns: props.hookFunctionArns,
       logRetention,
       logLevel: props.logLevel ?? 'INFO',
     });
@@ -190,8 +223,23 @@ export class CutoverService extends Construct {
       functions: this.functions.substitutions(),
       logRetention,
     }).stateMachine;
+    this.lambdaStateMachine = new CutoverStateMachine(this, 'LambdaTrafficShift', {
+      identity: lambdaIdentity,
+      definitionPath: props.lambdaDefinitionPath ?? path.join(PROJECT_ROOT, 'statemachines', 'lambda-traffic-shift.asl.json'),
+      functions: this.functions.lambdaSubstitutions(),
+      logRetention,
+    }).stateMachine;
 
-    new SsmStatusRule(this, 'SsmStatus', { handler: this.functions.hostReport.function });
+    new AwsEventRule(this, 'SsmStatus', {
+      description: 'Cutover: SSM Run Command invocations that finished, for the host-report handler',
+      eventPattern: SSM_STATUS_EVENT_PATTERN,
+      handler: this.functions.hostReport.function,
+    });
+    new AwsEventRule(this, 'AlarmState', {
+      description: 'Cutover: CloudWatch alarms that went to ALARM, for the handler that stops the Lambda deployments watching them',
+      eventPattern: ALARM_STATE_EVENT_PATTERN,
+      handler: this.functions.alarmEvent.function,
+    });
 
     this.frontDoor = new CutoverApi(this, 'Api', {
       handler: this.functions.api.function,

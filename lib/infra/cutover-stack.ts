@@ -40,6 +40,10 @@ export class CutoverStack extends Stack {
       description: 'The server in-place state machine: one execution per deployment (or per part of a long one)',
       value: this.service.stateMachine.stateMachineArn,
     });
+    new CfnOutput(this, 'LambdaStateMachineArn', {
+      description: 'The Lambda traffic-shift state machine: one execution per Lambda deployment',
+      value: this.service.lambdaStateMachine.stateMachineArn,
+    });
     new CfnOutput(this, 'ApiUrl', {
       description: 'The REST API (stage v1); every request must be signed (SigV4) by a principal allowed execute-api:Invoke',
       value: this.service.api.url,

@@ -1,5 +1,5 @@
-// The server in-place flow: the ASL file itself, inlined into the template with the step functions' ARNs
-// substituted, so the deployed definition and the one the embedded runtime runs are the same text.
+// A flow (server in-place, Lambda traffic shift): the ASL file itself, inlined into the template with the step
+// functions' ARNs substituted, so the deployed definition and the one the embedded runtime runs are the same text.
 import * as fs from 'node:fs';
 import { ArnFormat, Names, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -13,6 +13,9 @@ export function aslPlaceholders(definition: string): string[] {
   return [...new Set([...definition.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1]))];
 }
 
+/** The flows Cutover runs, each its own state machine; the name ends each machine's name. */
+export type CutoverFlow = 'ServerInPlace' | 'LambdaTrafficShift';
+
 /**
  * The name and ARN the state machine will have, fixed before it exists: the handlers that start executions or answer
  * task tokens need the ARN, and the state machine needs their ARNs, so a reference would be a cycle.
@@ -21,9 +24,9 @@ export class StateMachineIdentity {
   public readonly name: string;
   public readonly arn: string;
 
-  public constructor(scope: Construct) {
-    // Unique per stack and construct path, readable in the console, and within the 80-character limit.
-    this.name = `${Names.uniqueResourceName(scope, { maxLength: 60, separator: '-' })}-ServerInPlace`;
+  public constructor(scope: Construct, flow: CutoverFlow = 'ServerInPlace') {
+    // Unique per stack and construct path, readable in the console, and within the 80-character limit (60 + 1 + 18).
+    this.name = `${Names.uniqueResourceName(scope, { maxLength: 60, separator: '-' })}-${flow}`;
     this.arn = Stack.of(scope).formatArn({
       service: 'states',
       resource: 'stateMachine',

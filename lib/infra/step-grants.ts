@@ -36,32 +36,107 @@ export const LOAD_BALANCER_READS = [
   'elasticloadbalancing:DescribeInstanceHealth',
 ] as const;
 
+/** How a handler ends a task-token wait: resume it, or fail it with a named error. */
+export type TaskCallbackAction = 'states:SendTaskSuccess' | 'states:SendTaskFailure';
+
 // Step Functions' Service Authorization Reference lists no resource for the callbacks, yet authorizes them against
 // the state machine of the token's execution (AccessDenied names it; CDK's grantTaskResponse scopes it the same way).
-export function grantTaskSuccess(handler: StepHandler, stateMachine: StateMachineIdentity): void {
-  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [stateMachine.arn] }));
+export function grantTaskCallbacks(handler: StepHandler, stateMachine: StateMachineIdentity, actions: readonly TaskCallbackAction[]): void {
+  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources: [stateMachine.arn] }));
 }
 
-export function grantStartExecution(handler: StepHandler, stateMachine: StateMachineIdentity): void {
-  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.arn] }));
+/** On the machines whose flows the handler may start: each deployment runs on its platform's machine. */
+export function grantStartExecution(handler: StepHandler, stateMachines: readonly StateMachineIdentity[]): void {
+  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: stateMachines.map((machine) => machine.arn) }));
 }
 
-// Lock recovery asks whether the execution holding a group's lock still runs. Executions are named after their
-// deployment, known only at run time.
-export function grantDescribeExecution(handler: StepHandler, stateMachine: StateMachineIdentity): void {
-  const executions = Stack.of(handler).formatArn({
-    service: 'states',
-    resource: 'execution',
-    resourceName: `${stateMachine.name}:*`,
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
-  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }));
+// Lock recovery asks whether the execution holding a group's lock still runs, on whichever machine runs the group's
+// platform. Executions are named after their deployment, known only at run time.
+export function grantDescribeExecution(handler: StepHandler, stateMachines: readonly StateMachineIdentity[]): void {
+  const executions = stateMachines.map((machine) =>
+    Stack.of(handler).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${machine.name}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+  );
+  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:DescribeExecution'], resources: executions }));
+  for (const arn of executions) {
+    acknowledgeWildcard(
+      handler,
+      arn,
+      'Lock recovery reads the execution that holds a deployment group lock; executions are named per deployment at ' +
+        'run time, and only those of the Cutover state machines are readable',
+    );
+  }
+}
+
+/** What Lambda deployments do to the functions whose aliases they shift (functions/aws/lambda-alias-traffic.ts). */
+export type AliasAction = 'lambda:GetAlias' | 'lambda:GetFunctionConfiguration' | 'lambda:UpdateAlias';
+
+/**
+ * Alias reads and updates on the functions Lambda deployments may shift. The alias calls are authorized against the
+ * function, GetFunctionConfiguration of a version against the version's qualified ARN, so each listed function is
+ * granted with its versions and aliases (`<arn>:*`).
+ */
+export function grantAliasTraffic(handler: StepHandler, functionArns: readonly string[] | undefined, actions: readonly AliasAction[]): void {
+  const resources = functionsWithQualifiers(handler, functionArns);
+  if (resources.length === 0) return;
+  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources }));
+  for (const arn of resources.filter((resource) => resource.includes('*'))) {
+    acknowledgeWildcard(
+      handler,
+      arn,
+      'Lambda deployments read and shift the alias their appspec names, known only at run time, and check that its ' +
+        'TargetVersion is published; narrow the functions with the lambdaFunctionArns property',
+    );
+  }
+}
+
+/** The prefix CodeDeploy's own service roles allow hook functions to have (AWSCodeDeployRoleForLambda and others). */
+export const HOOK_FUNCTION_PREFIX = 'CodeDeployHook_';
+
+/**
+ * Invoking the lifecycle hook functions appspecs name (BeforeAllowTraffic, AfterAllowTraffic), asynchronously. By
+ * default only functions named CodeDeployHook_*, CodeDeploy's convention, as its managed policies allow.
+ */
+export function grantHookInvoke(handler: StepHandler, hookFunctionArns: readonly string[] | undefined): void {
+  const hooks = hookFunctionArns ?? [Stack.of(handler).formatArn({ service: 'lambda', resource: 'function', resourceName: `${HOOK_FUNCTION_PREFIX}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })];
+  const resources = functionsWithQualifiers(handler, hooks);
+  if (resources.length === 0) return;
+  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources }));
+  for (const arn of resources.filter((resource) => resource.includes('*'))) {
+    acknowledgeWildcard(
+      handler,
+      arn,
+      `Appspecs name their hook functions at run time; only functions named ${HOOK_FUNCTION_PREFIX}* (CodeDeploy's ` +
+        'convention), or those listed in hookFunctionArns, may be invoked',
+    );
+  }
+}
+
+/**
+ * DescribeAlarms has a resource type (alarm), yet CloudWatch returns composite alarms only to callers allowed it on
+ * `*` (DescribeAlarms API reference), and a group may watch composite alarms. It only reads.
+ */
+export function grantAlarmReads(handler: StepHandler, purpose: string): void {
+  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }));
   acknowledgeWildcard(
     handler,
-    executions,
-    'Lock recovery reads the execution that holds a deployment group lock; executions are named per deployment at ' +
-      'run time, and only those of the Cutover state machine are readable',
+    '*',
+    `cloudwatch:DescribeAlarms returns composite alarms only when allowed on *, and deployment groups may watch ` +
+      `composite alarms: ${purpose}. It only reads alarm states`,
   );
+}
+
+/** Listed function ARNs with their versions and aliases; every function of the account and region by default. */
+function functionsWithQualifiers(handler: StepHandler, functionArns: readonly string[] | undefined): string[] {
+  if (functionArns === undefined) {
+    return [Stack.of(handler).formatArn({ service: 'lambda', resource: 'function', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })];
+  }
+  // IAM's * matches ':' too, so an ARN that ends in one covers qualified ARNs already.
+  return functionArns.flatMap((arn) => (arn.endsWith('*') ? [arn] : [arn, `${arn}:*`]));
 }
 
 // SendCommand authorizes the document and every target. The document is pinned; the instances belong to whichever

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import {
   busEntryFor,
   type DeploymentRef,
+  deploymentRefOf,
   type EventContext,
   eventStateOf,
   LOCAL_EVENT_CONTEXT,
@@ -37,12 +38,12 @@ export class JsonlEventSink implements EventSink {
   }
 
   public publish(change: StateChange): Promise<void> {
-    if (change.kind === 'batch' || !eventStateOf(change)) return Promise.resolve();
+    if (change.kind === 'batch' || change.kind === 'traffic' || !eventStateOf(change)) return Promise.resolve();
     this.tail = this.tail.then(() => this.append(change));
     return this.tail;
   }
 
-  private async append(change: Exclude<StateChange, { kind: 'batch' }>): Promise<void> {
+  private async append(change: Exclude<StateChange, { kind: 'batch' | 'traffic' }>): Promise<void> {
     // As in the cloud, an event that cannot be written must not fail the step that published it.
     try {
       const published = await this.withDeployment(change);
@@ -58,7 +59,7 @@ export class JsonlEventSink implements EventSink {
     }
   }
 
-  private async withDeployment(change: Exclude<StateChange, { kind: 'batch' }>): Promise<PublishedChange | undefined> {
+  private async withDeployment(change: Exclude<StateChange, { kind: 'batch' | 'traffic' }>): Promise<PublishedChange | undefined> {
     if (change.kind === 'deployment') return change;
     const deployment = this.refs.get(change.deploymentId) ?? (await this.options.deployments(change.deploymentId));
     if (!deployment) throw new Error(`deployment ${change.deploymentId} of target ${change.target.targetId} not found`);
@@ -67,10 +68,10 @@ export class JsonlEventSink implements EventSink {
   }
 
   // A deployment's application and group never change: one read serves all its targets' events.
-  private remember({ deploymentId, applicationName, deploymentGroupName, deploymentGroupId }: DeploymentRef): void {
-    if (this.refs.has(deploymentId)) return;
+  private remember(deployment: DeploymentRef): void {
+    if (this.refs.has(deployment.deploymentId)) return;
     if (this.refs.size >= 256) this.refs.delete(this.refs.keys().next().value!);
-    this.refs.set(deploymentId, { deploymentId, applicationName, deploymentGroupName, deploymentGroupId });
+    this.refs.set(deployment.deploymentId, deploymentRefOf(deployment));
   }
 }
 

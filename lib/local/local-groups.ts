@@ -1,9 +1,11 @@
 // `cutover local deploy` creates the application and the group on first use, and keeps the group's hosts and
 // config in line with the flags on later runs, so one command is enough to try Cutover.
 import { newGroupId } from '../../functions/core/deployment-ids';
-import type { DeploymentGroup } from '../../functions/core/types';
+import type { DeploymentGroup, TargetGroupPairInfo } from '../../functions/core/types';
 import type { Store } from '../../functions/ports';
-import { resolveDeploymentConfig } from '../../functions/steps/deployment-config-lookup';
+import { ValidationError } from '../../functions/core/errors';
+import { resolveDeploymentConfig, resolveTrafficConfig } from '../../functions/steps/deployment-config-lookup';
+import { DEFAULT_TRAFFIC_CONFIG_NAMES } from '../../functions/steps/traffic/create-traffic-deployment';
 import { balancerNames } from './local-load-balancers';
 
 export interface LocalGroupRequest {
@@ -60,4 +62,94 @@ function loadBalancerInfo(names: readonly string[]): DeploymentGroup['loadBalanc
 /** `--hosts N` → host-1 … host-N. */
 export function numberedHosts(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `host-${i + 1}`);
+}
+
+export interface LocalLambdaGroupRequest {
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+  /** Becomes the group's config only when the group is created. */
+  readonly deploymentConfigName?: string;
+  /** CloudWatch alarm names (simulated) the group watches; undefined keeps the group's. */
+  readonly alarms?: readonly string[];
+}
+
+/** The Lambda counterpart of ensureLocalGroup: a Lambda application and group, made on first use. */
+export async function ensureLocalLambdaGroup(store: Store, request: LocalLambdaGroupRequest, now: Date): Promise<DeploymentGroup> {
+  const application = await store.createApplication({
+    applicationId: newGroupId(),
+    applicationName: request.applicationName,
+    computePlatform: 'Lambda',
+    createTime: now.toISOString(),
+  });
+  if (application.computePlatform !== 'Lambda') {
+    throw new ValidationError([
+      { field: 'applicationName', message: `application ${request.applicationName} deploys to ${application.computePlatform}, not Lambda; name another with --application` },
+    ]);
+  }
+  const alarmConfiguration = request.alarms && { enabled: request.alarms.length > 0, alarms: request.alarms.map((name) => ({ name })) };
+  const existing = await store.getDeploymentGroup(request.applicationName, request.deploymentGroupName);
+  if (existing) {
+    if (!alarmConfiguration) return existing;
+    const updated: DeploymentGroup = { ...existing, alarmConfiguration };
+    await store.putDeploymentGroup(updated);
+    return updated;
+  }
+  const deploymentConfigName = request.deploymentConfigName ?? DEFAULT_TRAFFIC_CONFIG_NAMES.Lambda;
+  await resolveTrafficConfig(store, deploymentConfigName, 'Lambda');
+  const group: DeploymentGroup = {
+    applicationName: request.applicationName,
+    deploymentGroupName: request.deploymentGroupName,
+    deploymentGroupId: newGroupId(),
+    deploymentConfigName,
+    computePlatform: 'Lambda',
+    alarmConfiguration,
+  };
+  await store.putDeploymentGroup(group);
+  return group;
+}
+
+export interface LocalEcsGroupRequest {
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+  readonly service: { readonly clusterName: string; readonly serviceName: string };
+  readonly targetGroupPair: TargetGroupPairInfo;
+  /** Becomes the group's config only when the group is created. */
+  readonly deploymentConfigName?: string;
+  readonly terminationWaitMinutes?: number;
+  /** CloudWatch alarm names (simulated) the group watches; undefined keeps the group's. */
+  readonly alarms?: readonly string[];
+}
+
+/** The ECS counterpart of ensureLocalGroup: an ECS application and group, made on first use. */
+export async function ensureLocalEcsGroup(store: Store, request: LocalEcsGroupRequest, now: Date): Promise<DeploymentGroup> {
+  const application = await store.createApplication({
+    applicationId: newGroupId(),
+    applicationName: request.applicationName,
+    computePlatform: 'ECS',
+    createTime: now.toISOString(),
+  });
+  if (application.computePlatform !== 'ECS') {
+    throw new ValidationError([
+      { field: 'applicationName', message: `application ${request.applicationName} deploys to ${application.computePlatform}, not ECS; name another with --application` },
+    ]);
+  }
+  const existing = await store.getDeploymentGroup(request.applicationName, request.deploymentGroupName);
+  if (existing) return existing;
+  const deploymentConfigName = request.deploymentConfigName ?? DEFAULT_TRAFFIC_CONFIG_NAMES.ECS;
+  await resolveTrafficConfig(store, deploymentConfigName, 'ECS');
+  const group: DeploymentGroup = {
+    applicationName: request.applicationName,
+    deploymentGroupName: request.deploymentGroupName,
+    deploymentGroupId: newGroupId(),
+    deploymentConfigName,
+    computePlatform: 'ECS',
+    ecsServices: [request.service],
+    loadBalancerInfo: { targetGroupPairInfoList: [request.targetGroupPair] },
+    blueGreenDeploymentConfiguration: {
+      terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: request.terminationWaitMinutes ?? 0 },
+    },
+    alarmConfiguration: request.alarms && { enabled: request.alarms.length > 0, alarms: request.alarms.map((name) => ({ name })) },
+  };
+  await store.putDeploymentGroup(group);
+  return group;
 }

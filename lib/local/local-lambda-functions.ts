@@ -28,7 +28,8 @@ export interface LocalAlias {
   readonly additionalVersionWeights: Readonly<Record<string, number>>;
 }
 
-interface FunctionFile {
+/** One function as its file stores it. */
+export interface LocalFunction {
   readonly versions: readonly string[];
   readonly aliases: Readonly<Record<string, LocalAlias>>;
 }
@@ -73,6 +74,11 @@ export class LocalLambdaFunctions implements AliasTraffic {
     if (!file.versions.includes(version)) throw new NotFoundError('Lambda function version', `${functionName}:${version}`);
     if (Object.hasOwn(file.aliases, alias)) throw new ConflictError(`Lambda alias '${functionName}:${alias}' already exists`);
     this.writeFile(functionName, { ...file, aliases: { ...file.aliases, [alias]: { functionVersion: version, additionalVersionWeights: {} } } });
+  }
+
+  /** The function's versions and aliases as stored, or undefined when it has no file yet. */
+  public async describeFunction(functionName: string): Promise<LocalFunction | undefined> {
+    return this.readFile(functionName);
   }
 
   /** The alias as stored, for `cutover local lambda get-alias`. */
@@ -146,25 +152,25 @@ export class LocalLambdaFunctions implements AliasTraffic {
     return this.aliasIn(file, functionName, alias);
   }
 
-  private aliasIn(file: FunctionFile, functionName: string, alias: string): LocalAlias {
+  private aliasIn(file: LocalFunction, functionName: string, alias: string): LocalAlias {
     const found = Object.hasOwn(file.aliases, alias) ? file.aliases[alias] : undefined;
     if (found === undefined) throw new NotFoundError('Lambda alias', `${functionName}:${alias}`);
     return found;
   }
 
-  private existingFile(functionName: string): FunctionFile {
+  private existingFile(functionName: string): LocalFunction {
     const file = this.readFile(functionName);
     if (file === undefined) throw new NotFoundError('Lambda function', functionName);
     return file;
   }
 
-  private readFile(functionName: string): FunctionFile | undefined {
+  private readFile(functionName: string): LocalFunction | undefined {
     const file = this.file(functionName);
     const text = readStateFile(file);
     return text === undefined ? undefined : parseFunctionFile(file, text);
   }
 
-  private writeFile(functionName: string, body: FunctionFile): void {
+  private writeFile(functionName: string, body: LocalFunction): void {
     writeStateFile(this.file(functionName), body);
   }
 
@@ -187,7 +193,7 @@ function checkAliasName(alias: string): void {
 }
 
 /** The files may be edited by hand: a malformed one is reported with its path rather than half-read. */
-function parseFunctionFile(file: string, text: string): FunctionFile {
+function parseFunctionFile(file: string, text: string): LocalFunction {
   const bad = (why: string): never => {
     throw new CutoverError(`${file} is not a simulated Lambda function: ${why}`);
   };

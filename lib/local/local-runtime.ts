@@ -3,26 +3,40 @@
 import * as path from 'node:path';
 import { DynamoDbStore } from '../../functions/aws/dynamodb-store';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Deployment, DeploymentView } from '../../functions/core/types';
+import type { ComputePlatform, Deployment, DeploymentView } from '../../functions/core/types';
 import type { HostReport, HostRunner, StepDependencies, Store } from '../../functions/ports';
 import { NotFoundError } from '../../functions/core/errors';
 import { executionInput, executionName } from '../../functions/core/execution-segments';
 import { explicitInstances } from '../../functions/core/instance-list';
 import { STATE_MACHINE_STEPS } from '../../functions/steps';
 import { hostReport } from '../../functions/steps/host-report';
-import { SERVER_IN_PLACE_ASL } from '../asl-files';
+import { alarmStateChanged } from '../../functions/steps/traffic/traffic-wait-control';
+import { ECS_BLUE_GREEN_ASL, LAMBDA_TRAFFIC_SHIFT_ASL, SERVER_IN_PLACE_ASL } from '../asl-files';
+import { LocalAlarms } from './local-alarms';
 import { FanoutEventSink } from './fanout-event-sink';
 import { JsonlEventSink } from './jsonl-event-sink';
 import { LocalBundleReader } from './local-bundle-reader';
 import { LocalEventBus } from './local-event-bus';
 import { type LocalDynamoDb, startLocalDynamoDb } from './local-dynamodb';
 import { LocalHostRunner } from './local-host-runner';
+import { LocalEcsServices } from './local-ecs-services';
+import { LocalLambdaFunctions } from './local-lambda-functions';
+import { reportHookStatus, type HookStatusReport } from '../../functions/steps/traffic/hook-status';
+import type { HookInvocation } from '../../functions/ports';
 import { LocalLoadBalancers } from './local-load-balancers';
 import { LocalRevisionSource } from './local-revision-source';
 import { type ExecutionOutcome, LocalStateMachine } from './local-state-machine';
 import { LocalTaskCallbacks } from './local-task-callbacks';
 
 export const LOCAL_TABLE_NAME = 'cutover-local';
+
+/** What a local hook function gets to report with: the one CodeDeploy call a hook makes, in the SDK's shape. */
+export interface LocalCodeDeployClient {
+  putLifecycleEventHookExecutionStatus(input: HookStatusReport): Promise<{ lifecycleEventHookExecutionId: string }>;
+}
+
+/** A hook function run in-process: the event Lambda would deliver, and a client to report its status with. */
+export type LocalHookFunction = (event: HookInvocation, codedeploy: LocalCodeDeployClient) => Promise<void>;
 
 interface LocalExecutionEntry {
   readonly name: string;
@@ -32,7 +46,7 @@ interface LocalExecutionEntry {
 }
 
 export interface LocalRuntimeOptions {
-  /** Folder holding everything: the store (db/), hosts (hosts/<name>/), bundles (revisions/), load-balancers/. */
+  /** Folder holding everything: the store (db/), hosts (hosts/<name>/), bundles (revisions/), load-balancers/, lambda/, ecs/, alarms.json. */
   readonly stateDir: string;
   /** Keep the store on disk (the CLI) or in memory (tests). Default: on disk. */
   readonly persist?: boolean;
@@ -46,6 +60,8 @@ export interface LocalRuntimeOptions {
   readonly batchesPerExecution?: number;
   /** Wraps the steps' dependencies (fault-injection tests make a store call or a callback fail once). */
   readonly decorate?: (deps: StepDependencies) => StepDependencies;
+  /** Lambda hook functions by the name an appspec gives them: local modules instead of deployed functions. */
+  readonly hooks?: Readonly<Record<string, LocalHookFunction>>;
   /** Replaces the local host runner (tests use it to lose or duplicate reports). */
   readonly hostRunner?: (report: (r: HostReport) => Promise<void>, hostsDir: string) => HostRunner;
 }
@@ -57,10 +73,13 @@ export class LocalRuntime {
   public readonly hostsDir: string;
   public readonly revisionsDir: string;
   public readonly loadBalancers: LocalLoadBalancers;
+  public readonly lambdaFunctions: LocalLambdaFunctions;
+  public readonly ecsServices: LocalEcsServices;
+  public readonly alarms: LocalAlarms;
   public readonly deps: StepDependencies;
   /** Executions started by this process, by deployment id, in order (a long deployment runs as several). */
   private readonly executions = new Map<string, LocalExecutionEntry[]>();
-  private readonly stateMachine: LocalStateMachine;
+  private readonly stateMachines: Readonly<Record<ComputePlatform, LocalStateMachine>>;
   private readonly hostRunner: HostRunner;
   private readonly reportErrors: Error[] = [];
 
@@ -72,6 +91,17 @@ export class LocalRuntime {
     this.hostsDir = path.join(options.stateDir, 'hosts');
     this.revisionsDir = path.join(options.stateDir, 'revisions');
     this.loadBalancers = new LocalLoadBalancers(path.join(options.stateDir, 'load-balancers'));
+    // The status goes through the same step as the API's PutLifecycleEventHookExecutionStatus route.
+    const codedeploy: LocalCodeDeployClient = {
+      putLifecycleEventHookExecutionStatus: async (input) => {
+        await reportHookStatus(this.deps, input);
+        return { lifecycleEventHookExecutionId: input.lifecycleEventHookExecutionId };
+      },
+    };
+    const hooks = Object.fromEntries(Object.entries(options.hooks ?? {}).map(([name, hook]) => [name, (event: HookInvocation) => hook(event, codedeploy)]));
+    this.lambdaFunctions = new LocalLambdaFunctions({ stateDir: options.stateDir, hooks });
+    this.alarms = new LocalAlarms(options.stateDir);
+    this.ecsServices = new LocalEcsServices({ stateDir: options.stateDir });
     const store: Store = new DynamoDbStore({
       tableName: LOCAL_TABLE_NAME,
       client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
@@ -85,7 +115,7 @@ export class LocalRuntime {
       hosts: this.hostRunner,
       callbacks: this.callbacks,
       executions: {
-        start: async (deploymentId, firstBatch) => this.startExecution(deploymentId, firstBatch ?? 1),
+        start: async (deployment, firstBatch) => this.startExecution(deployment.deploymentId, deployment.computePlatform, firstBatch ?? 1),
         isRunning: async (executionArn) => [...this.executions.values()].flat().some((e) => e.executionArn === executionArn && !e.done),
       },
       targets: { resolve: async (group) => explicitInstances(group) },
@@ -95,17 +125,30 @@ export class LocalRuntime {
       events: new FanoutEventSink(this.events, new JsonlEventSink({ stateDir: options.stateDir, deployments: (id) => store.getDeployment(id) })),
       clock: () => new Date(),
       traffic: this.loadBalancers,
+      aliases: this.lambdaFunctions,
+      ecs: this.ecsServices,
+      alarms: this.alarms,
       batchesPerExecution: options.batchesPerExecution,
     };
     this.deps = options.decorate ? options.decorate(deps) : deps;
-    this.stateMachine = new LocalStateMachine({
-      aslFile: SERVER_IN_PLACE_ASL,
-      steps: STATE_MACHINE_STEPS,
-      deps: () => this.deps,
-      callbacks: this.callbacks,
-      timeScale: options.timeScale ?? 1,
-      tokenTimeoutScale: options.tokenTimeoutScale,
-      arnPrefix: 'arn:aws:states:local:000000000000:execution:cutover-server-in-place',
+    const machine = (aslFile: string, name: string): LocalStateMachine =>
+      new LocalStateMachine({
+        aslFile,
+        steps: STATE_MACHINE_STEPS,
+        deps: () => this.deps,
+        callbacks: this.callbacks,
+        timeScale: options.timeScale ?? 1,
+        tokenTimeoutScale: options.tokenTimeoutScale,
+        arnPrefix: `arn:aws:states:local:000000000000:execution:${name}`,
+      });
+    this.stateMachines = {
+      Server: machine(SERVER_IN_PLACE_ASL, 'cutover-server-in-place'),
+      Lambda: machine(LAMBDA_TRAFFIC_SHIFT_ASL, 'cutover-lambda-traffic-shift'),
+      ECS: machine(ECS_BLUE_GREEN_ASL, 'cutover-ecs-blue-green'),
+    };
+    // What CloudWatch's Alarm State Change event rule does in the cloud.
+    this.alarms.onChange(async (alarmName, state) => {
+      await alarmStateChanged(this.deps, alarmName, state);
     });
   }
 
@@ -137,13 +180,16 @@ export class LocalRuntime {
   public async view(deploymentId: string): Promise<DeploymentView> {
     const deployment = await this.store.getDeployment(deploymentId);
     if (!deployment) throw new NotFoundError('Deployment', deploymentId);
-    return { ...deployment, targets: await this.store.getTargets(deploymentId) };
+    // The token of a wait is the engine's own; nothing shows it.
+    const { currentWait: _token, ...shown } = deployment as Deployment & { currentWait?: unknown };
+    return { ...(shown as Deployment), targets: await this.store.getTargets(deploymentId) };
   }
 
   /** Executions still running; a clean close waits for them. */
   public async close(): Promise<void> {
     await Promise.allSettled([...this.executions.values()].flat().map((e) => e.result));
     if (this.hostRunner instanceof LocalHostRunner) await this.hostRunner.idle();
+    await this.lambdaFunctions.idle();
     await this.dynamo.close();
   }
 
@@ -174,12 +220,12 @@ export class LocalRuntime {
   }
 
   /** Named after the deployment and its first batch, like on AWS: starting the same one twice starts it once. */
-  private startExecution(deploymentId: string, firstBatch: number): { executionArn: string } {
+  private startExecution(deploymentId: string, platform: ComputePlatform, firstBatch: number): { executionArn: string } {
     const name = executionName(deploymentId, firstBatch);
     const chain = this.executions.get(deploymentId) ?? [];
     const existing = chain.find((e) => e.name === name);
     if (existing) return { executionArn: existing.executionArn };
-    const { executionArn, result } = this.stateMachine.start(name, executionInput(deploymentId, firstBatch));
+    const { executionArn, result } = this.stateMachines[platform].start(name, executionInput(deploymentId, firstBatch));
     const entry: LocalExecutionEntry = { name, executionArn, result, done: false };
     this.executions.set(deploymentId, [...chain, entry]);
     void result.then(() => {

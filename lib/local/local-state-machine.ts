@@ -17,6 +17,8 @@ interface TaskState {
   readonly TimeoutSeconds?: number;
   readonly Retry?: unknown[];
   readonly SecondsPath?: string;
+  readonly TimeoutSecondsPath?: string;
+  readonly Parameters?: { readonly Payload?: Readonly<Record<string, unknown>> };
 }
 
 /** The `waitSeconds` the last Task of one execution asked for; its next Wait state sleeps that long, scaled. */
@@ -25,6 +27,8 @@ interface WaitRequest {
 }
 
 const WAIT_FOR_TOKEN = '.waitForTaskToken';
+/** Just under 2^31 ms, the longest setTimeout delay Node honours (a longer one fires at once). */
+const LIBRARY_TIMEOUT_CEILING_SECONDS = 2_147_483;
 /** Step Functions' default when a Task has no TimeoutSeconds. */
 const DEFAULT_TIMEOUT_SECONDS = 99_999_999;
 
@@ -53,7 +57,8 @@ export class LocalStateMachine {
     const substitutions = Object.fromEntries(aslPlaceholders(text).map((name) => [name, name]));
     const definition = loadAsl(options.aslFile, substitutions);
     this.states = definition.States as Record<string, TaskState>;
-    this.machine = new StateMachine(definition as unknown as ConstructorParameters<typeof StateMachine>[0], {
+    checkTimeoutPaths(this.states);
+    this.machine = new StateMachine(withoutTimeoutPaths(definition) as unknown as ConstructorParameters<typeof StateMachine>[0], {
       validationOptions: { checkArn: false },
     });
   }
@@ -90,6 +95,8 @@ export class LocalStateMachine {
       const timeoutMs = ((state.TimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000) / (this.options.tokenTimeoutScale ?? 1);
       handlers[stateName] = async (input) => {
         const { FunctionName, Payload } = input as { FunctionName: string; Payload: Record<string, unknown> };
+        // A timeout read from the input is a timed wait (the next traffic shift), not a safety net: it runs on timeScale.
+        const waitMs = state.TimeoutSecondsPath === undefined ? timeoutMs : ((Payload.timeoutSeconds as number) * 1000) / this.options.timeScale;
         const step = this.options.steps[FunctionName];
         if (!step) throw new Error(`State ${stateName}: no local step for FunctionName ${FunctionName}`);
         if (!waits) {
@@ -97,7 +104,9 @@ export class LocalStateMachine {
           wait.seconds = waitSecondsOf(result);
           return { StatusCode: 200, Payload: (result ?? null) as Json };
         }
-        const { token, result } = this.options.callbacks.open(Math.min(timeoutMs, 2 ** 31 - 1));
+        const { token, result } = this.options.callbacks.open(Math.min(waitMs, 2 ** 31 - 1));
+        // A short wait may time out while its step still runs: the rejection is handled when awaited below.
+        result.catch(() => undefined);
         await step(this.options.deps(), { ...Payload, taskToken: token }).catch(async (error: unknown) => {
           await this.options.callbacks.fail(token, errorName(error), errorMessage(error));
         });
@@ -131,6 +140,35 @@ export class LocalStateMachine {
         .map(([name]) => [name, Math.ceil(2000 / this.options.timeScale)]),
     );
   }
+}
+
+/**
+ * The handlers see a Task's Parameters, not its input, so a TimeoutSecondsPath must also be passed to the step as
+ * Payload.timeoutSeconds from the same path; checked here so that the two can never drift apart.
+ */
+function checkTimeoutPaths(states: Readonly<Record<string, TaskState>>): void {
+  for (const [name, state] of Object.entries(states)) {
+    if (state.TimeoutSecondsPath === undefined) continue;
+    if (state.Parameters?.Payload?.['timeoutSeconds.$'] !== state.TimeoutSecondsPath) {
+      throw new Error(`State ${name}: TimeoutSecondsPath ${state.TimeoutSecondsPath} must also be passed as Payload "timeoutSeconds.$"`);
+    }
+  }
+}
+
+/**
+ * aws-local-stepfunctions reads TimeoutSecondsPath from the task's Parameters rather than its input (Step Functions
+ * reads the input), and would fail the execution. The handlers time such waits themselves (above), so the library
+ * gets a fixed ceiling instead: the longest delay a Node timer takes, which it never reaches first.
+ */
+function withoutTimeoutPaths(definition: Record<string, unknown>): Record<string, unknown> {
+  const states = Object.fromEntries(
+    Object.entries(definition.States as Record<string, TaskState>).map(([name, state]) => {
+      if (state.TimeoutSecondsPath === undefined) return [name, state];
+      const { TimeoutSecondsPath: _path, ...rest } = state;
+      return [name, { ...rest, TimeoutSeconds: LIBRARY_TIMEOUT_CEILING_SECONDS }];
+    }),
+  );
+  return { ...definition, States: states };
 }
 
 function waitSecondsOf(output: unknown): number | undefined {

@@ -7,6 +7,13 @@ import { API_ROUTES } from '../../functions/api/routes';
 
 const VALIDATOR = path.join(__dirname, '..', 'support', 'validate-openapi.mjs');
 
+interface Schema {
+  readonly const?: string;
+  readonly description?: string;
+  readonly properties?: Record<string, Schema>;
+  readonly oneOf?: Schema[];
+}
+
 interface Document {
   readonly openapi: string;
   readonly paths: Record<string, Record<string, { operationId: string; requestBody?: unknown; parameters?: { name: string; in: string }[] }>>;
@@ -54,4 +61,24 @@ describe('OpenAPI document', () => {
       content: { 'application/json': { schema: { type: 'object', required: ['applicationName'], additionalProperties: false } } },
     });
   });
+
+  it('documents a deployment and its target in one shape per platform, told apart by their discriminator', async () => {
+    const document = (await served()) as unknown as { paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>> };
+    const answer = (path: string) => document.paths[path].get.responses['200'].content['application/json'].schema;
+
+    const shapes = (answer('/deployments/{deploymentId}').properties?.deploymentInfo.oneOf ?? []).map((shape) => [shape.properties?.computePlatform.const, Object.keys(shape.properties ?? {})]);
+    expect(shapes.map(([platform]) => platform)).toEqual(['Server', 'Lambda']);
+    const [server, lambda] = shapes.map(([, fields]) => fields as string[]);
+    expect(server).toEqual(expect.arrayContaining(['ignoreApplicationStopFailures', 'fileExistsBehavior', 'trafficWait']));
+    expect(lambda).toEqual(expect.arrayContaining(['trafficShifts', 'nextShift', 'revision', 'deploymentStyle']));
+    for (const serverOnly of ['ignoreApplicationStopFailures', 'fileExistsBehavior', 'loadBalancerInfo', 'trafficWait']) expect(lambda).not.toContain(serverOnly);
+    const lambdaShape = answer('/deployments/{deploymentId}').properties?.deploymentInfo.oneOf?.[1];
+    expect(lambdaShape?.properties?.trafficShifts.description).toMatch(/^Cutover's own: /);
+    expect(lambdaShape?.properties?.nextShift.description).toMatch(/^Cutover's own: /);
+    expect(JSON.stringify(document)).not.toContain('currentWait');
+
+    const targets = answer('/deployments/{deploymentId}/targets/{targetId}').properties?.deploymentTarget.oneOf ?? [];
+    expect(targets.map((shape) => shape.properties?.deploymentTargetType.const)).toEqual(['InstanceTarget', 'LambdaTarget']);
+  });
 });
+

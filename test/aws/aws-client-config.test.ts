@@ -1,6 +1,7 @@
 // Proves the retry policy against each wire protocol our clients speak: the SDK finds the error code in a different
 // place for each, and a code it cannot find is not classified as throttling.
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeInstanceHealthCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
@@ -78,6 +79,14 @@ const services = {
         c.send(new DescribeInstanceHealthCommand({ LoadBalancerName: 'lb' })),
       ),
   },
+  // CloudWatch left awsQuery for awsJson1_0 (with awsQueryCompatible, so errors keep their query codes).
+  cloudwatch: {
+    protocol: 'awsJson1_0',
+    send: (config) =>
+      sendOnce(new CloudWatchClient(config), (c) =>
+        c.send(new DescribeAlarmsCommand({ AlarmNames: ['orders-errors'], AlarmTypes: ['CompositeAlarm', 'MetricAlarm'] })),
+      ),
+  },
   s3: {
     protocol: 'restXml',
     // GetObject, the call S3RevisionSource makes: a HEAD response cannot carry the SlowDown error document.
@@ -128,6 +137,11 @@ const throttling: ReadonlyArray<Row> = [
     error: { status: 400, code: 'Throttling' },
   },
   {
+    call: 'CloudWatch DescribeAlarms (awsJson1_0, query-compatible)',
+    service: services.cloudwatch,
+    error: { status: 400, code: 'Throttling', message: 'Rate exceeded' },
+  },
+  {
     call: 'S3 GetObject (rest-xml)',
     service: services.s3,
     error: { status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' },
@@ -145,9 +159,19 @@ const transient: ReadonlyArray<Row> = [
     service: services.autoScaling,
     error: { status: 500, code: 'InternalFailure', message: 'Internal failure' },
   },
+  {
+    call: 'CloudWatch DescribeAlarms (awsJson1_0, query-compatible)',
+    service: services.cloudwatch,
+    error: { status: 500, code: 'InternalFailure', message: 'Internal failure' },
+  },
 ];
 
 const nonRetryable: ReadonlyArray<Row> = [
+  {
+    call: 'CloudWatch DescribeAlarms (awsJson1_0, query-compatible)',
+    service: services.cloudwatch,
+    error: { status: 400, code: 'InvalidNextToken', message: 'The service returned an invalid next token' },
+  },
   {
     call: 'SSM SendCommand (awsJson1_1)',
     service: services.ssm,

@@ -3,6 +3,8 @@ import { SsmCommandReporter } from '../../functions/aws/ssm-command-report';
 import { SsmHostRunner } from '../../functions/aws/ssm-host-runner';
 import { AwsTargetDirectory } from '../../functions/aws/aws-target-directory';
 import { ElbTrafficControl } from '../../functions/aws/elb-traffic-control';
+import { CloudWatchAlarmSource } from '../../functions/aws/cloudwatch-alarm-source';
+import { LambdaAliasTraffic } from '../../functions/aws/lambda-alias-traffic';
 import { S3RevisionSource } from '../../functions/aws/s3-revision-source';
 import { ValidationError } from '../../functions/core/errors';
 import type { DeploymentGroup } from '../../functions/core/types';
@@ -10,6 +12,7 @@ import type { DeploymentGroup } from '../../functions/core/types';
 const ENV = {
   TABLE_NAME: 'cutover',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:Cutover-Service-ServerInPlace',
+  LAMBDA_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:Cutover-Service-LambdaTrafficShift',
   SSM_LOG_GROUP: '/cutover/commands',
   EVENT_BUS_NAME: 'cutover',
 };
@@ -21,13 +24,13 @@ describe('parseAwsEnvironment', () => {
 
   it('names every missing variable', () => {
     expect(() => parseAwsEnvironment({ STATE_MACHINE_ARN: ENV.STATE_MACHINE_ARN })).toThrow(
-      'Cutover handler environment: TABLE_NAME is not set; SSM_LOG_GROUP is not set',
+      'Cutover handler environment: TABLE_NAME is not set; LAMBDA_STATE_MACHINE_ARN is not set; SSM_LOG_GROUP is not set; EVENT_BUS_NAME is not set',
     );
   });
 
-  it('names a malformed variable and what it should be', () => {
-    expect(() => parseAwsEnvironment({ ...ENV, STATE_MACHINE_ARN: 'my-machine' })).toThrow(
-      'Cutover handler environment: STATE_MACHINE_ARN is invalid (expected a state machine ARN)',
+  it.each(['STATE_MACHINE_ARN', 'LAMBDA_STATE_MACHINE_ARN'])('names a malformed %s and what it should be', (name) => {
+    expect(() => parseAwsEnvironment({ ...ENV, [name]: 'my-machine' })).toThrow(
+      `Cutover handler environment: ${name} is invalid (expected a state machine ARN)`,
     );
   });
 });
@@ -50,13 +53,15 @@ describe('createAwsRuntime', () => {
     await expect(deps.targets.resolve(group)).rejects.toThrow(ValidationError);
   });
 
-  it('wires an adapter for every port, load balancers included', () => {
+  it('wires an adapter for every port, load balancers, Lambda aliases and CloudWatch alarms included', () => {
     const { deps, commandReports } = createAwsRuntime(ENV);
 
     expect(deps.hosts).toBeInstanceOf(SsmHostRunner);
     expect(deps.targets).toBeInstanceOf(AwsTargetDirectory);
     expect(deps.revisions).toBeInstanceOf(S3RevisionSource);
     expect(deps.traffic).toBeInstanceOf(ElbTrafficControl);
+    expect(deps.aliases).toBeInstanceOf(LambdaAliasTraffic);
+    expect(deps.alarms).toBeInstanceOf(CloudWatchAlarmSource);
     expect(commandReports).toBeInstanceOf(SsmCommandReporter);
   });
 

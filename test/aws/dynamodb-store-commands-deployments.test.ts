@@ -139,6 +139,9 @@ describe('updateDeploymentGroupSettings', () => {
     '#onPremisesTagSet': 'onPremisesTagSet',
     '#autoScalingGroups': 'autoScalingGroups',
     '#triggerConfigurations': 'triggerConfigurations',
+    '#alarmConfiguration': 'alarmConfiguration',
+    '#ecsServices': 'ecsServices',
+    '#blueGreenDeploymentConfiguration': 'blueGreenDeploymentConfiguration',
   };
 
   it('sets the settings present and removes the rest in one UpdateItem guarded by the group id', async () => {
@@ -155,7 +158,8 @@ describe('updateDeploymentGroupSettings', () => {
         'SET #deploymentConfigName = :deploymentConfigName, #autoRollbackConfiguration = :autoRollbackConfiguration, ' +
         '#autoScalingGroups = :autoScalingGroups ' +
         'REMOVE #serviceRoleArn, #loadBalancerInfo, #instanceNames, #ec2TagFilters, #ec2TagSet, ' +
-        '#onPremisesInstanceTagFilters, #onPremisesTagSet, #triggerConfigurations',
+        '#onPremisesInstanceTagFilters, #onPremisesTagSet, #triggerConfigurations, #alarmConfiguration, ' +
+        '#ecsServices, #blueGreenDeploymentConfiguration',
       ConditionExpression: 'attribute_exists(pk) AND #deploymentGroupId = :deploymentGroupId',
       ExpressionAttributeNames: { '#deploymentGroupId': 'deploymentGroupId', ...settingNames },
       ExpressionAttributeValues: {

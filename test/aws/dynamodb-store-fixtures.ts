@@ -2,10 +2,10 @@
 // fields both present and absent, so a round trip through the table proves nothing is lost or added.
 import type {
   Application,
-  Deployment,
   DeploymentGroup,
   DeploymentTarget,
   HostRecord,
+  ServerDeployment,
   LifecycleEvent,
   ServerLifecycleEventName,
 } from '../../functions/core/types';
@@ -44,7 +44,7 @@ export function deploymentGroup(overrides: Partial<DeploymentGroup> = {}): Deplo
   };
 }
 
-export function deployment(overrides: Partial<Deployment> = {}): Deployment {
+export function deployment(overrides: Partial<ServerDeployment> = {}): ServerDeployment {
   return {
     deploymentId: uniqueId('d'),
     applicationName: 'shop',

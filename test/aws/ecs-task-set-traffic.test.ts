@@ -13,10 +13,13 @@ import {
 import {
   type Action,
   DescribeListenersCommand,
+  DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   ListenerNotFoundException,
   ModifyListenerCommand,
+  type TargetGroup,
+  TargetGroupNotFoundException,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -110,6 +113,44 @@ beforeEach(() => {
   ecs.reset();
   elbv2.reset();
   ecs.on(DescribeServicesCommand).resolves({ services: [service()], failures: [] });
+});
+
+describe('EcsTaskSetTraffic.targetGroupArn', () => {
+  it('finds the ARN of a target group by its name with DescribeTargetGroups', async () => {
+    elbv2.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [{ TargetGroupName: 'orders-green', TargetGroupArn: GREEN, TargetType: 'ip' }] });
+
+    await expect(traffic.targetGroupArn('orders-green')).resolves.toBe(GREEN);
+    expect(sent(elbv2)).toEqual([['DescribeTargetGroupsCommand', { Names: ['orders-green'] }]]);
+  });
+
+  it('throws NotFoundError naming the group when ELB does not know the name (TargetGroupNotFound)', async () => {
+    const notFound = new TargetGroupNotFoundException({ message: 'One or more target groups not found', $metadata: { httpStatusCode: 400 } });
+    elbv2.on(DescribeTargetGroupsCommand).rejects(notFound);
+
+    const error: unknown = await traffic.targetGroupArn('orders-green').catch((rejected: unknown) => rejected);
+
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ resource: 'Target group', id: 'orders-green', message: "Target group 'orders-green' does not exist", cause: notFound });
+    expect(elbv2).toHaveReceivedCommandTimes(DescribeTargetGroupsCommand, 1);
+  });
+
+  it.each<[string, TargetGroup[] | undefined]>([
+    ['no group at all', undefined],
+    ['an empty list', []],
+    ['only another group', [{ TargetGroupName: 'orders-blue', TargetGroupArn: BLUE }]],
+    ['the group without an ARN', [{ TargetGroupName: 'orders-green' }]],
+  ])('throws NotFoundError when the reply holds %s', async (_label, TargetGroups) => {
+    elbv2.on(DescribeTargetGroupsCommand).resolves({ TargetGroups });
+
+    await expect(traffic.targetGroupArn('orders-green')).rejects.toMatchObject({ name: 'NotFoundError', resource: 'Target group', id: 'orders-green' });
+  });
+
+  it('lets other failures through untouched', async () => {
+    const denied = Object.assign(new Error('not authorized to perform elasticloadbalancing:DescribeTargetGroups'), { name: 'AccessDenied' });
+    elbv2.on(DescribeTargetGroupsCommand).rejects(denied);
+
+    await expect(traffic.targetGroupArn('orders-green')).rejects.toBe(denied);
+  });
 });
 
 describe('EcsTaskSetTraffic.describeService', () => {
@@ -462,6 +503,7 @@ describe('EcsTaskSetTraffic throttling', () => {
     ['DescribeTaskSets', () => ecs.on(DescribeTaskSetsCommand).rejects(throttled('ThrottlingException')), () => traffic.isStable(CLUSTER, SERVICE, GREEN_SET), 'ThrottlingException'],
     ['UpdateServicePrimaryTaskSet', () => ecs.on(UpdateServicePrimaryTaskSetCommand).rejects(throttled('ThrottlingException')), () => traffic.makePrimary(CLUSTER, SERVICE, GREEN_SET), 'ThrottlingException'],
     ['DeleteTaskSet', () => ecs.on(DeleteTaskSetCommand).rejects(throttled('ThrottlingException')), () => traffic.deleteTaskSet(CLUSTER, SERVICE, BLUE_SET), 'ThrottlingException'],
+    ['DescribeTargetGroups', () => elbv2.on(DescribeTargetGroupsCommand).rejects(throttled('Throttling')), () => traffic.targetGroupArn('orders-green'), 'Throttling'],
     ['DescribeTargetHealth', () => elbv2.on(DescribeTargetHealthCommand).rejects(throttled('Throttling')), () => traffic.healthyTargets(GREEN), 'Throttling'],
     [
       'ModifyListener',

@@ -10,6 +10,9 @@ describe('cutover usage and bad input', () => {
     [['local', 'deploy', '--help'], /usage: cutover local deploy <bundle-dir/],
     [['local', 'get', '--help'], /usage: cutover local get <deployment-id>/],
     [['validate', '-h'], /usage: cutover validate/],
+    [['local', 'deploy', '--platform', 'lambda', '--help'], /usage: cutover local deploy --platform lambda <appspec\.yaml[^]*async \(event\) =>/],
+    [['local', 'lambda', '--help'], /usage: cutover local lambda get-alias <function> <alias>/],
+    [['local', 'alarm', 'set', '--help'], /it reads alarms\.json before each traffic shift/],
   ])('%j prints its usage and exits 0', async (args, usage) => {
     const run = await runCli(args, tempDir('cli-help'));
     expect(run.code).toBe(0);
@@ -23,6 +26,16 @@ describe('cutover usage and bad input', () => {
     [['local', 'deploy', 'x', '--hosts', '2', '--host', 'a'], /--hosts: use either --hosts N or --host NAME/],
     [['local', 'deploy', 'x', '--host', '../etc'], /--host: '\.\.\/etc' is not a usable host name/],
     [['local', 'deploy', 'x', '--file-exists-behavior', 'SOMETIMES'], /--file-exists-behavior: must be one of DISALLOW, OVERWRITE, RETAIN \(got SOMETIMES\)/],
+    [['local', 'deploy', '--platform', 'ecs', 'x'], /--platform: ECS deployments are not available yet/],
+    [['local', 'deploy', '--platform', 'k8s', 'x'], /--platform: must be one of server, lambda, ecs \(got k8s\)/],
+    [['local', 'deploy', '--platform', 'lambda', 'x.yaml', '--time-scale', 'fast'], /--time-scale: must be a number greater than 0 \(got fast\)/],
+    [['local', 'deploy', '--platform', 'lambda', 'x.yaml', '--hook', 'pre'], /--hook: expected NAME=PATH, e\.g\. .* \(got 'pre'\)/],
+    [['local', 'deploy', '--platform', 'lambda', 'x.yaml', '--hook', 'pre=pre.ts'], /--hook: pre=pre\.ts: a hook module is a JavaScript file ending \.js, \.cjs, \.mjs/],
+    [['local', 'deploy', '--platform', 'lambda', 'x.yaml', '--hosts', '3'], /Unknown option '--hosts'/],
+    [['local', 'deploy', '--platform', 'lambda', 'x.yaml'], /appspec: x\.yaml does not exist/],
+    [['local', 'deploy', '--platform', 'lambda', '.'], /appspec: \. holds no appspec\.yaml, appspec\.yml, appspec\.json/],
+    [['local', 'alarm', 'set', 'errors', 'RED'], /state: must be one of OK, ALARM, INSUFFICIENT_DATA \(got RED\)/],
+    [['local', 'alarm', 'clear', 'errors'], /command: expected set \(got clear\)/],
   ])('%j exits 2 and names the problem', async (args, message) => {
     const run = await runCli(args, tempDir('cli-bad'));
     expect(run.code).toBe(2);

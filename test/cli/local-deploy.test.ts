@@ -34,7 +34,8 @@ describe('cutover local deploy', () => {
 
   it('with --auto-rollback puts every host back on the previous revision when OneAtATime fails', async () => {
     const dir = tempDir('cli-rollback');
-    expect((await runCli(['local', 'deploy', loggingBundle(path.join(dir, 'v1'), 'v1'), '--hosts', '5'], dir)).code).toBe(0);
+    // --platform server is the default, said out loud.
+    expect((await runCli(['local', 'deploy', '--platform', 'server', loggingBundle(path.join(dir, 'v1'), 'v1'), '--hosts', '5'], dir)).code).toBe(0);
     const bad = loggingBundle(path.join(dir, 'v2'), 'v2', { host: 'host-3' });
     const run = await runCli(['local', 'deploy', bad, '--config', 'CodeDeployDefault.OneAtATime', '--auto-rollback', '--json'], dir);
 

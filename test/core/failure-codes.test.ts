@@ -10,6 +10,13 @@ describe('errorInformationFromFailure', () => {
     ['TransientAwsError', 'RequestLimitExceeded: Request limit exceeded.', 'THROTTLED', 'RequestLimitExceeded: Request limit exceeded.'],
     ['RevisionMissingError', 's3://b/k does not exist', 'REVISION_MISSING', 's3://b/k does not exist'],
     ['InvalidRevisionError', 'ETag mismatch', 'INVALID_REVISION', 'ETag mismatch'],
+    ['HookFailedError', 'pre reported Failed', 'HOOK_EXECUTION_FAILURE', 'pre reported Failed'],
+    ['AlarmActiveError', 'Alarm errors is in ALARM', 'ALARM_ACTIVE', 'Alarm errors is in ALARM'],
+    ['DeploymentStoppedError', 'stopped on request', 'MANUAL_STOP', 'stopped on request'],
+    ['LambdaConfigurationError', 'Alias fn:live serves version 3', 'INVALID_LAMBDA_CONFIGURATION', 'Alias fn:live serves version 3'],
+    ['NotFoundError', "Lambda alias 'fn:live' does not exist", 'INVALID_LAMBDA_FUNCTION', "Lambda alias 'fn:live' does not exist"],
+    ['EcsServiceError', 'Service c/s uses the ECS deployment controller', 'INVALID_ECS_SERVICE', 'Service c/s uses the ECS deployment controller'],
+    ['EcsUpdateError', 'did not reach a steady state', 'ECS_UPDATE_ERROR', 'did not reach a steady state'],
     ['ValidationError', 'autoScalingGroups[0]: no such group', 'INTERNAL_ERROR', 'autoScalingGroups[0]: no such group'],
     [
       'NotFoundError',

@@ -11,11 +11,11 @@ import {
   triggerEventTypesOf,
   triggerMessagesFor,
 } from '../../functions/core/state-change-events';
-import type { Deployment, DeploymentStatus, DeploymentTarget, TargetStatus, TriggerConfig, TriggerEventType } from '../../functions/core/types';
+import type { DeploymentStatus, ServerDeployment, DeploymentTarget, TargetStatus, TriggerConfig, TriggerEventType } from '../../functions/core/types';
 import type { StateChange } from '../../functions/ports';
 import { APP_ARN, deploymentRecord, EVENT_CONTEXT, GROUP_ARN, targetRecord } from '../support/state-change-fixtures';
 
-function deployment(overrides: Partial<Deployment> = {}): Deployment {
+function deployment(overrides: Partial<ServerDeployment> = {}): ServerDeployment {
   return deploymentRecord({
     deploymentGroupId: '9fd2fbef-2157-40d8-91e7-6845af69e2d2',
     lifecycleEventNames: ['ApplicationStop', 'Install'],
@@ -36,7 +36,7 @@ function target(overrides: Partial<DeploymentTarget> = {}): DeploymentTarget {
   });
 }
 
-const deploymentChange = (overrides: Partial<Deployment> = {}): PublishedChange => ({ kind: 'deployment', deployment: deployment(overrides) });
+const deploymentChange = (overrides: Partial<ServerDeployment> = {}): PublishedChange => ({ kind: 'deployment', deployment: deployment(overrides) });
 const targetChange = (overrides: Partial<DeploymentTarget> = {}): PublishedChange => ({ kind: 'target', deployment: deployment(), target: target(overrides) });
 
 const ALL_EVENTS: TriggerConfig = { triggerName: 'everything', triggerTargetArn: 'arn:aws:sns:us-east-1:123456789012:all', triggerEvents: ['DeploymentStart', 'DeploymentSuccess', 'DeploymentFailure', 'DeploymentStop', 'DeploymentRollback', 'DeploymentReady', 'InstanceStart', 'InstanceSuccess', 'InstanceFailure', 'InstanceReady'] };
@@ -44,7 +44,7 @@ const ALL_EVENTS: TriggerConfig = { triggerName: 'everything', triggerTargetArn:
 const ROLLBACK_INFO = { rollbackDeploymentId: 'd-RRRRRRRRR', rollbackMessage: 'Automatic rollback in progress' };
 
 describe('eventStateOf', () => {
-  it.each<[DeploymentStatus, Partial<Deployment>, string | undefined]>([
+  it.each<[DeploymentStatus, Partial<ServerDeployment>, string | undefined]>([
     ['Created', {}, undefined],
     ['Queued', {}, undefined],
     ['InProgress', {}, 'START'],
@@ -152,8 +152,15 @@ describe('busEntryFor', () => {
     ['a failed deployment republished with its rollback', deploymentChange({ status: 'Failed', rollbackInfo: ROLLBACK_INFO })],
     ['a skipped target', targetChange({ status: 'Skipped' })],
     ['a pending target', targetChange({ status: 'Pending' })],
+    ['the alias target of a Lambda deployment', { kind: 'target', deployment: { ...deployment(), computePlatform: 'Lambda' }, target: target({ status: 'Succeeded' }) }],
   ])('makes no entry for %s', (_what, change) => {
     expect(busEntryFor(change, EVENT_CONTEXT)).toBeUndefined();
+  });
+
+  it('sends no instance trigger for the alias target of a Lambda deployment', () => {
+    const change: PublishedChange = { kind: 'target', deployment: { ...deployment(), computePlatform: 'Lambda' }, target: target({ status: 'Failed' }) };
+    expect(triggerEventTypesOf(change)).toEqual([]);
+    expect(triggerEventTypesOf({ ...change, deployment: deployment() })).toEqual(['InstanceFailure']);
   });
 
   it('uses the local placeholders in the embedded runtime', () => {

@@ -46,7 +46,8 @@ export async function deployOnAws(aws: LoopbackAws, request: LocalDeployRequest)
   return view(deps.store, deployment.deploymentId);
 }
 
-async function waitForEnd(store: Store, deploymentId: string): Promise<Deployment> {
+/** The deployment once it has ended; fails the test when it has not within END_WAIT_MS. */
+export async function waitForEnd(store: Store, deploymentId: string): Promise<Deployment> {
   const deadline = Date.now() + END_WAIT_MS;
   for (;;) {
     const deployment = await store.getDeployment(deploymentId);
@@ -59,7 +60,8 @@ async function waitForEnd(store: Store, deploymentId: string): Promise<Deploymen
   }
 }
 
-async function view(store: Store, deploymentId: string): Promise<DeploymentView> {
+/** The deployment with its targets, as GetDeployment and ListDeploymentTargets show it. */
+export async function view(store: Store, deploymentId: string): Promise<DeploymentView> {
   const deployment = await store.getDeployment(deploymentId);
   if (deployment === undefined) throw new Error(`no deployment ${deploymentId}`);
   return { ...deployment, targets: await store.getTargets(deploymentId) };

@@ -7,12 +7,15 @@ import type { LambdaHandler } from '../support/standins/sfn-standin';
 
 const HANDLERS_DIR = path.resolve(__dirname, '..', '..', 'functions', 'handlers');
 const SSM_EVENT_HANDLER = 'ssm-event';
+const ALARM_EVENT_HANDLER = 'alarm-event';
 
 export interface CutoverHandlers {
   /** ASL placeholder → the handler of the function it names. */
   readonly steps: ReadonlyMap<string, LambdaHandler>;
   /** The target of the SSM status rule. */
   readonly ssmEvent: LambdaHandler;
+  /** The target of the CloudWatch alarm rule. */
+  readonly alarmEvent: LambdaHandler;
 }
 
 /** `StartDeploymentFunctionArn` → `start-deployment`: the file lib/infra/cutover-functions.ts gives that function. */
@@ -24,10 +27,11 @@ export function handlerFileOf(placeholder: string): string {
 export async function loadHandlers(placeholders: readonly string[]): Promise<CutoverHandlers> {
   const steps = new Map<string, LambdaHandler>();
   for (const placeholder of placeholders) steps.set(placeholder, await loadHandler(handlerFileOf(placeholder)));
-  return { steps, ssmEvent: await loadHandler(SSM_EVENT_HANDLER) };
+  return { steps, ssmEvent: await loadHandler(SSM_EVENT_HANDLER), alarmEvent: await loadHandler(ALARM_EVENT_HANDLER) };
 }
 
-async function loadHandler(file: string): Promise<LambdaHandler> {
+/** The handler of functions/handlers/<file>.ts, loaded as Lambda loads it (one cold start). */
+export async function loadHandler(file: string): Promise<LambdaHandler> {
   const source = path.join(HANDLERS_DIR, `${file}.ts`);
   if (!fs.existsSync(source)) throw new Error(`no Lambda handler ${path.relative(process.cwd(), source)}`);
   const loaded = (await import(source)) as { handler?: unknown };

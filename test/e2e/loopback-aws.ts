@@ -1,25 +1,29 @@
-// The AWS side of an end-to-end run, on loopback: dynalite as DynamoDB and stand-ins for S3, EventBridge, SSM and
-// Step Functions, with the SDK's per-service endpoint variables pointing every client of the real handlers at them.
-// Nothing of Cutover is swapped out: the handlers are the Lambda entry points, wired by the same environment the
-// stack gives them, and the rule that feeds SSM's status events to the host-report handler is the stack's.
+// The AWS side of an end-to-end run, on loopback: dynalite as DynamoDB and stand-ins for S3, EventBridge, SSM, Step
+// Functions (both state machines), Lambda and CloudWatch, with the SDK's per-service endpoint variables pointing every
+// client of the real handlers at them. Nothing of Cutover is swapped out: the handlers are the Lambda entry points,
+// wired by the same environment the stack gives them, and the rules that feed SSM's status events to the host-report
+// handler and CloudWatch's alarm changes to the alarm handler are the stack's.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type AwsRuntime, createAwsRuntime } from '../../functions/aws/aws-dependencies';
 import { ensureTable } from '../../functions/aws/create-table';
-import { SERVER_IN_PLACE_ASL, aslPlaceholders } from '../../lib/asl-files';
+import { LAMBDA_TRAFFIC_SHIFT_ASL, SERVER_IN_PLACE_ASL, aslPlaceholders } from '../../lib/asl-files';
 import { tempDir } from '../support/bundles';
 import { type LocalDynamoDb, localClients, startDynalite } from '../support/local-dynamodb';
+import { CloudWatchStandIn } from '../support/standins/cloudwatch-standin';
 import { EventBridgeStandIn } from '../support/standins/eventbridge-standin';
+import { LambdaStandIn } from '../support/standins/lambda-standin';
 import { S3StandIn } from '../support/standins/s3-standin';
 import { SfnStandIn } from '../support/standins/sfn-standin';
 import { type PingStatus, SsmStandIn } from '../support/standins/ssm-standin';
 import { type CutoverHandlers, loadHandlers } from './lambda-handlers';
-import { ssmStatusRulePattern } from './stack-template';
+import { alarmStateRulePattern, ssmStatusRulePattern } from './stack-template';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 const TABLE_NAME = 'cutover-e2e';
 const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:cutover-e2e-ServerInPlace`;
+const LAMBDA_STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:cutover-e2e-LambdaTrafficShift`;
 export const REVISION_BUCKET = 'cutover-e2e-revisions';
 /** Wait states and retry pauses, as in the embedded runtime's flow tests. */
 const TIME_SCALE = 1000;
@@ -30,6 +34,8 @@ export interface LoopbackAws {
   readonly bus: EventBridgeStandIn;
   readonly ssm: SsmStandIn;
   readonly sfn: SfnStandIn;
+  readonly lambda: LambdaStandIn;
+  readonly cloudwatch: CloudWatchStandIn;
   /** What the CLI would build to create deployments: the AWS adapters, from the same environment as the handlers. */
   readonly runtime: AwsRuntime;
   /** Registers managed instances, each with a fresh folder as its filesystem. */
@@ -57,10 +63,16 @@ export async function startLoopbackAws(): Promise<LoopbackAws> {
     closers.push(() => bus.close());
     const ssm = await SsmStandIn.start({ account: ACCOUNT, region: REGION, workDir: path.join(dir, 'ssm-agent'), events: bus });
     closers.push(() => ssm.close());
+    const lambda = await LambdaStandIn.start({ account: ACCOUNT, region: REGION });
+    closers.push(() => lambda.close());
+    const cloudwatch = await CloudWatchStandIn.start({ account: ACCOUNT, region: REGION, events: bus });
+    closers.push(() => cloudwatch.close());
     let handlers: CutoverHandlers | undefined;
     const sfn = await SfnStandIn.start({
-      stateMachineArn: STATE_MACHINE_ARN,
-      aslFile: SERVER_IN_PLACE_ASL,
+      stateMachines: [
+        { stateMachineArn: STATE_MACHINE_ARN, aslFile: SERVER_IN_PLACE_ASL },
+        { stateMachineArn: LAMBDA_STATE_MACHINE_ARN, aslFile: LAMBDA_TRAFFIC_SHIFT_ASL },
+      ],
       timeScale: TIME_SCALE,
       resolveFunction: (placeholder) => {
         const handler = handlers?.steps.get(placeholder);
@@ -80,8 +92,11 @@ export async function startLoopbackAws(): Promise<LoopbackAws> {
       AWS_ENDPOINT_URL_SSM: ssm.endpoint,
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+      AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
+      AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.endpoint,
       TABLE_NAME,
       STATE_MACHINE_ARN,
+      LAMBDA_STATE_MACHINE_ARN,
       SSM_LOG_GROUP: '/cutover/e2e/command-output',
       EVENT_BUS_NAME,
       POWERTOOLS_SERVICE_NAME: 'cutover',
@@ -89,8 +104,9 @@ export async function startLoopbackAws(): Promise<LoopbackAws> {
       POWERTOOLS_LOG_LEVEL: 'WARN',
     });
     closers.push(async () => restoreEnvironment());
-    handlers = await loadHandlers(aslPlaceholders(fs.readFileSync(SERVER_IN_PLACE_ASL, 'utf8')));
+    handlers = await loadHandlers([SERVER_IN_PLACE_ASL, LAMBDA_TRAFFIC_SHIFT_ASL].flatMap((asl) => aslPlaceholders(fs.readFileSync(asl, 'utf8'))));
     bus.addRule({ name: 'SsmStatus', pattern: ssmStatusRulePattern(), target: handlers.ssmEvent });
+    bus.addRule({ name: 'AlarmState', pattern: alarmStateRulePattern(), target: handlers.alarmEvent });
     // What a user's rule on Cutover's own events would receive.
     bus.addRule({ name: 'CutoverEvents', bus: EVENT_BUS_NAME, pattern: { source: ['cutover'] }, target: async () => undefined });
     const hostRoot = (instanceId: string): string => path.join(dir, 'hosts', instanceId);
@@ -100,6 +116,8 @@ export async function startLoopbackAws(): Promise<LoopbackAws> {
       bus,
       ssm,
       sfn,
+      lambda,
+      cloudwatch,
       runtime: createAwsRuntime(),
       hostRoot,
       addHosts: (instanceIds, pingStatus) => {
@@ -107,6 +125,7 @@ export async function startLoopbackAws(): Promise<LoopbackAws> {
       },
       settle: async () => {
         await sfn.idle();
+        await lambda.idle();
         await bus.idle();
         await ssm.idle();
         await sfn.idle();

@@ -34,7 +34,23 @@ function logicalId(from: Template, type: string, prefix: string): string {
   return ids[0];
 }
 
-const HANDLERS = ['StartDeployment', 'PlanNextBatch', 'RunLifecycleEvent', 'HandleEventTimeout', 'CheckTraffic', 'FinishDeployment', 'HostReport', 'Api'];
+// The handlers that publish the changes they make: every one but wait-for-shift and the alarm handler, which only end
+// waits (the steps that run next publish what follows).
+const HANDLERS = [
+  'StartDeployment',
+  'PlanNextBatch',
+  'RunLifecycleEvent',
+  'HandleEventTimeout',
+  'CheckTraffic',
+  'FinishDeployment',
+  'HostReport',
+  'StartLambdaDeployment',
+  'RunHook',
+  'ShiftAlias',
+  'FinishLambdaDeployment',
+  'Api',
+];
+const WAIT_ENDERS = ['WaitForShift', 'AlarmEvent'];
 
 function statementsOfHandler(from: Template, handler: string): PolicyStatement[] {
   const role = logicalId(from, 'AWS::IAM::Role', `ServiceFunctions${handler}Role`);
@@ -215,6 +231,11 @@ describe('CutoverStack: event bus', () => {
   it.each(HANDLERS)('%s may put events on the Cutover bus and on no other', (handler) => {
     const putEvents = granting(statementsOfHandler(template, handler), 'events:');
     expect(putEvents.map((statement) => [statement.Action, statement.Resource])).toEqual([['events:PutEvents', { 'Fn::GetAtt': [BUS(), 'Arn'] }]]);
+  });
+
+  it.each(WAIT_ENDERS)('%s, which publishes nothing, may neither put events nor publish to topics', (handler) => {
+    const statements = statementsOfHandler(template, handler);
+    expect([...granting(statements, 'events:'), ...granting(statements, 'sns:'), ...granting(statements, 'kms:')]).toEqual([]);
   });
 
   it('grants PutEvents nowhere but on the bus, in any policy of the stack', () => {

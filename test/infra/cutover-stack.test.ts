@@ -5,10 +5,12 @@ import { App, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { CutoverStack } from '../../lib/infra/cutover-stack';
+import { ALARM_STATE_CHANGE_DETAIL_TYPE, ALARM_STATE_CHANGE_SOURCE } from '../../functions/aws/cloudwatch-alarm-events';
 import { aslPlaceholders } from '../../lib/infra/cutover-state-machine';
 
 const ASL_PATH = path.join(__dirname, '..', '..', 'statemachines', 'server-in-place.asl.json');
 const ASL = fs.readFileSync(ASL_PATH, 'utf8');
+const LAMBDA_ASL = fs.readFileSync(path.join(__dirname, '..', '..', 'statemachines', 'lambda-traffic-shift.asl.json'), 'utf8');
 
 type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
 interface CfnResource {
@@ -72,18 +74,11 @@ function definitionText(value: CfnValue): string {
   throw new Error(`Unexpected DefinitionString: ${JSON.stringify(value)}`);
 }
 
-const HANDLERS = [
-  'StartDeployment',
-  'PlanNextBatch',
-  'RunLifecycleEvent',
-  'HandleEventTimeout',
-  'CheckTraffic',
-  'FinishDeployment',
-  'HostReport',
-  'Api',
-];
-// Every handler but HostReport, which EventBridge invokes, and Api, which API Gateway invokes.
-const STEPS = HANDLERS.filter((handler) => handler !== 'HostReport' && handler !== 'Api');
+// The steps of each flow, by the construct id of their function: the ASL placeholders without FunctionArn.
+const STEPS = ['StartDeployment', 'PlanNextBatch', 'RunLifecycleEvent', 'HandleEventTimeout', 'CheckTraffic', 'FinishDeployment'];
+const LAMBDA_STEPS = ['StartLambdaDeployment', 'RunHook', 'ShiftAlias', 'WaitForShift', 'FinishLambdaDeployment'];
+// EventBridge invokes HostReport (SSM status events) and AlarmEvent (CloudWatch alarms); API Gateway invokes Api.
+const HANDLERS = [...STEPS, 'HostReport', ...LAMBDA_STEPS, 'AlarmEvent', 'Api'];
 const roleOf = (handler: string): string => logicalId('AWS::IAM::Role', `ServiceFunctions${handler}Role`);
 const functionArnOf = (handler: string): CfnValue => ({ 'Fn::GetAtt': [logicalId('AWS::Lambda::Function', `ServiceFunctions${handler}`), 'Arn'] });
 const REVISIONS_BUCKET = 'ServiceRevisionsBucket';
@@ -241,6 +236,7 @@ describe('CutoverStack: outputs', () => {
     ['RevisionBucketName', () => ({ Ref: logicalId('AWS::S3::Bucket', REVISIONS_BUCKET) })],
     ['HostPolicyArn', () => ({ Ref: logicalId('AWS::IAM::ManagedPolicy', 'ServiceHostPolicy') })],
     ['StateMachineArn', () => ({ Ref: logicalId('AWS::StepFunctions::StateMachine', 'ServiceServerInPlace') })],
+    ['LambdaStateMachineArn', () => ({ Ref: logicalId('AWS::StepFunctions::StateMachine', 'ServiceLambdaTrafficShift') })],
   ])('outputs %s', (name, value) => {
     template.hasOutput(name, { Value: value(), Description: Match.stringLikeRegexp('.+') });
   });
@@ -260,9 +256,19 @@ describe('CutoverStack: functions', () => {
     for (const fn of Object.values(resourcesOf('AWS::Lambda::Function'))) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, CfnValue> }).Variables;
       expect(Object.keys(variables).sort()).toEqual(
-        ['EVENT_BUS_NAME', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'SSM_LOG_GROUP', 'STATE_MACHINE_ARN', 'TABLE_NAME'].sort(),
+        [
+          'EVENT_BUS_NAME',
+          'LAMBDA_STATE_MACHINE_ARN',
+          'LOG_LEVEL',
+          'NODE_OPTIONS',
+          'POWERTOOLS_SERVICE_NAME',
+          'SSM_LOG_GROUP',
+          'STATE_MACHINE_ARN',
+          'TABLE_NAME',
+        ].sort(),
       );
-      expect(JSON.stringify(variables.STATE_MACHINE_ARN)).toContain(':stateMachine:Cutover-Service-');
+      expect(JSON.stringify(variables.STATE_MACHINE_ARN)).toMatch(/:stateMachine:Cutover-Service-[0-9A-F]+-ServerInPlace"/);
+      expect(JSON.stringify(variables.LAMBDA_STATE_MACHINE_ARN)).toMatch(/:stateMachine:Cutover-Service-[0-9A-F]+-LambdaTrafficShift"/);
       expect(variables.EVENT_BUS_NAME).toEqual({ Ref: logicalId('AWS::Events::EventBus', 'ServiceEvents') });
     }
   });
@@ -282,59 +288,66 @@ describe('CutoverStack: functions', () => {
   });
 });
 
-describe('CutoverStack: state machine', () => {
-  const [stateMachine] = Object.values(resourcesOf('AWS::StepFunctions::StateMachine'));
+describe.each([
+  ['ServerInPlace', ASL, STEPS, 'definitionPath', '${FinishDeploymentFunctionArn}'],
+  ['LambdaTrafficShift', LAMBDA_ASL, LAMBDA_STEPS, 'lambdaDefinitionPath', '${FinishLambdaDeploymentFunctionArn}'],
+] as const)('CutoverStack: %s state machine', (flow, asl, steps, pathProp, lastPlaceholder) => {
+  const stateMachine = (): CfnResource => resourcesOf('AWS::StepFunctions::StateMachine')[logicalId('AWS::StepFunctions::StateMachine', `Service${flow}`)];
+
+  it('is one of the two machines of the stack, named after its flow', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+    expect(stateMachine().Properties.StateMachineName).toMatch(new RegExp(`^Cutover-Service-[0-9A-F]+-${flow}$`));
+  });
 
   it('inlines the ASL file unchanged, placeholders included', () => {
-    expect(definitionText(stateMachine.Properties.DefinitionString)).toBe(ASL);
+    expect(definitionText(stateMachine().Properties.DefinitionString)).toBe(asl);
   });
 
   it('substitutes every placeholder of the ASL file with the ARN of the function of that name', () => {
-    const substitutions = stateMachine.Properties.DefinitionSubstitutions as Record<string, CfnValue>;
-    expect(Object.keys(substitutions).sort()).toEqual(aslPlaceholders(ASL).sort());
-    expect(Object.keys(substitutions).sort()).toEqual(STEPS.map((handler) => `${handler}FunctionArn`).sort());
+    const substitutions = stateMachine().Properties.DefinitionSubstitutions as Record<string, CfnValue>;
+    expect(Object.keys(substitutions).sort()).toEqual(aslPlaceholders(asl).sort());
+    expect(Object.keys(substitutions).sort()).toEqual(steps.map((handler) => `${handler}FunctionArn`).sort());
     for (const [placeholder, value] of Object.entries(substitutions)) {
       expect(value).toEqual(functionArnOf(placeholder.replace(/FunctionArn$/, '')));
     }
   });
 
   it('becomes, once substituted, a definition that names a step function in every Task and no placeholder', () => {
-    const substitutions = stateMachine.Properties.DefinitionSubstitutions as Record<string, CfnValue>;
-    const substituted = ASL.replace(/\$\{(\w+)\}/g, (_match, name: string) => JSON.stringify(substitutions[name]).replace(/"/g, "'"));
+    const substitutions = stateMachine().Properties.DefinitionSubstitutions as Record<string, CfnValue>;
+    const substituted = asl.replace(/\$\{(\w+)\}/g, (_match, name: string) => JSON.stringify(substitutions[name]).replace(/"/g, "'"));
     expect(aslPlaceholders(substituted)).toEqual([]);
     const functionNames = [...substituted.matchAll(/"FunctionName": "([^"]+)"/g)].map((match) => match[1]);
-    expect(new Set(functionNames)).toEqual(new Set(STEPS.map((handler) => JSON.stringify(functionArnOf(handler)).replace(/"/g, "'"))));
+    expect(new Set(functionNames)).toEqual(new Set(steps.map((handler) => JSON.stringify(functionArnOf(handler)).replace(/"/g, "'"))));
   });
 
-  it('is a STANDARD machine that logs everything and traces with X-Ray', () => {
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+  it('is a STANDARD machine that logs everything to its own vended log group and traces with X-Ray', () => {
+    const logs = logicalId('AWS::Logs::LogGroup', `Service${flow}Logs`);
+    expect(stateMachine().Properties).toMatchObject({
       StateMachineType: 'STANDARD',
       LoggingConfiguration: {
         Level: 'ALL',
         IncludeExecutionData: true,
-        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServiceServerInPlaceLogs'), 'Arn'] } } }],
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [logs, 'Arn'] } } }],
       },
       TracingConfiguration: { Enabled: true },
     });
-    template.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/states/Cutover-Service-'),
-    });
+    expect(resourcesOf('AWS::Logs::LogGroup')[logs].Properties.LogGroupName).toMatch(
+      new RegExp(`^/aws/vendedlogs/states/Cutover-Service-[0-9A-F]+-${flow}$`),
+    );
   });
 
-  it('may invoke exactly the step functions, unqualified', () => {
-    const invoke = statementsOfRole(logicalId('AWS::IAM::Role', 'ServiceServerInPlaceRole')).filter(
-      (statement) => statement.Action === 'lambda:InvokeFunction',
-    );
+  it('may invoke exactly its step functions, unqualified', () => {
+    const invoke = statementsOfRole(logicalId('AWS::IAM::Role', `Service${flow}Role`)).filter((statement) => statement.Action === 'lambda:InvokeFunction');
     expect(invoke).toHaveLength(1);
-    expect(invoke[0].Resource).toEqual(STEPS.map(functionArnOf));
+    expect(invoke[0].Resource).toEqual(steps.map(functionArnOf));
   });
 
   it('refuses an ASL file with a placeholder it has no function for', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-asl-'));
     const definitionPath = path.join(dir, 'extra.asl.json');
-    fs.writeFileSync(definitionPath, ASL.replace('${FinishDeploymentFunctionArn}', '${RollbackFunctionArn}'));
+    fs.writeFileSync(definitionPath, asl.replace(lastPlaceholder, '${RollbackFunctionArn}'));
 
-    expect(() => synthesize({ definitionPath })).toThrow(`${definitionPath} uses placeholders with no function: RollbackFunctionArn`);
+    expect(() => synthesize({ [pathProp]: definitionPath })).toThrow(`${definitionPath} uses placeholders with no function: RollbackFunctionArn`);
   });
 });
 
@@ -349,7 +362,6 @@ describe('CutoverStack: SSM status events', () => {
       },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [hostReport, 'Arn'] } })],
     });
-    expect(Object.values(resourcesOf('AWS::Events::Rule'))[0].Properties.EventBusName).toBeUndefined();
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'events.amazonaws.com',
@@ -358,30 +370,89 @@ describe('CutoverStack: SSM status events', () => {
   });
 });
 
-describe('CutoverStack: permissions', () => {
-  it('lets the handlers that answer task tokens do so, on this state machine, and no others', () => {
-    const answerers = ['RunLifecycleEvent', 'HandleEventTimeout', 'HostReport'];
-    for (const handler of HANDLERS) {
-      const answers = actionsOfRole(roleOf(handler)).includes('states:SendTaskSuccess');
-      expect([handler, answers]).toEqual([handler, answerers.includes(handler)]);
-    }
-    for (const handler of answerers) {
-      const answer = statementsOfRole(roleOf(handler)).find((statement) => statement.Action === 'states:SendTaskSuccess');
-      expect(JSON.stringify(answer?.Resource)).toMatch(/:stateMachine:Cutover-Service-[0-9A-F]+-ServerInPlace"/);
-    }
-    // No step fails a task token: failures travel in the success output.
-    expect(HANDLERS.filter((handler) => actionsOfRole(roleOf(handler)).includes('states:SendTaskFailure'))).toEqual([]);
+describe('CutoverStack: CloudWatch alarm events', () => {
+  it('forwards alarms going to ALARM from the default bus to the alarm handler, in the shape the handler parses', () => {
+    const alarmEvent = logicalId('AWS::Lambda::Function', 'ServiceFunctionsAlarmEvent');
+    const rule = resourcesOf('AWS::Events::Rule')[logicalId('AWS::Events::Rule', 'ServiceAlarmState')];
+    expect(rule.Properties.EventPattern).toEqual({
+      source: [ALARM_STATE_CHANGE_SOURCE],
+      'detail-type': [ALARM_STATE_CHANGE_DETAIL_TYPE],
+      detail: { state: { value: ['ALARM'] } },
+    });
+    expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [alarmEvent, 'Arn'] } })]);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [alarmEvent, 'Arn'] },
+      SourceArn: { 'Fn::GetAtt': [logicalId('AWS::Events::Rule', 'ServiceAlarmState'), 'Arn'] },
+    });
   });
 
-  it('lets only finish-deployment (rollbacks), plan-next-batch (hand-over) and the API (createDeployment) start executions, on this state machine only', () => {
-    const starters = ['FinishDeployment', 'PlanNextBatch', 'Api'];
-    for (const handler of HANDLERS) {
-      expect([handler, actionsOfRole(roleOf(handler)).includes('states:StartExecution')]).toEqual([handler, starters.includes(handler)]);
+  it('has both rules, and only them, on the default bus, where AWS services send their events', () => {
+    const rules = Object.values(resourcesOf('AWS::Events::Rule'));
+    expect(rules).toHaveLength(2);
+    expect(rules.map((rule) => rule.Properties.EventBusName)).toEqual([undefined, undefined]);
+  });
+});
+
+describe('CutoverStack: permissions', () => {
+  const SERVER_MACHINE = /:stateMachine:Cutover-Service-[0-9A-F]+-ServerInPlace"/;
+  const LAMBDA_MACHINE = /:stateMachine:Cutover-Service-[0-9A-F]+-LambdaTrafficShift"/;
+  const callbacksOf = (handler: string): [string[], string][] =>
+    statementsOfRole(roleOf(handler))
+      .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('states:SendTask')))
+      .map((statement) => [[statement.Action].flat(), JSON.stringify(statement.Resource)]);
+
+  it('lets the handlers that end task-token waits do so, each on the state machine of its flow only', () => {
+    const granted = Object.fromEntries(HANDLERS.map((handler) => [handler, callbacksOf(handler).map(([actions]) => actions)]));
+    expect(granted).toEqual({
+      // Server steps answer with success only: failures travel in the success output.
+      StartDeployment: [],
+      PlanNextBatch: [],
+      RunLifecycleEvent: [['states:SendTaskSuccess']],
+      HandleEventTimeout: [['states:SendTaskSuccess']],
+      CheckTraffic: [],
+      FinishDeployment: [],
+      HostReport: [['states:SendTaskSuccess']],
+      StartLambdaDeployment: [],
+      RunHook: [['states:SendTaskSuccess', 'states:SendTaskFailure']],
+      ShiftAlias: [],
+      WaitForShift: [['states:SendTaskSuccess', 'states:SendTaskFailure']],
+      FinishLambdaDeployment: [],
+      // An alarm only ever fails the waits it ends.
+      AlarmEvent: [['states:SendTaskFailure']],
+      // Hook statuses, continue and stop.
+      Api: [['states:SendTaskSuccess', 'states:SendTaskFailure']],
+    });
+    for (const handler of ['RunLifecycleEvent', 'HandleEventTimeout', 'HostReport']) {
+      expect(callbacksOf(handler)[0][1]).toMatch(SERVER_MACHINE);
     }
-    for (const handler of starters) {
-      const start = statementsOfRole(roleOf(handler)).find((statement) => statement.Action === 'states:StartExecution');
-      expect(JSON.stringify(start?.Resource)).toMatch(/:stateMachine:Cutover-Service-[0-9A-F]+-ServerInPlace"/);
+    for (const handler of ['RunHook', 'WaitForShift', 'AlarmEvent', 'Api']) {
+      expect(callbacksOf(handler)[0][1]).toMatch(LAMBDA_MACHINE);
     }
+  });
+
+  it('lets the API start either flow, and finish-deployment (rollbacks) and plan-next-batch (hand-over) the server flow only', () => {
+    const starts = (handler: string): string[] =>
+      statementsOfRole(roleOf(handler))
+        .filter((statement) => statement.Action === 'states:StartExecution')
+        .flatMap((statement) => [statement.Resource].flat().map((resource) => JSON.stringify(resource)));
+    const starters = Object.fromEntries(HANDLERS.map((handler) => [handler, starts(handler).length]).filter(([, count]) => count !== 0));
+    expect(starters).toEqual({ PlanNextBatch: 1, FinishDeployment: 1, Api: 2 });
+    expect(starts('PlanNextBatch')[0]).toMatch(SERVER_MACHINE);
+    expect(starts('FinishDeployment')[0]).toMatch(SERVER_MACHINE);
+    expect(starts('Api')[0]).toMatch(SERVER_MACHINE);
+    expect(starts('Api')[1]).toMatch(LAMBDA_MACHINE);
+  });
+
+  it("lets only the API read executions, of both machines, for lock recovery", () => {
+    const readers = HANDLERS.filter((handler) => actionsOfRole(roleOf(handler)).includes('states:DescribeExecution'));
+    expect(readers).toEqual(['Api']);
+    const describe = statementsOfRole(roleOf('Api')).find((statement) => statement.Action === 'states:DescribeExecution');
+    expect([describe?.Resource].flat().map((resource) => JSON.stringify(resource).match(/:execution:Cutover-Service-[0-9A-F]+-(\w+):\*"/)?.[1])).toEqual([
+      'ServerInPlace',
+      'LambdaTrafficShift',
+    ]);
   });
 
   it('sends commands from run-lifecycle-event and reads invocations from host-report and handle-event-timeout only', () => {
@@ -396,6 +467,12 @@ describe('CutoverStack: permissions', () => {
       CheckTraffic: [],
       FinishDeployment: [],
       HostReport: ['ssm:GetCommandInvocation'],
+      StartLambdaDeployment: [],
+      RunHook: [],
+      ShiftAlias: [],
+      WaitForShift: [],
+      FinishLambdaDeployment: [],
+      AlarmEvent: [],
       Api: [],
     });
   });
@@ -430,7 +507,14 @@ describe('CutoverStack: permissions', () => {
     ['PlanNextBatch', []],
     ['FinishDeployment', []],
     ['Api', []],
-  ])('grants %s, on * in one statement, only lookups that have no resource-level permissions: %j', (handler, actions) => {
+    // DescribeAlarms has a resource type, but composite alarms come back only to callers allowed it on *.
+    ['ShiftAlias', ['cloudwatch:DescribeAlarms']],
+    ['WaitForShift', ['cloudwatch:DescribeAlarms']],
+    ['StartLambdaDeployment', []],
+    ['RunHook', ['cloudwatch:DescribeAlarms']],
+    ['FinishLambdaDeployment', []],
+    ['AlarmEvent', []],
+  ])('grants %s, on * in one statement, only reads that cannot be narrowed: %j', (handler, actions) => {
     const onStar = statementsOfRole(roleOf(handler)).filter((statement) => statement.Resource === '*');
     expect(onStar.map((statement) => [statement.Action].flat())).toEqual(actions.length === 0 ? [] : [actions]);
   });
@@ -506,5 +590,66 @@ describe('CutoverStack: permissions', () => {
     const stack = stackOf();
     stack.service.grantRevisionRead(Bucket.fromBucketName(stack, 'Later', 'later-bundles'));
     readsObjectsOf(Template.fromStack(stack), reader, objectsOfNamed('later-bundles'));
+  });
+});
+
+describe('CutoverStack: Lambda deployment permissions', () => {
+  const accountWide = (resourceName: string): CfnValue => ({
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:function:${resourceName}`]],
+  });
+  /** Each handler's lambda:* statements, as [actions, resources]; handlers with none left out. */
+  const lambdaGrants = (from: Template): Record<string, [string[], CfnValue[]][]> => {
+    const statementsOf = (handler: string): PolicyStatement[] =>
+      Object.entries(from.findResources('AWS::IAM::Policy') as Record<string, CfnPolicy>)
+        .filter(([id]) => id.startsWith(`ServiceFunctions${handler}Role`))
+        .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+    return Object.fromEntries(
+      HANDLERS.map((handler): [string, [string[], CfnValue[]][]] => [
+        handler,
+        statementsOf(handler)
+          .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('lambda:')))
+          .map((statement) => [[statement.Action].flat(), [statement.Resource].flat()]),
+      ]).filter(([, grants]) => grants.length > 0),
+    );
+  };
+
+  it('reads and shifts aliases of every function of the account and region, and invokes hooks named CodeDeployHook_*, by default', () => {
+    expect(lambdaGrants(template)).toEqual({
+      StartLambdaDeployment: [[['lambda:GetAlias', 'lambda:GetFunctionConfiguration'], [accountWide('*')]]],
+      RunHook: [[['lambda:InvokeFunction'], [accountWide('CodeDeployHook_*')]]],
+      ShiftAlias: [[['lambda:GetAlias', 'lambda:UpdateAlias'], [accountWide('*')]]],
+      FinishLambdaDeployment: [[['lambda:GetAlias', 'lambda:UpdateAlias'], [accountWide('*')]]],
+    });
+  });
+
+  const ORDERS = 'arn:aws:lambda:us-east-1:123456789012:function:orders-api';
+  const TEAM = 'arn:aws:lambda:us-east-1:123456789012:function:team-*';
+  const HOOK = 'arn:aws:lambda:us-east-1:123456789012:function:orders-smoke-test';
+
+  it('narrows the alias grants to lambdaFunctionArns, each with its versions and aliases', () => {
+    expect(lambdaGrants(synthesize({ lambdaFunctionArns: [ORDERS, TEAM] }))).toMatchObject({
+      StartLambdaDeployment: [[['lambda:GetAlias', 'lambda:GetFunctionConfiguration'], [ORDERS, `${ORDERS}:*`, TEAM]]],
+      ShiftAlias: [[['lambda:GetAlias', 'lambda:UpdateAlias'], [ORDERS, `${ORDERS}:*`, TEAM]]],
+      FinishLambdaDeployment: [[['lambda:GetAlias', 'lambda:UpdateAlias'], [ORDERS, `${ORDERS}:*`, TEAM]]],
+    });
+  });
+
+  it('narrows the hook invocation to hookFunctionArns, each with its versions and aliases, and to none when empty', () => {
+    expect(lambdaGrants(synthesize({ hookFunctionArns: [HOOK] })).RunHook).toEqual([[['lambda:InvokeFunction'], [HOOK, `${HOOK}:*`]]]);
+    expect(lambdaGrants(synthesize({ hookFunctionArns: [] })).RunHook).toBeUndefined();
+  });
+
+  it('lets only the steps that begin a wait or shift read alarms', () => {
+    const readers = HANDLERS.filter((handler) => actionsOfRole(roleOf(handler)).some((action) => action.startsWith('cloudwatch:')));
+    expect(readers).toEqual(['RunHook', 'ShiftAlias', 'WaitForShift']);
+  });
+
+  it('lets the alarm handler list deployments in progress through the index, as the API lists deployments', () => {
+    const index = (handler: string): CfnValue[] =>
+      statementsOfRole(roleOf(handler))
+        .filter((statement) => statement.Action === 'dynamodb:Query')
+        .flatMap((statement) => [statement.Resource].flat())
+        .filter((resource) => JSON.stringify(resource).includes('/index/gsi1'));
+    expect(HANDLERS.filter((handler) => index(handler).length > 0)).toEqual(['AlarmEvent', 'Api']);
   });
 });

@@ -6,6 +6,10 @@
 // (hosts.dispatch and hosts.collect are told apart, and so are the methods of every port), down to the SDK commands
 // constructed there; support/sdk-iam-actions.ts turns those into IAM actions. Adding an SDK call without a grant, or
 // a grant without a call, fails here.
+//
+// Actions on state machines are checked per flow as well: a step serves the flow whose state machine names it in its
+// definition (the handlers invoked from outside list theirs in EVENT_HANDLER_FLOWS), and its role must allow its Step
+// Functions calls on those machines and on no other.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isWildcardOnlyAction, runSimulation } from '@cloud-copilot/iam-simulate';
@@ -14,14 +18,14 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { TABLE_KEYS } from '../../functions/aws/table-schema';
 import { CutoverStack } from '../../lib/infra/cutover-stack';
 import type { StepHandler } from '../../lib/infra/step-handler';
-import { UNVALIDATED_REQUESTS } from './support/iam-simulation';
+import { simulate, UNVALIDATED_REQUESTS } from './support/iam-simulation';
 import { actionsOnStar, type Allowance, missingGrants, type Policies, unneededGrants, wildcardGrants } from './support/least-privilege';
 import { type PendingAdapter, type PortWiring, readPortWiring } from './support/port-wiring';
 import { type HandlerCalls, reachableSdkCalls, SENDS_NOTHING_TO_AWS } from './support/reachable-sdk-calls';
-import type { DeploymentResources } from './support/sample-resources';
+import { type DeploymentResources, sampleResources } from './support/sample-resources';
 import { actionsCalled } from './support/sdk-iam-actions';
 import { FUNCTIONS_DIR, PROJECT_ROOT } from './support/source-program';
-import { type CfnTemplate, identityPolicyDocuments, resolveValue, rolePolicies } from './support/template-iam';
+import { type CfnTemplate, type CfnValue, identityPolicyDocuments, resolveValue, rolePolicies } from './support/template-iam';
 
 /**
  * Adapters being written while aws-dependencies.ts does not install them yet, e.g.
@@ -62,6 +66,37 @@ const STAR_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
   'xray:GetSamplingTargets': 'the state machine role: tracing',
 };
 
+/**
+ * Actions that do have a resource type, yet part of what they answer needs them allowed on `*`: granted there on
+ * purpose, each with the AWS documentation that says so.
+ */
+const STAR_REQUIRED_ACTIONS: Readonly<Record<string, string>> = {
+  'cloudwatch:DescribeAlarms':
+    'composite alarms are returned only to callers allowed DescribeAlarms on * (DescribeAlarms API reference); ' +
+    'run-hook, shift-alias and wait-for-shift read the alarms a group watches, composite ones included',
+};
+
+const onStarAllowed = (action: string): boolean => STAR_RESOURCE_ACTIONS[action] !== undefined || STAR_REQUIRED_ACTIONS[action] !== undefined;
+
+type Flow = 'server' | 'lambda';
+
+/** Whose executions a handler starts or reads, and whose task tokens it answers. */
+interface Flows {
+  readonly executions: readonly Flow[];
+  readonly tokens: readonly Flow[];
+}
+
+/** The flows of the handlers no state machine invokes. Steps serve the one flow whose definition names them. */
+const EVENT_HANDLER_FLOWS: Readonly<Record<string, Flows>> = {
+  // CreateDeployment starts either flow and recovers locks held by either; hook statuses, continue and stop settle
+  // Lambda waits only (server hooks are scripts that report through SSM).
+  api: { executions: ['server', 'lambda'], tokens: ['lambda'] },
+  // SSM status events complete server lifecycle events.
+  'ssm-event': { executions: ['server'], tokens: ['server'] },
+  // Alarms end Lambda waits.
+  'alarm-event': { executions: ['lambda'], tokens: ['lambda'] },
+};
+
 interface DeployedHandler {
   readonly handler: StepHandler;
   readonly policies: Policies;
@@ -69,6 +104,7 @@ interface DeployedHandler {
   readonly called: Map<string, string[]>;
   /** Lambda writes the function's own logs with its role; the code never calls these. */
   readonly allowances: Allowance[];
+  readonly flows: Flows;
 }
 
 // Skips esbuild: the template is all this test needs from the stack.
@@ -81,10 +117,38 @@ const HANDLER_FILES = handlers.map((handler) => handler.handlerFile);
 
 let wiring: PortWiring;
 const deployed = new Map<string, DeployedHandler>();
-let resources: DeploymentResources;
+let shared: Omit<DeploymentResources, 'stateMachineArns'>;
+let machines: Record<Flow, { readonly arn: string; readonly functions: readonly string[] }>;
+
+/** The ARN a state machine gets, and the functions (logical ids) its definition substitutes in. */
+function machineOf(stateMachine: unknown): { arn: string; functions: string[] } {
+  const id = logicalId(stateMachine);
+  const substitutions = (template.Resources[id].Properties?.DefinitionSubstitutions ?? {}) as Record<string, CfnValue>;
+  const functions = Object.values(substitutions).map((value) => (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]);
+  return { arn: String(resolveValue(template, { Ref: id })), functions };
+}
+
+function flowsOf(handler: StepHandler): Flows {
+  const invokedBy = (Object.keys(machines) as Flow[]).filter((flow) => machines[flow].functions.includes(logicalId(handler.function.node.defaultChild)));
+  const listed = EVENT_HANDLER_FLOWS[handler.handlerFile];
+  if (invokedBy.length > 0 && listed !== undefined) throw new Error(`${handler.handlerFile} is a step: drop it from EVENT_HANDLER_FLOWS`);
+  if (invokedBy.length > 0) return { executions: invokedBy, tokens: invokedBy };
+  if (listed === undefined) throw new Error(`No state machine invokes ${handler.handlerFile}: list its flows in EVENT_HANDLER_FLOWS`);
+  return listed;
+}
+
+const arnsOf = (flows: readonly Flow[]): string[] => flows.map((flow) => machines[flow].arn);
+const otherThan = (flows: readonly Flow[]): Flow[] => (Object.keys(machines) as Flow[]).filter((flow) => !flows.includes(flow));
+
+/** What one handler's calls touch: the shared resources and the state machines of its flows. */
+function resourcesOf(file: string): DeploymentResources {
+  const { executions, tokens } = handlerNamed(file).flows;
+  return { ...shared, stateMachineArns: { executions: arnsOf(executions), tokens: arnsOf(tokens) } };
+}
 
 beforeAll(() => {
   wiring = readPortWiring(PENDING_ADAPTERS);
+  machines = { server: machineOf(stack.service.stateMachine.node.defaultChild), lambda: machineOf(stack.service.lambdaStateMachine.node.defaultChild) };
   for (const handler of handlers) {
     const derived = reachableSdkCalls(path.join(FUNCTIONS_DIR, 'handlers', `${handler.handlerFile}.ts`), wiring);
     const logGroup = template.Resources[logicalId(handler.function.node.defaultChild)].Properties?.LoggingConfig;
@@ -95,11 +159,11 @@ beforeAll(() => {
       derived,
       called: actionsCalled(derived.calls),
       allowances: [{ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [String(logGroupArn)], reason: 'function logs' }],
+      flows: flowsOf(handler),
     });
   }
-  resources = {
+  shared = {
     tableArn: String(resolveValue(template, { 'Fn::GetAtt': [logicalId(stack.service.table.node.defaultChild), 'Arn'] })),
-    stateMachineArn: String(resolveValue(template, { Ref: logicalId(stack.service.stateMachine.node.defaultChild) })),
     revisionBucketName: String(resolveValue(template, { Ref: logicalId(stack.service.revisionBucket.node.defaultChild) })),
     eventBusArn: String(resolveValue(template, { 'Fn::GetAtt': [logicalId(stack.service.eventBus.node.defaultChild), 'Arn'] })),
     indexName: TABLE_KEYS.gsi1.indexName,
@@ -145,6 +209,18 @@ describe('IAM least privilege: the derivation', () => {
     ['api', 'states:DescribeExecution', true],
     ['api', 'states:StartExecution', true],
     ['api', 'ssm:SendCommand', false],
+    // Lambda deployments: the start reads the alias and checks the target version; shifts and the finish update it.
+    ['start-lambda-deployment', 'lambda:GetFunctionConfiguration', true],
+    ['start-lambda-deployment', 'lambda:UpdateAlias', false],
+    ['shift-alias', 'lambda:UpdateAlias', true],
+    ['finish-lambda-deployment', 'lambda:UpdateAlias', true],
+    ['run-hook', 'lambda:InvokeFunction', true],
+    ['shift-alias', 'lambda:InvokeFunction', false],
+    ['shift-alias', 'cloudwatch:DescribeAlarms', true],
+    ['finish-lambda-deployment', 'cloudwatch:DescribeAlarms', false],
+    ['alarm-event', 'states:SendTaskFailure', true],
+    ['alarm-event', 'states:SendTaskSuccess', false],
+    ['alarm-event', 'events:PutEvents', false],
   ])('finds that %s calls %s: %s', (file, action, expected) => {
     expect(handlerNamed(file).called.has(action)).toBe(expected);
   });
@@ -175,8 +251,28 @@ describe('IAM least privilege: the derivation', () => {
     ['api', 'executions.isRunning', true],
     ['api', 'revisions.check', true],
     ['api', 'hosts.dispatch', false],
+    ['start-lambda-deployment', 'aliases.versionExists', true],
+    ['start-lambda-deployment', 'aliases.shift', false],
+    ['run-hook', 'aliases.invokeHook', true],
+    ['shift-alias', 'alarms.states', true],
+    ['finish-lambda-deployment', 'alarms.states', false],
   ])('tells port methods apart: %s uses %s: %s', (file, portMethod, expected) => {
     expect(handlerNamed(file).derived.portMethods.includes(portMethod)).toBe(expected);
+  });
+});
+
+describe('IAM least privilege: the flows', () => {
+  it.each([
+    ['plan-next-batch', { executions: ['server'], tokens: ['server'] }],
+    ['shift-alias', { executions: ['lambda'], tokens: ['lambda'] }],
+    ['api', { executions: ['server', 'lambda'], tokens: ['lambda'] }],
+    ['alarm-event', { executions: ['lambda'], tokens: ['lambda'] }],
+  ])('%s serves %j', (file, flows) => {
+    expect(handlerNamed(file).flows).toEqual(flows);
+  });
+
+  it.each(Object.keys(EVENT_HANDLER_FLOWS))('%s, listed in EVENT_HANDLER_FLOWS, is a handler of the stack', (file) => {
+    expect(HANDLER_FILES).toContain(file);
   });
 });
 
@@ -184,7 +280,19 @@ describe('IAM least privilege: each handler', () => {
   it.each(HANDLER_FILES)('%s: its role allows every call its code can make', async (file) => {
     const { policies, called, derived } = handlerNamed(file);
     expect(called.size).toBeGreaterThan(0);
-    expect(await missingGrants(policies, called, resources, derived.queriesIndex)).toEqual([]);
+    expect(await missingGrants(policies, called, resourcesOf(file), derived.queriesIndex)).toEqual([]);
+  });
+
+  it.each(HANDLER_FILES)('%s: its role allows its Step Functions calls on no state machine but those of its flows', async (file) => {
+    const { policies, called, flows } = handlerNamed(file);
+    const others = { executions: arnsOf(otherThan(flows.executions)), tokens: arnsOf(otherThan(flows.tokens)) };
+    const allowedElsewhere: string[] = [];
+    for (const action of [...called.keys()].filter((name) => name.startsWith('states:'))) {
+      for (const resource of await sampleResources(action, { ...shared, stateMachineArns: others }, false)) {
+        if ((await simulate(policies, action, resource)).allowed) allowedElsewhere.push(`${action} on ${resource}`);
+      }
+    }
+    expect(allowedElsewhere).toEqual([]);
   });
 
   it.each(HANDLER_FILES)('%s: its role allows nothing its code does not call', (file) => {
@@ -192,9 +300,9 @@ describe('IAM least privilege: each handler', () => {
     expect(unneededGrants(policies, called, allowances)).toEqual([]);
   });
 
-  it.each(HANDLER_FILES)('%s: grants on * only actions that have no resource type', (file) => {
+  it.each(HANDLER_FILES)('%s: grants on * only actions that have no resource type, or need * for what they answer', (file) => {
     const onStar = actionsOnStar(handlerNamed(file).policies);
-    expect(onStar.filter((action) => STAR_RESOURCE_ACTIONS[action] === undefined)).toEqual([]);
+    expect(onStar.filter((action) => !onStarAllowed(action))).toEqual([]);
   });
 });
 
@@ -206,15 +314,20 @@ describe('IAM least privilege: the whole stack', () => {
     expect(wildcardGrants(everyPolicy)).toEqual([]);
   });
 
-  it('grants on * only the actions AWS authorizes against no resource', () => {
+  it('grants on * only the actions AWS authorizes against no resource, or needs on * for what they answer', () => {
     const onStar = actionsOnStar(everyPolicy);
     expect(onStar.length).toBeGreaterThan(0);
-    expect([...new Set(onStar.filter((action) => STAR_RESOURCE_ACTIONS[action] === undefined))]).toEqual([]);
+    expect([...new Set(onStar.filter((action) => !onStarAllowed(action)))]).toEqual([]);
   });
 
   it.each(Object.keys(STAR_RESOURCE_ACTIONS))('%s has no resource type in the IAM reference', async (action) => {
     const [service, name] = action.split(':');
     expect(await isWildcardOnlyAction(service, name)).toBe(true);
+  });
+
+  it.each(Object.keys(STAR_REQUIRED_ACTIONS))('%s has a resource type, so only its documented need puts it on *', async (action) => {
+    const [service, name] = action.split(':');
+    expect(await isWildcardOnlyAction(service, name)).toBe(false);
   });
 });
 
@@ -241,7 +354,7 @@ describe('IAM least privilege: the checks themselves', () => {
       name,
       policy: { ...policy, Statement: policy.Statement.filter((statement) => statement.Action !== 'ssm:SendCommand') },
     }));
-    const missing = await missingGrants(withoutSendCommand, called, resources, derived.queriesIndex);
+    const missing = await missingGrants(withoutSendCommand, called, resourcesOf('run-lifecycle-event'), derived.queriesIndex);
     expect(missing.map((line) => line.split(' ')[0])).toEqual(['ssm:SendCommand', 'ssm:SendCommand', 'ssm:SendCommand']);
   });
 
@@ -268,7 +381,7 @@ describe('IAM least privilege: the checks themselves', () => {
     ['states:SendTaskSuccess', 'stateMachine'],
     ['ssm:SendCommand', 'document'],
   ])('simulate %s on a %s unvalidated only because the validated simulator refuses it', async (action) => {
-    const resource = action === 'ssm:SendCommand' ? 'arn:aws:ssm:us-east-1::document/AWS-RunShellScript' : resources.stateMachineArn;
+    const resource = action === 'ssm:SendCommand' ? 'arn:aws:ssm:us-east-1::document/AWS-RunShellScript' : machines.server.arn;
     expect(UNVALIDATED_REQUESTS.some((exception) => exception.applies(action, resource))).toBe(true);
     const validated = await runSimulation(
       {

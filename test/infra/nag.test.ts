@@ -35,6 +35,10 @@ describe('cdk-nag AwsSolutions', () => {
     ['no trigger topics', { triggerTopicArns: [] }],
     ["the account's API Gateway logging role left alone", { apiGatewayCloudWatchRole: false }],
     ['another bus name', { eventBusName: 'cutover-staging' }],
+    ['Lambda functions listed', { lambdaFunctionArns: ['arn:aws:lambda:us-east-1:123456789012:function:orders-api'] }],
+    ['Lambda functions by pattern', { lambdaFunctionArns: ['arn:aws:lambda:us-east-1:123456789012:function:team-*'] }],
+    ['hook functions listed', { hookFunctionArns: ['arn:aws:lambda:us-east-1:123456789012:function:orders-smoke-test'] }],
+    ['no hook functions', { hookFunctionArns: [] }],
   ])('passes the stack with %s', (_name, props) => {
     const { app } = checkedApp(props);
 

@@ -52,14 +52,18 @@ describe.each(files)('%s', (file) => {
     expect(placeholders.filter((p) => !(p in STATE_MACHINE_STEPS))).toEqual([]);
   });
 
-  it('bounds every task-token wait with TimeoutSeconds', () => {
-    const waits: { TimeoutSeconds?: number }[] = [];
+  it('bounds every task-token wait with TimeoutSeconds, or with a TimeoutSecondsPath its step also receives', () => {
+    type WaitState = { Type?: string; Resource?: string; TimeoutSeconds?: number; TimeoutSecondsPath?: string; Parameters?: { Payload?: Record<string, unknown> } };
+    const waits: WaitState[] = [];
     walk(definition, (_key, value) => {
-      const state = value as { Type?: string; Resource?: string; TimeoutSeconds?: number };
+      const state = value as WaitState;
       if (state?.Type === 'Task' && state.Resource?.endsWith('.waitForTaskToken')) waits.push(state);
     });
     expect(waits.length).toBeGreaterThan(0);
-    for (const wait of waits) expect(wait.TimeoutSeconds).toBeGreaterThan(0);
+    for (const wait of waits) {
+      if (wait.TimeoutSecondsPath === undefined) expect(wait.TimeoutSeconds).toBeGreaterThan(0);
+      else expect(wait.Parameters?.Payload?.['timeoutSeconds.$']).toBe(wait.TimeoutSecondsPath);
+    }
   });
 
   it('passes aws-local-stepfunctions validation', () => {

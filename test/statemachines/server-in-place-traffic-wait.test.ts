@@ -5,6 +5,7 @@ import { TransientAwsError } from '../../functions/core/errors';
 import { MAX_TRAFFIC_CHECKS } from '../../functions/core/traffic-wait';
 import type { TrafficWaitRecord } from '../../functions/core/types';
 import type { StepDependencies, TrafficControl, TrafficDirection, TrafficProgress } from '../../functions/ports';
+import { serverDeployment } from '../../functions/steps/deployment-context';
 import { deployLocally } from '../../lib/cli/local-deploy';
 import { loggingBundle } from '../support/bundles';
 import { deployRequest } from '../support/deploy-requests';
@@ -55,7 +56,7 @@ class SlowBalancer implements TrafficControl {
     this.checks[direction] += 1;
     if (this.checks.deregister + this.checks.register === 1 && this.options.firstCheckError) throw this.options.firstCheckError;
     const deployment = (await this.deps.store.listDeployments())[0];
-    if (deployment?.trafficWait) this.waitsSeen.push(deployment.trafficWait);
+    if (deployment?.computePlatform === 'Server' && deployment.trafficWait) this.waitsSeen.push(deployment.trafficWait);
     this.remaining[direction] = Math.max(0, this.remaining[direction] - 1);
     return this.progress(direction, ids);
   }
@@ -133,7 +134,7 @@ describe('server in-place flow waiting on load balancers', () => {
     ]);
     expect(first.pendingCount).toBe(2);
     expect(Date.parse(first.until) - Date.parse(first.since)).toBe(600_000);
-    expect(view.trafficWait).toBeUndefined();
+    expect(serverDeployment(view).trafficWait).toBeUndefined();
     for (const target of view.targets) {
       const block = target.lifecycleEvents.find((e) => e.lifecycleEventName === 'BlockTraffic');
       expect(block?.status).toBe('Succeeded');
@@ -159,7 +160,7 @@ describe('server in-place flow waiting on load balancers', () => {
     expect(view.targets.find((t) => t.targetId === 'host-1')?.status).toBe('Succeeded');
     expect(balancer!.checks.register).toBeGreaterThan(0);
     expect(balancer!.checks.register).toBeLessThanOrEqual(MAX_TRAFFIC_CHECKS);
-    expect(view.trafficWait).toBeUndefined();
+    expect(serverDeployment(view).trafficWait).toBeUndefined();
   });
 
   it('retries a check that failed with TransientAwsError instead of failing the deployment', async () => {

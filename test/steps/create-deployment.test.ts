@@ -228,7 +228,7 @@ describe('createDeployment', () => {
   function withStarter(started: string[], isRunning: (arn: string) => Promise<boolean>): StepDependencies {
     return {
       ...h.runtime.deps,
-      executions: { start: async (id) => (started.push(id), { executionArn: `arn:${id}` }), isRunning },
+      executions: { start: async ({ deploymentId: id }) => (started.push(id), { executionArn: `arn:${id}` }), isRunning },
     };
   }
 });

@@ -2,14 +2,14 @@
 // (d-AAAAAAAAA of shop/web, the times its sample state-change event carries), a target of it and its group, in the
 // us-east-1 account the ARNs name. A test passes only what its case changes.
 import type { EventContext } from '../../functions/core/state-change-events';
-import type { Deployment, DeploymentGroup, DeploymentTarget } from '../../functions/core/types';
+import type { DeploymentGroup, DeploymentTarget, ServerDeployment } from '../../functions/core/types';
 
 export const EVENT_CONTEXT: EventContext = { partition: 'aws', region: 'us-east-1', accountId: '123456789012' };
 export const APP_ARN = 'arn:aws:codedeploy:us-east-1:123456789012:application:shop';
 export const GROUP_ARN = 'arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:shop/web';
 
 /** A Server deployment that succeeded on its one host; `undefined` in `overrides` clears an optional field. */
-export function deploymentRecord(overrides: Partial<Deployment> = {}): Deployment {
+export function deploymentRecord(overrides: Partial<ServerDeployment> = {}): ServerDeployment {
   return {
     deploymentId: 'd-AAAAAAAAA',
     applicationName: 'shop',

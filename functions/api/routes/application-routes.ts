@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { NotFoundError } from '../../core/errors';
 import { expected } from '../../core/input-messages';
-import type { Application } from '../../core/types';
+import type { Application, ComputePlatform } from '../../core/types';
 import type { StepDependencies } from '../../ports';
 import { ApiError } from '../api-errors';
 import { assertNoActiveDeployment } from '../deployment-group-activity';
@@ -13,11 +13,19 @@ import { route } from '../route';
 
 const TAG = 'Applications';
 const applicationParams = z.object({ applicationName: resourceName }).strict();
+const PLATFORMS = ['Server', 'Lambda'] as const satisfies readonly ComputePlatform[];
+
+const computePlatform = z
+  .enum(PLATFORMS, {
+    error: (issue) => (issue.input === 'ECS' ? 'must be Server or Lambda: ECS is not available yet' : expected('Server or Lambda')(issue)),
+  })
+  .optional()
+  .describe('Server when absent; the deployment groups and deployments of the application share it');
 
 const applicationInfo = z.object({
   applicationId: z.string(),
   applicationName: z.string(),
-  computePlatform: z.literal('Server'),
+  computePlatform: z.enum(['Server', 'Lambda', 'ECS']).describe("ECS only for applications the embedded runtime's CLI made"),
   createTime: z.string(),
   linkedToGitHub: z.boolean(),
 });
@@ -47,7 +55,7 @@ export const applicationRoutes = [
       .object(
         {
           applicationName: resourceName,
-          computePlatform: z.literal('Server', { error: expected("'Server' (Lambda and ECS come later)") }).optional(),
+          computePlatform,
         },
         { error: expected('a JSON object {applicationName, computePlatform?}') },
       )
@@ -58,7 +66,7 @@ export const applicationRoutes = [
       const candidate: Application = {
         applicationId: randomUUID(),
         applicationName: body.applicationName,
-        computePlatform: 'Server',
+        computePlatform: body.computePlatform ?? 'Server',
         createTime: deps.clock().toISOString(),
       };
       const stored = await deps.store.createApplication(candidate);

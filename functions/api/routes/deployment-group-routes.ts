@@ -1,17 +1,16 @@
 // Deployment groups: CreateDeploymentGroup, ListDeploymentGroups, GetDeploymentGroup, UpdateDeploymentGroup,
 // DeleteDeploymentGroup.
 import { z } from 'zod';
-import { DEFAULT_SERVER_CONFIG_NAME } from '../../core/deployment-configs';
 import { newGroupId } from '../../core/deployment-ids';
 import { ConflictError, NotFoundError } from '../../core/errors';
-import { resolveDeploymentConfig } from '../../steps/deployment-config-lookup';
+import type { DeploymentGroup } from '../../core/types';
 import { ApiError } from '../api-errors';
 import { nextTokenField, pageQuery, resourceName } from '../api-schemas';
 import { assertNoActiveDeployment } from '../deployment-group-activity';
 import { deploymentGroupInfo, deploymentGroupInfoOf } from '../deployment-group-info';
 import { requireApplication, requireGroup } from '../deployment-group-lookup';
 import { createGroupBody, updateGroupBody } from '../deployment-group-schemas';
-import { applySettings, assertValidSettings } from '../deployment-group-settings';
+import { applySettings, assertValidSettings, checkConfigPlatform, defaultConfigName, servedPlatform } from '../deployment-group-settings';
 import { updateDeploymentGroup } from '../deployment-group-update';
 import { route } from '../route';
 
@@ -30,7 +29,7 @@ export const deploymentGroupRoutes = [
     method: 'POST',
     path: '/applications/{applicationName}/deployment-groups',
     operationId: 'CreateDeploymentGroup',
-    summary: 'Creates a deployment group',
+    summary: "Creates a deployment group of the application's compute platform: hosts for Server, none for Lambda (the appspec names the alias)",
     tag: TAG,
     params: applicationParams,
     body: createGroupBody,
@@ -38,17 +37,19 @@ export const deploymentGroupRoutes = [
     successStatus: 201,
     handle: async ({ deps, hostNaming }, { params, body }) => {
       const { deploymentGroupName, deploymentStyle, ...settings } = body;
-      const fresh = {
+      // The group deploys to what its application does.
+      const app = await requireApplication(deps.store, params.applicationName);
+      const computePlatform = servedPlatform(app.computePlatform, app.applicationName);
+      const fresh: DeploymentGroup = {
         applicationName: params.applicationName,
         deploymentGroupName,
         deploymentGroupId: newGroupId(),
-        deploymentConfigName: DEFAULT_SERVER_CONFIG_NAME,
-        computePlatform: 'Server',
-      } as const;
+        deploymentConfigName: defaultConfigName(computePlatform),
+        computePlatform,
+      };
       const group = applySettings(fresh, settings);
       assertValidSettings(group, deploymentStyle, hostNaming);
-      await requireApplication(deps.store, params.applicationName);
-      await resolveDeploymentConfig(deps.store, group.deploymentConfigName);
+      await checkConfigPlatform(deps.store, computePlatform, group.deploymentConfigName);
       try {
         await deps.store.createDeploymentGroup(group);
       } catch (error) {

@@ -2,16 +2,16 @@
 import { z } from 'zod';
 import { expected, shown } from '../../core/input-messages';
 import type { DeploymentStatus } from '../../core/types';
-import { ApiError } from '../api-errors';
 import { commaList } from '../comma-list';
 import { deploymentId, nextTokenField, resourceName } from '../api-schemas';
+import { continueDeployment } from '../deployment-continue';
 import { createDeploymentFromRequest } from '../deployment-creation';
 import { requireGroup } from '../deployment-group-lookup';
 import { AUTO_ROLLBACK_EVENTS } from '../deployment-group-schemas';
 import { deploymentInfo, deploymentInfoOf } from '../deployment-info';
 import { requireDeployment } from '../deployment-lookup';
 import { requestStop } from '../deployment-stop';
-import { revisionLocation } from '../revision-schemas';
+import { deploymentRevision } from '../revision-schemas';
 import { route } from '../route';
 
 const TAG = 'Deployments';
@@ -25,14 +25,17 @@ const createDeploymentBody = z
     {
       applicationName: resourceName,
       deploymentGroupName: resourceName,
-      revision: revisionLocation,
+      revision: deploymentRevision,
       deploymentConfigName: resourceName.optional(),
       description: z
         .string({ error: expected('a string of at most 256 characters') })
         .max(256, { error: (issue) => `must be at most 256 characters (got ${String(issue.input).length})` })
         .optional(),
-      ignoreApplicationStopFailures: z.boolean({ error: expected('true or false') }).optional(),
-      fileExistsBehavior: z.enum(['DISALLOW', 'OVERWRITE', 'RETAIN'], { error: (issue) => `must be one of DISALLOW, OVERWRITE, RETAIN (got ${shown(issue.input)})` }).optional(),
+      ignoreApplicationStopFailures: z.boolean({ error: expected('true or false') }).optional().describe('Server deployments only'),
+      fileExistsBehavior: z
+        .enum(['DISALLOW', 'OVERWRITE', 'RETAIN'], { error: (issue) => `must be one of DISALLOW, OVERWRITE, RETAIN (got ${shown(issue.input)})` })
+        .optional()
+        .describe('Server deployments only'),
       autoRollbackConfiguration: z
         .object(
           {
@@ -89,7 +92,7 @@ export const deploymentRoutes = [
     method: 'POST',
     path: '/deployments',
     operationId: 'CreateDeployment',
-    summary: "Deploys a revision to a deployment group; the appspec is read from the revision's bundle",
+    summary: "Deploys a revision to a deployment group: a bundle whose appspec is read for a Server application, the appspec itself (AppSpecContent) for a Lambda one",
     tag: TAG,
     body: createDeploymentBody,
     response: z.object({ deploymentId: z.string() }),
@@ -138,7 +141,8 @@ export const deploymentRoutes = [
     method: 'POST',
     path: '/deployments/{deploymentId}/stop',
     operationId: 'StopDeployment',
-    summary: 'Stops a deployment once the hosts in its current batch finish; the rest are skipped and it ends Stopped',
+    summary:
+      'Stops a deployment: a Server one once the hosts in its current batch finish (the rest are skipped), a Lambda one at once if it waits on a hook or a traffic shift; it ends Stopped',
     tag: TAG,
     params: deploymentParams,
     body: z
@@ -154,13 +158,13 @@ export const deploymentRoutes = [
       .strict(),
     response: z.object({ status: z.literal('Pending'), statusMessage: z.string() }),
     successStatus: 200,
-    handle: async ({ deps }, { params, body }) => requestStop(deps.store, params.deploymentId, body.autoRollbackEnabled, deps.clock()),
+    handle: async ({ deps }, { params, body }) => requestStop(deps, params.deploymentId, body.autoRollbackEnabled),
   }),
   route({
     method: 'POST',
     path: '/deployments/{deploymentId}/continue',
     operationId: 'ContinueDeployment',
-    summary: 'Blue/green and traffic-shifting deployments only: in-place deployments have no wait to end early',
+    summary: 'Lambda deployments in progress: the remaining traffic waits are skipped and all traffic moves now; in-place deployments have no wait to end early',
     tag: TAG,
     params: deploymentParams,
     body: z
@@ -168,20 +172,16 @@ export const deploymentRoutes = [
         {
           deploymentWaitType: z
             .enum(['READY_WAIT', 'TERMINATION_WAIT'], { error: (issue) => `must be READY_WAIT or TERMINATION_WAIT (got ${shown(issue.input)})` })
-            .optional(),
+            .optional()
+            .describe('READY_WAIT (or absent) for a Lambda deployment, which has no termination wait'),
         },
         { error: expected('a JSON object {deploymentWaitType?}') },
       )
       .strict(),
     successStatus: 204,
-    handle: async ({ deps }, { params }) => {
-      const deployment = await requireDeployment(deps.store, params.deploymentId);
-      throw new ApiError(
-        400,
-        'UnsupportedActionForDeploymentType',
-        `Deployment ${deployment.deploymentId} is an in-place deployment; ContinueDeployment applies to blue/green and traffic-shifting deployments, which wait to be continued`,
-        'deploymentId',
-      );
+    handle: async ({ deps }, { params, body }) => {
+      await continueDeployment(deps, params.deploymentId, body.deploymentWaitType);
+      return undefined;
     },
   }),
 ];

@@ -1,21 +1,22 @@
-// Deployment targets: ListDeploymentTargets, GetDeploymentTarget (spec §6.4, InstanceTarget).
+// Deployment targets: ListDeploymentTargets, GetDeploymentTarget (spec §6.4): a Server deployment's hosts as
+// InstanceTarget, a Lambda deployment's one alias as LambdaTarget.
 import { z } from 'zod';
 import { NotFoundError } from '../../core/errors';
 import { expected } from '../../core/input-messages';
-import { eventContextFromArn, instanceArn } from '../../core/state-change-events';
-import type { Deployment, DeploymentTarget, TargetStatus } from '../../core/types';
+import { type EventContext, eventContextFromArn, instanceArn } from '../../core/state-change-events';
+import type { Deployment, DeploymentTarget, LambdaDeployment, ServerDeployment, TargetStatus } from '../../core/types';
 import type { ApiContext } from '../api-context';
 import { ApiError } from '../api-errors';
 import { deploymentId, nextTokenField } from '../api-schemas';
 import { commaList } from '../comma-list';
-import { requireDeployment } from '../deployment-lookup';
+import { requireDeployment, unservedDeployment } from '../deployment-lookup';
 import { route } from '../route';
 
 const TAG = 'Deployment targets';
-const TARGET_STATUSES: readonly TargetStatus[] = ['Pending', 'InProgress', 'Succeeded', 'Failed', 'Skipped', 'Unknown', 'Ready'];
+const TARGET_STATUSES = ['Pending', 'InProgress', 'Succeeded', 'Failed', 'Skipped', 'Unknown', 'Ready'] as const satisfies readonly TargetStatus[];
 
 const targetId = z
-  .string({ error: expected('a target id: an instance id on AWS, a host name on the embedded runtime') })
+  .string({ error: expected('a target id: an instance id on AWS, a host name on the embedded runtime, <function>:<alias> for Lambda') })
   .min(1)
   .max(255, { error: (issue) => `must be at most 255 characters (got ${String(issue.input).length})` });
 
@@ -29,42 +30,112 @@ const lifecycleEvent = z.object({
   diagnostics: z.object({ errorCode: z.string(), scriptName: z.string(), message: z.string(), logTail: z.string() }).optional(),
 });
 
-const deploymentTarget = z.object({
+const instanceTarget = z.object({
   deploymentTargetType: z.literal('InstanceTarget'),
   instanceTarget: z.object({
     deploymentId: z.string(),
     targetId: z.string(),
     targetArn: z.string().describe('An EC2 or SSM managed-instance ARN on AWS; the host name on the embedded runtime'),
-    status: z.enum(['Pending', 'InProgress', 'Succeeded', 'Failed', 'Skipped', 'Unknown', 'Ready']),
+    status: z.enum(TARGET_STATUSES),
     lastUpdatedAt: z.string(),
     lifecycleEvents: z.array(lifecycleEvent),
     instanceLabel: z.literal('Blue'),
   }),
 });
 
-/**
- * The embedded runtime's hosts are folders: their name is all there is. On AWS the account and region come from the
- * deployment's execution ARN, which start-deployment records before it writes any target.
- */
-function targetArnOf(ctx: ApiContext, deployment: Deployment, target: DeploymentTarget): string {
-  if (ctx.hostNaming === 'local' || deployment.executionArn === undefined) return target.targetId;
-  return instanceArn(target.targetId, eventContextFromArn(deployment.executionArn));
+const lambdaTarget = z.object({
+  deploymentTargetType: z.literal('LambdaTarget'),
+  lambdaTarget: z.object({
+    deploymentId: z.string(),
+    targetId: z.string().describe('<function>:<alias>, as the appspec names them'),
+    targetArn: z.string().optional().describe("The alias's ARN on AWS; absent on the embedded runtime unless the appspec names the function by ARN"),
+    status: z.enum(TARGET_STATUSES),
+    lastUpdatedAt: z.string(),
+    lifecycleEvents: z.array(lifecycleEvent),
+    lambdaFunctionInfo: z.object({
+      functionName: z.string(),
+      functionAlias: z.string(),
+      currentVersion: z.string(),
+      targetVersion: z.string(),
+      targetVersionWeight: z.number().describe('The fraction of the traffic (0 to 1) on targetVersion since the latest shift; 0 before the first'),
+    }),
+  }),
+});
+
+/** CodeDeploy's DeploymentTarget: an instance of a Server deployment, or the alias of a Lambda one. */
+const deploymentTarget = z.discriminatedUnion('deploymentTargetType', [instanceTarget, lambdaTarget]);
+
+/** Where a deployment running on AWS runs: its execution's partition, region and account. */
+function awsContext(ctx: ApiContext, deployment: Deployment): EventContext | undefined {
+  if (ctx.hostNaming === 'local' || deployment.executionArn === undefined) return undefined;
+  return eventContextFromArn(deployment.executionArn);
 }
 
-function deploymentTargetOf(ctx: ApiContext, deployment: Deployment, target: DeploymentTarget): z.infer<typeof deploymentTarget> {
+/** The embedded runtime's hosts are folders: their name is all there is. */
+function instanceTargetOf(ctx: ApiContext, deployment: ServerDeployment, target: DeploymentTarget): z.infer<typeof instanceTarget> {
+  const where = awsContext(ctx, deployment);
   return {
     deploymentTargetType: 'InstanceTarget',
     instanceTarget: {
-      deploymentId: target.deploymentId,
-      targetId: target.targetId,
-      targetArn: targetArnOf(ctx, deployment, target),
-      status: target.status,
-      lastUpdatedAt: target.lastUpdatedAt,
-      lifecycleEvents: target.lifecycleEvents.map(({ lifecycleEventName, status, startTime, endTime, diagnostics }) => ({ lifecycleEventName, status, startTime, endTime, diagnostics })),
+      ...targetFields(target),
+      targetArn: where ? instanceArn(target.targetId, where) : target.targetId,
       // In-place deployments have no green fleet: every host is the original (blue) one.
       instanceLabel: 'Blue',
     },
   };
+}
+
+function lambdaTargetOf(ctx: ApiContext, deployment: LambdaDeployment, target: DeploymentTarget): z.infer<typeof lambdaTarget> {
+  const { functionName, alias, currentVersion, targetVersion } = deployment.appSpec;
+  const functionArn = lambdaFunctionArn(functionName, awsContext(ctx, deployment));
+  const latest = deployment.trafficShifts[deployment.trafficShifts.length - 1];
+  return {
+    deploymentTargetType: 'LambdaTarget',
+    lambdaTarget: {
+      ...targetFields(target),
+      targetArn: functionArn && `${functionArn}:${alias}`,
+      lambdaFunctionInfo: {
+        functionName,
+        functionAlias: alias,
+        currentVersion,
+        targetVersion,
+        targetVersionWeight: (latest?.weights[targetVersion] ?? 0) / 100,
+      },
+    },
+  };
+}
+
+/**
+ * The function's ARN: as written when the appspec gives one, else built in the deployment's account and region;
+ * undefined where there is neither (the embedded runtime's functions have no ARN).
+ */
+function lambdaFunctionArn(functionName: string, where: EventContext | undefined): string | undefined {
+  if (functionName.startsWith('arn:')) return functionName;
+  if (where === undefined) return undefined;
+  const prefix = `arn:${where.partition}:lambda:${where.region}:`;
+  // A partial ARN (123456789012:function:name) names its account.
+  return /^\d{12}:function:/.test(functionName) ? `${prefix}${functionName}` : `${prefix}${where.accountId}:function:${functionName}`;
+}
+
+function targetFields(target: DeploymentTarget) {
+  return {
+    deploymentId: target.deploymentId,
+    targetId: target.targetId,
+    status: target.status,
+    lastUpdatedAt: target.lastUpdatedAt,
+    lifecycleEvents: target.lifecycleEvents.map(({ lifecycleEventName, status, startTime, endTime, diagnostics }) => ({ lifecycleEventName, status, startTime, endTime, diagnostics })),
+  };
+}
+
+function deploymentTargetOf(ctx: ApiContext, deployment: Deployment, target: DeploymentTarget): z.infer<typeof deploymentTarget> {
+  switch (deployment.computePlatform) {
+    case 'Server':
+      return instanceTargetOf(ctx, deployment, target);
+    case 'Lambda':
+      return lambdaTargetOf(ctx, deployment, target);
+    default:
+      throw unservedDeployment(deployment);
+  }
 }
 
 export const targetRoutes = [

@@ -37,6 +37,31 @@ describe('application routes', () => {
     expect((await call('GET', '/applications/shop')).status).toBe(404);
   });
 
+  it.each([
+    ['Lambda', { computePlatform: 'Lambda' }],
+    ['Server', { computePlatform: 'Server' }],
+    ['Server', {}],
+  ])('creates a %s application from %j and shows its platform', async (platform, request) => {
+    const applicationName = `platform-${platform}-${Object.keys(request).length}`;
+    expect((await call('POST', '/applications', { applicationName, ...request })).status).toBe(201);
+
+    const got = await call('GET', `/applications/${applicationName}`);
+
+    expect(got.status).toBe(200);
+    expect((got.body?.application as Record<string, unknown>).computePlatform).toBe(platform);
+    expect((await h.runtime.store.getApplication(applicationName))?.computePlatform).toBe(platform);
+  });
+
+  it.each([
+    ['ECS', /^computePlatform: must be Server or Lambda: ECS is not available yet$/],
+    ['Windows', /^computePlatform: must be Server or Lambda \(got "Windows"\)$/],
+  ])('says which platforms it takes when given %s, and creates nothing', async (computePlatform, message) => {
+    const response = await call('POST', '/applications', { applicationName: `refused-${computePlatform}`, computePlatform });
+
+    expect(response).toEqual({ status: 400, body: { code: 'ValidationError', field: 'computePlatform', message: expect.stringMatching(message) } });
+    expect(await h.runtime.store.getApplication(`refused-${computePlatform}`)).toBeUndefined();
+  });
+
   it('refuses to delete an application while one of its groups deploys, and keeps it', async () => {
     expect((await call('POST', '/applications', { applicationName: 'busy' })).status).toBe(201);
     const group = await call('POST', '/applications/busy/deployment-groups', { deploymentGroupName: 'web', instanceNames: ['host-1'] });
@@ -77,7 +102,8 @@ describe('application routes', () => {
     ['no body', 'POST', '/applications', undefined, 400, 'ValidationError', 'body'],
     ['a name of the wrong type', 'POST', '/applications', { applicationName: 7 }, 400, 'ValidationError', 'applicationName'],
     ['a name with a space', 'POST', '/applications', { applicationName: 'my shop' }, 400, 'ValidationError', 'applicationName'],
-    ['a Lambda application', 'POST', '/applications', { applicationName: 'fn', computePlatform: 'Lambda' }, 400, 'ValidationError', 'computePlatform'],
+    ['an ECS application', 'POST', '/applications', { applicationName: 'svc', computePlatform: 'ECS' }, 400, 'ValidationError', 'computePlatform'],
+    ['an unknown compute platform', 'POST', '/applications', { applicationName: 'box', computePlatform: 'Windows' }, 400, 'ValidationError', 'computePlatform'],
     ['an unknown field', 'POST', '/applications', { applicationName: 'x', tags: [] }, 400, 'ValidationError', 'tags'],
     ['a missing application', 'GET', '/applications/nowhere', undefined, 404, 'ApplicationDoesNotExist', 'applicationName'],
     ['deleting a missing application', 'DELETE', '/applications/nowhere', undefined, 404, 'ApplicationDoesNotExist', 'applicationName'],

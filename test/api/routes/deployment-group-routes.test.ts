@@ -101,6 +101,20 @@ describe('deployment group routes', () => {
       });
     });
 
+    it('keeps an alarm configuration, shows it, and changes it on update', async () => {
+      const alarmConfiguration = { enabled: true, alarms: [{ name: 'errors' }, { name: 'a'.repeat(255) }], ignorePollAlarmFailure: true };
+      await createGroup('watched', { instanceNames: ['host-1'], alarmConfiguration });
+
+      expect((await info('watched')).alarmConfiguration).toEqual(alarmConfiguration);
+
+      const disabled = { enabled: false, alarms: [{ name: 'errors' }] };
+      expect((await call('PATCH', `${GROUPS}/watched`, { alarmConfiguration: disabled })).status).toBe(200);
+      expect((await info('watched')).alarmConfiguration).toEqual(disabled);
+      expect((await stored('watched'))?.alarmConfiguration).toEqual(disabled);
+      expect((await call('PATCH', `${GROUPS}/watched`, { instanceNames: ['host-2'] })).status).toBe(200);
+      expect((await stored('watched'))?.alarmConfiguration).toEqual(disabled);
+    });
+
     it('takes rollback events as optional while rollback is disabled', async () => {
       await createGroup('no-rollback', { instanceNames: ['host-1'], autoRollbackConfiguration: { enabled: false } });
 
@@ -149,12 +163,24 @@ describe('deployment group routes', () => {
       ['an unknown rollback event', { ...valid, autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_SUCCESS'] } }, 'ValidationError', 'autoRollbackConfiguration.events.0', /must be one of DEPLOYMENT_FAILURE.*\(got "DEPLOYMENT_SUCCESS"\)$/],
       ['a target group name AWS refuses', { ...valid, loadBalancerInfo: { targetGroupInfoList: [{ name: '-web' }] } }, 'ValidationError', 'loadBalancerInfo.targetGroupInfoList.0.name', /must be a target group name of 1 to 32 letters, digits or hyphens.*\(got "-web"\)$/],
       ['more than 10 Classic Load Balancers', { ...valid, loadBalancerInfo: { elbInfoList: Array.from({ length: 11 }, (_, i) => ({ name: `elb-${i}` })) } }, 'ValidationError', 'loadBalancerInfo.elbInfoList', /lists 11 Classic Load Balancers; at most 10 are allowed$/],
-      ['blue/green', { ...valid, deploymentStyle: { deploymentType: 'BLUE_GREEN' } }, 'ValidationError', 'deploymentStyle.deploymentType', /^deploymentStyle\.deploymentType: must be IN_PLACE: BLUE_GREEN is not supported yet$/],
-      ['an unknown deployment type', { ...valid, deploymentStyle: { deploymentType: 'CANARY' } }, 'ValidationError', 'deploymentStyle.deploymentType', /must be IN_PLACE \(got "CANARY"\)$/],
+      ['blue/green', { ...valid, deploymentStyle: { deploymentType: 'BLUE_GREEN' } }, 'ValidationError', 'deploymentStyle.deploymentType', /^deploymentStyle\.deploymentType: must be IN_PLACE for a Server deployment group: BLUE_GREEN is not supported yet$/],
+      ['an unknown deployment type', { ...valid, deploymentStyle: { deploymentType: 'CANARY' } }, 'ValidationError', 'deploymentStyle.deploymentType', /must be IN_PLACE or BLUE_GREEN \(got "CANARY"\)$/],
+      ['a Lambda deployment config', { ...valid, deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce' }, 'ValidationError', 'deploymentConfigName', /names a deployment config for Lambda; Server deployments need a Server config/],
       ['traffic control without a load balancer', { ...valid, deploymentStyle: { deploymentOption: 'WITH_TRAFFIC_CONTROL' } }, 'ValidationError', 'deploymentStyle.deploymentOption', /WITH_TRAFFIC_CONTROL needs loadBalancerInfo/],
       ['a load balancer without traffic control', { ...valid, loadBalancerInfo, deploymentStyle: { deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' } }, 'ValidationError', 'deploymentStyle.deploymentOption', /WITHOUT_TRAFFIC_CONTROL cannot be combined with loadBalancerInfo/],
       ['a service role that is not an IAM role', { ...valid, serviceRoleArn: 'arn:aws:iam::123456789012:user/deployer' }, 'ValidationError', 'serviceRoleArn', /must be an IAM role ARN like .*\(got "arn:aws:iam::123456789012:user\/deployer"\)$/],
       ['a deploymentConfigName that is not a string', { ...valid, deploymentConfigName: 5 }, 'ValidationError', 'deploymentConfigName', /must be a string of 1 to 100 characters.*\(got 5\)$/],
+      ['more than 10 alarms', { ...valid, alarmConfiguration: { enabled: true, alarms: Array.from({ length: 11 }, (_, i) => ({ name: `alarm-${i}` })) } }, 'ValidationError', 'alarmConfiguration.alarms', /^alarmConfiguration\.alarms: lists 11 alarms; at most 10 are allowed$/],
+      ['an empty alarm name', { ...valid, alarmConfiguration: { enabled: true, alarms: [{ name: '' }] } }, 'ValidationError', 'alarmConfiguration.alarms.0.name', /must be a CloudWatch alarm name of 1 to 255 characters, not empty$/],
+      ['an alarm name over 255 characters', { ...valid, alarmConfiguration: { enabled: true, alarms: [{ name: 'a'.repeat(256) }] } }, 'ValidationError', 'alarmConfiguration.alarms.0.name', /must be at most 255 characters \(got 256\)$/],
+      ['the same alarm twice', { ...valid, alarmConfiguration: { enabled: true, alarms: [{ name: 'errors' }, { name: 'latency' }, { name: 'errors' }] } }, 'ValidationError', 'alarmConfiguration.alarms.2.name', /repeats alarm "errors", already at alarms\.0$/],
+      ['alarms enabled with none named', { ...valid, alarmConfiguration: { enabled: true, alarms: [] } }, 'ValidationError', 'alarmConfiguration.alarms', /must name at least one alarm when enabled is true/],
+      ['alarms enabled without a list', { ...valid, alarmConfiguration: { enabled: true } }, 'ValidationError', 'alarmConfiguration.alarms', /must name at least one alarm when enabled is true/],
+      ['an alarm configuration without enabled', { ...valid, alarmConfiguration: { alarms: [{ name: 'errors' }] } }, 'ValidationError', 'alarmConfiguration.enabled', /is required: true or false$/],
+      ['ignorePollAlarmFailure as a string', { ...valid, alarmConfiguration: { enabled: true, alarms: [{ name: 'errors' }], ignorePollAlarmFailure: 'yes' } }, 'ValidationError', 'alarmConfiguration.ignorePollAlarmFailure', /must be true or false \(got "yes"\)$/],
+      ['an alarm that is not an object', { ...valid, alarmConfiguration: { enabled: true, alarms: ['errors'] } }, 'ValidationError', 'alarmConfiguration.alarms.0', /must be an object \{name\} naming a CloudWatch alarm/],
+      ['an unknown field of an alarm', { ...valid, alarmConfiguration: { enabled: true, alarms: [{ name: 'errors', arn: 'x' }] } }, 'ValidationError', 'alarmConfiguration.alarms.0.arn', /is not a field/],
+      ['an unknown field of the alarm configuration', { ...valid, alarmConfiguration: { enabled: false, alarms: [], thresholds: 1 } }, 'ValidationError', 'alarmConfiguration.thresholds', /is not a field/],
     ])('refuses %s with a 400 naming the field', async (_case, body, code, field, message) => {
       const response = await call('POST', GROUPS, body);
 
@@ -279,6 +305,137 @@ describe('deployment group routes', () => {
       'patch /applications/{applicationName}/deployment-groups/{deploymentGroupName} UpdateDeploymentGroup',
       'post /applications/{applicationName}/deployment-groups CreateDeploymentGroup',
     ]);
+  });
+
+  describe('deployment groups of a Lambda application', () => {
+    const LAMBDA_GROUPS = '/applications/fn/deployment-groups';
+    const lambdaInfo = async (name: string) => info(name, 'fn');
+    const lambdaStored = (name: string) => h.runtime.store.getDeploymentGroup('fn', name);
+    const tagFilter = { Key: 'role', Value: 'web', Type: 'KEY_AND_VALUE' };
+
+    beforeAll(async () => {
+      expect((await call('POST', '/applications', { applicationName: 'fn', computePlatform: 'Lambda' })).status).toBe(201);
+      await h.runtime.store.createDeploymentConfig({
+        deploymentConfigName: 'Slow',
+        deploymentConfigId: 'slow',
+        createTime: new Date().toISOString(),
+        computePlatform: 'Lambda',
+        trafficRoutingConfig: { type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage: 20, linearInterval: 5 } },
+      });
+    });
+
+    it('creates a group without hosts, with CodeDeployDefault.LambdaAllAtOnce, shown as BLUE_GREEN with traffic control', async () => {
+      const id = await createGroup('live', {}, 'fn');
+
+      expect(await lambdaInfo('live')).toEqual({
+        applicationName: 'fn',
+        deploymentGroupId: id,
+        deploymentGroupName: 'live',
+        deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
+        computePlatform: 'Lambda',
+        instanceNames: [],
+        ec2TagFilters: [],
+        onPremisesInstanceTagFilters: [],
+        autoScalingGroups: [],
+        triggerConfigurations: [],
+        deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      });
+      expect((await lambdaStored('live'))?.computePlatform).toBe('Lambda');
+    });
+
+    it('keeps every setting a Lambda group takes and shows it back', async () => {
+      const settings = {
+        deploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+        serviceRoleArn: ROLE,
+        triggerConfigurations: [{ triggerName: 'ops', triggerTargetArn: TOPIC, triggerEvents: ['DeploymentFailure'] }],
+        autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] },
+        alarmConfiguration: { enabled: true, alarms: [{ name: 'errors' }, { name: 'throttles' }] },
+        deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      };
+      const id = await createGroup('canary', settings, 'fn');
+
+      expect(await lambdaInfo('canary')).toEqual({
+        ...settings,
+        applicationName: 'fn',
+        deploymentGroupId: id,
+        deploymentGroupName: 'canary',
+        computePlatform: 'Lambda',
+        instanceNames: [],
+        ec2TagFilters: [],
+        onPremisesInstanceTagFilters: [],
+        autoScalingGroups: [],
+      });
+    });
+
+    it('takes a custom Lambda config', async () => {
+      await createGroup('slow', { deploymentConfigName: 'Slow' }, 'fn');
+
+      expect((await lambdaInfo('slow')).deploymentConfigName).toBe('Slow');
+    });
+
+    it.each<[string, Json, number, string, string, RegExp]>([
+      ['instanceNames', { instanceNames: ['host-1'] }, 400, 'ValidationError', 'instanceNames', /^instanceNames: applies to Server deployment groups only; a Lambda deployment group has no hosts/],
+      ['ec2TagFilters', { ec2TagFilters: [tagFilter] }, 400, 'ValidationError', 'ec2TagFilters', /^ec2TagFilters: applies to Server deployment groups only/],
+      ['ec2TagSet', { ec2TagSet: { ec2TagSetList: [[tagFilter]] } }, 400, 'ValidationError', 'ec2TagSet', /^ec2TagSet: applies to Server deployment groups only/],
+      ['onPremisesInstanceTagFilters', { onPremisesInstanceTagFilters: [tagFilter] }, 400, 'ValidationError', 'onPremisesInstanceTagFilters', /applies to Server deployment groups only/],
+      ['onPremisesTagSet', { onPremisesTagSet: { onPremisesTagSetList: [[tagFilter]] } }, 400, 'ValidationError', 'onPremisesTagSet', /applies to Server deployment groups only/],
+      ['autoScalingGroups', { autoScalingGroups: ['web-asg'] }, 400, 'ValidationError', 'autoScalingGroups', /applies to Server deployment groups only/],
+      ['loadBalancerInfo', { loadBalancerInfo: { targetGroupInfoList: [{ name: 'web-tg' }] } }, 400, 'ValidationError', 'loadBalancerInfo', /applies to Server deployment groups only/],
+      ['a predefined Server config', { deploymentConfigName: 'CodeDeployDefault.OneAtATime' }, 400, 'ValidationError', 'deploymentConfigName', /names a deployment config for Server, not Lambda \(got "CodeDeployDefault\.OneAtATime"\)$/],
+      ['a custom Server config', { deploymentConfigName: 'Quarter' }, 400, 'ValidationError', 'deploymentConfigName', /names a deployment config for Server, not Lambda \(got "Quarter"\)$/],
+      ['an ECS config', { deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce' }, 400, 'ValidationError', 'deploymentConfigName', /names a deployment config for ECS, not Lambda/],
+      ['a config that does not exist', { deploymentConfigName: 'Nope' }, 404, 'DeploymentConfigDoesNotExist', 'deploymentConfigName', /^Deployment config 'Nope' does not exist$/],
+      ['an in-place style', { deploymentStyle: { deploymentType: 'IN_PLACE' } }, 400, 'ValidationError', 'deploymentStyle.deploymentType', /must be BLUE_GREEN for a Lambda deployment group/],
+      ['a style without traffic control', { deploymentStyle: { deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' } }, 400, 'ValidationError', 'deploymentStyle.deploymentOption', /must be WITH_TRAFFIC_CONTROL for a Lambda deployment group/],
+    ])('refuses %s on create, naming the field', async (_case, settings, status, code, field, message) => {
+      const response = await call('POST', LAMBDA_GROUPS, { deploymentGroupName: 'refused', ...settings });
+
+      expect(response).toEqual({ status, body: { code, field, message: expect.stringMatching(message) } });
+      expect(await lambdaStored('refused')).toBeUndefined();
+    });
+
+    it('takes empty host settings as none', async () => {
+      await createGroup('empty-hosts', { instanceNames: [], ec2TagFilters: [], autoScalingGroups: [] }, 'fn');
+
+      expect(await lambdaStored('empty-hosts')).not.toHaveProperty('instanceNames');
+    });
+
+    it('changes a Lambda config, alarms and rollback on update, and keeps the platform', async () => {
+      await createGroup('edit', {}, 'fn');
+      const changes = {
+        deploymentConfigName: 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute',
+        alarmConfiguration: { enabled: true, alarms: [{ name: 'errors' }], ignorePollAlarmFailure: false },
+        autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_STOP_ON_ALARM'] },
+      };
+
+      expect(await call('PATCH', `${LAMBDA_GROUPS}/edit`, changes)).toEqual({ status: 200, body: { hooksNotCleanedUp: [] } });
+
+      expect(await lambdaInfo('edit')).toMatchObject({ ...changes, computePlatform: 'Lambda', deploymentStyle: { deploymentType: 'BLUE_GREEN' } });
+      expect(await lambdaStored('edit')).toMatchObject(changes);
+    });
+
+    it.each<[string, Json, number, string, string, RegExp]>([
+      ['a Server config', { deploymentConfigName: 'CodeDeployDefault.AllAtOnce' }, 400, 'ValidationError', 'deploymentConfigName', /names a deployment config for Server, not Lambda/],
+      ['hosts', { instanceNames: ['host-1'] }, 400, 'ValidationError', 'instanceNames', /applies to Server deployment groups only/],
+      ['a load balancer', { loadBalancerInfo: { elbInfoList: [{ name: 'legacy' }] } }, 400, 'ValidationError', 'loadBalancerInfo', /applies to Server deployment groups only/],
+      ['too many alarms', { alarmConfiguration: { enabled: true, alarms: Array.from({ length: 11 }, (_, i) => ({ name: `a${i}` })) } }, 400, 'ValidationError', 'alarmConfiguration.alarms', /at most 10/],
+    ])('refuses %s on update, and changes nothing', async (_case, changes, status, code, field, message) => {
+      if (!(await lambdaStored('kept'))) await createGroup('kept', {}, 'fn');
+      const before = await lambdaStored('kept');
+
+      expect(await call('PATCH', `${LAMBDA_GROUPS}/kept`, changes)).toEqual({ status, body: { code, field, message: expect.stringMatching(message) } });
+      expect(await lambdaStored('kept')).toEqual(before);
+    });
+
+    it('refuses a deployment group in an ECS application made outside the API', async () => {
+      await h.runtime.store.createApplication({ applicationId: 'ecs-app', applicationName: 'svc', computePlatform: 'ECS', createTime: new Date().toISOString() });
+
+      expect(await call('POST', '/applications/svc/deployment-groups', { deploymentGroupName: 'web' })).toEqual({
+        status: 400,
+        body: { code: 'InvalidComputePlatform', field: 'applicationName', message: expect.stringMatching(/deploys to ECS, which this API does not serve yet/) },
+      });
+      expect(await h.runtime.store.getDeploymentGroup('svc', 'web')).toBeUndefined();
+    });
   });
 
   describe('UpdateDeploymentGroup', () => {

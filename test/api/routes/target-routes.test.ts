@@ -1,5 +1,6 @@
 // The deployment target routes through the real router, on the embedded runtime's store.
-import type { Deployment, DeploymentTarget } from '../../../functions/core/types';
+import type { DeploymentTarget, ServerDeployment } from '../../../functions/core/types';
+import { serverDeployment } from '../../../functions/steps/deployment-context';
 import { deployLoggingBundle, localApiClients } from '../../support/api-client';
 import { addAppGroup, type Harness, openHarness } from '../../support/local-runtime-harness';
 
@@ -8,11 +9,11 @@ const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:cutover-s
 
 describe('deployment target routes', () => {
   let h: Harness;
-  let deployed: Deployment;
+  let deployed: ServerDeployment;
   const { call, callOnAws } = localApiClients(() => h);
 
   /** A deployment record written straight to the store, with targets of our choosing. */
-  async function recorded(deploymentId: string, changes: Partial<Deployment>, targetIds: readonly string[]): Promise<void> {
+  async function recorded(deploymentId: string, changes: Partial<ServerDeployment>, targetIds: readonly string[]): Promise<void> {
     await h.runtime.store.createDeployment({ ...deployed, deploymentId, ...changes });
     const targets: DeploymentTarget[] = targetIds.map((targetId) => ({
       deploymentId,
@@ -29,7 +30,7 @@ describe('deployment target routes', () => {
     h = await openHarness();
     await addAppGroup(h, { defaultHosts: ['host-1', 'host-2'], deploymentConfigName: 'CodeDeployDefault.AllAtOnce' });
     const created = await deployLoggingBundle(call, h, 'v1');
-    deployed = await h.runtime.waitForDeployment(created.body?.deploymentId as string);
+    deployed = serverDeployment(await h.runtime.waitForDeployment(created.body?.deploymentId as string));
     await recorded('d-NOTSTART1', { status: 'Created' }, []);
     await recorded('d-AWSTARGET', { executionArn: EXECUTION_ARN }, ['i-0123456789abcdef0', 'mi-0123456789abcdef0', 'web-1']);
     await recorded('d-MANYHOST1', {}, Array.from({ length: 105 }, (_, i) => `host-${String(i).padStart(3, '0')}`));

@@ -248,8 +248,15 @@ function interfaceImplementations(objectType: ts.Type, name: string, program: ts
           (checker.getContextualType(node)?.getSymbol() === owner || isFactoryArgument(node, owner, checker)));
       if (implementer) {
         const implementation = checker.getTypeAtLocation(node).getProperty(name)?.valueDeclaration;
-        const runnable = implementation === undefined ? undefined : runnablePart(implementation);
-        if (runnable !== undefined) found.push(runnable);
+        // `{ readProperties }` names a function declared elsewhere: what runs is that declaration.
+        const declarations =
+          implementation !== undefined && ts.isShorthandPropertyAssignment(implementation)
+            ? (checker.getShorthandAssignmentValueSymbol(implementation)?.declarations ?? [])
+            : [implementation];
+        for (const declaration of declarations) {
+          const runnable = declaration === undefined ? undefined : runnablePart(declaration);
+          if (runnable !== undefined) found.push(runnable);
+        }
       }
       ts.forEachChild(node, visit);
     };

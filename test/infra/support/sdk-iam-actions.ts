@@ -5,12 +5,14 @@ import type { SdkCall } from './reachable-sdk-calls';
 
 const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   '@aws-sdk/client-auto-scaling': 'autoscaling',
+  '@aws-sdk/client-cloudwatch': 'cloudwatch',
   '@aws-sdk/client-dynamodb': 'dynamodb',
   '@aws-sdk/client-ec2': 'ec2',
   // Classic and v2 load balancers share one IAM service prefix.
   '@aws-sdk/client-elastic-load-balancing': 'elasticloadbalancing',
   '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
   '@aws-sdk/client-eventbridge': 'events',
+  '@aws-sdk/client-lambda': 'lambda',
   '@aws-sdk/client-s3': 's3',
   '@aws-sdk/client-sfn': 'states',
   '@aws-sdk/client-sns': 'sns',
@@ -29,6 +31,8 @@ const RENAMED: Readonly<Record<string, string>> = {
   '@aws-sdk/lib-dynamodb BatchWrite': 'BatchWriteItem',
   '@aws-sdk/lib-dynamodb TransactGet': 'TransactGetItems',
   '@aws-sdk/lib-dynamodb TransactWrite': 'TransactWriteItems',
+  // Lambda's Invoke operation is the InvokeFunction action, whatever the invocation type.
+  '@aws-sdk/client-lambda Invoke': 'InvokeFunction',
   // HEAD is authorized as the GET it stands in for.
   '@aws-sdk/client-s3 HeadObject': 'GetObject',
   '@aws-sdk/client-s3 HeadBucket': 'ListBucket',

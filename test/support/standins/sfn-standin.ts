@@ -1,6 +1,8 @@
 // Step Functions on loopback (awsJson1_0): StartExecution, DescribeExecution and the task-token callbacks, running
-// executions on the embedded interpreter (LocalStateMachine) with every Task calling the Lambda handler its ASL
-// placeholder names, in-process. The handlers build their own dependencies, exactly as on Lambda.
+// executions of one or more state machines on the embedded interpreter (LocalStateMachine) with every Task calling the
+// Lambda handler its ASL placeholder names, in-process. The handlers build their own dependencies, exactly as on
+// Lambda. Task tokens are one service-wide set, as on Step Functions: a callback finds its execution whatever the
+// machine.
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { StepDependencies } from '../../../functions/ports';
@@ -13,9 +15,14 @@ import type { LoopbackServer } from './loopback-server';
 /** A Lambda function's exported handler. */
 export type LambdaHandler = (event: unknown) => Promise<unknown>;
 
-export interface SfnStandInOptions {
+/** A state machine of the stand-in: its ARN and the ASL file it runs. */
+export interface StandInStateMachine {
   readonly stateMachineArn: string;
   readonly aslFile: string;
+}
+
+export interface SfnStandInOptions {
+  readonly stateMachines: readonly StandInStateMachine[];
   /**
    * The handler of the function an ASL placeholder (`StartDeploymentFunctionArn`) names, looked up at each
    * invocation as Step Functions resolves a function ARN when it invokes it.
@@ -26,6 +33,7 @@ export interface SfnStandInOptions {
 }
 
 interface Execution {
+  readonly stateMachineArn: string;
   readonly executionArn: string;
   readonly name: string;
   readonly input: string;
@@ -43,14 +51,17 @@ export class SfnStandIn {
   /** Task-token timeouts run this many times faster, for executions started from now on (lost-event tests). */
   public tokenTimeoutScale = 1;
   private readonly tokens = new TrackedTaskCallbacks();
-  private readonly machines = new Map<number, LocalStateMachine>();
+  /** By state machine ARN and token timeout scale. */
+  private readonly machines = new Map<string, LocalStateMachine>();
   private readonly executions = new Map<string, Execution>();
 
   private constructor(
     private readonly options: SfnStandInOptions,
     private readonly server: LoopbackServer,
   ) {
-    if (!options.stateMachineArn.includes(STATE_MACHINE_MARKER)) throw new Error(`not a state machine ARN: ${options.stateMachineArn}`);
+    for (const { stateMachineArn } of options.stateMachines) {
+      if (!stateMachineArn.includes(STATE_MACHINE_MARKER)) throw new Error(`not a state machine ARN: ${stateMachineArn}`);
+    }
   }
 
   public static async start(options: SfnStandInOptions): Promise<SfnStandIn> {
@@ -88,6 +99,11 @@ export class SfnStandIn {
     return [...this.executions.values()].map(({ name, outcome }) => ({ name, outcome }));
   }
 
+  /** The executions started so far, oldest first, with the machine each runs on. */
+  public started(): { readonly stateMachineArn: string; readonly executionArn: string; readonly name: string }[] {
+    return [...this.executions.values()].map(({ stateMachineArn, executionArn, name }) => ({ stateMachineArn, executionArn, name }));
+  }
+
   public async close(): Promise<void> {
     await this.tokens.failAll('States.Runtime', 'The Step Functions stand-in was closed');
     await Promise.race([this.idle(), new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
@@ -95,7 +111,8 @@ export class SfnStandIn {
   }
 
   private startExecution(input: Record<string, unknown>): unknown {
-    if (input.stateMachineArn !== this.options.stateMachineArn) {
+    const stateMachine = this.options.stateMachines.find((machine) => machine.stateMachineArn === input.stateMachineArn);
+    if (stateMachine === undefined) {
       throw new AwsServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(input.stateMachineArn)}'`);
     }
     const name = typeof input.name === 'string' ? input.name : randomUUID();
@@ -109,8 +126,9 @@ export class SfnStandIn {
       throw new AwsServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
     }
     const parsed = parseJsonObject(text, 'InvalidExecutionInput');
-    const { executionArn, result } = this.machine().start(name, parsed);
+    const { executionArn, result } = this.machine(stateMachine).start(name, parsed);
     const execution: Execution = {
+      stateMachineArn: stateMachine.stateMachineArn,
       executionArn,
       name,
       input: text,
@@ -130,7 +148,7 @@ export class SfnStandIn {
     const { outcome } = execution;
     return {
       executionArn: execution.executionArn,
-      stateMachineArn: this.options.stateMachineArn,
+      stateMachineArn: execution.stateMachineArn,
       name: execution.name,
       status: outcome?.status ?? 'RUNNING',
       startDate: epochSeconds(execution.startDate),
@@ -169,20 +187,21 @@ export class SfnStandIn {
     };
   }
 
-  private machine(): LocalStateMachine {
+  private machine({ stateMachineArn, aslFile }: StandInStateMachine): LocalStateMachine {
     const scale = this.tokenTimeoutScale;
-    let machine = this.machines.get(scale);
+    const key = `${stateMachineArn} ${scale}`;
+    let machine = this.machines.get(key);
     if (machine === undefined) {
       machine = new LocalStateMachine({
-        aslFile: this.options.aslFile,
-        steps: Object.fromEntries(aslPlaceholders(fs.readFileSync(this.options.aslFile, 'utf8')).map((name) => [name, this.invoker(name)])),
+        aslFile,
+        steps: Object.fromEntries(aslPlaceholders(fs.readFileSync(aslFile, 'utf8')).map((name) => [name, this.invoker(name)])),
         deps: () => HANDLERS_OWN_THEIR_DEPENDENCIES,
         callbacks: this.tokens,
         timeScale: this.options.timeScale,
         tokenTimeoutScale: scale,
-        arnPrefix: this.options.stateMachineArn.replace(STATE_MACHINE_MARKER, ':execution:'),
+        arnPrefix: stateMachineArn.replace(STATE_MACHINE_MARKER, ':execution:'),
       });
-      this.machines.set(scale, machine);
+      this.machines.set(key, machine);
     }
     return machine;
   }

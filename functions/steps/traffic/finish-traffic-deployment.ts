@@ -1,0 +1,117 @@
+// The last step of every Lambda and ECS execution, whatever led here. It decides the status, gives traffic back to
+// the current version or task set when the deployment did not succeed and traffic had moved, closes the target and
+// any hook still waiting (a late status is then refused), records the group's outcome and releases the lock. Step
+// Functions retries it, so the status is written once and everything after is idempotent.
+import { deploymentOverview } from '../../core/deployment-overview';
+import { errorInformationFromFailure } from '../../core/failure-codes';
+import {
+  TERMINAL_DEPLOYMENT_STATUSES,
+  type DeploymentStatus,
+  type DeploymentTarget,
+  type ErrorInformation,
+  type TrafficDeployment,
+} from '../../core/types';
+import { HOOK_EVENT_NAMES } from '../../core/traffic-course';
+import type { StepDependencies } from '../../ports';
+import { trafficDeployment } from '../deployment-context';
+import { restoreTaskSets } from '../ecs/restore-task-sets';
+import { restoreAlias } from '../lambda/restore-alias';
+import { finishDeploymentInput, parseStepInput } from '../step-inputs';
+import { failTarget } from '../target-updates';
+import { loadTrafficDeployment } from './traffic-context';
+import type { TrafficRestore } from './traffic-rollback';
+
+const HOOK_TIMEOUT_MESSAGE = 'No status was reported for this hook within one hour';
+
+export async function finishTrafficDeployment(deps: StepDependencies, raw: unknown): Promise<{ status: DeploymentStatus }> {
+  const input = parseStepInput(finishDeploymentInput, raw, 'finish-traffic-deployment');
+  const { store } = deps;
+  const loaded = await loadTrafficDeployment(deps, input.deploymentId);
+  const finished = TERMINAL_DEPLOYMENT_STATUSES.includes(loaded.status) ? loaded : await decide(deps, loaded, input.error);
+  const { status } = finished;
+  const group = await store.getDeploymentGroup(finished.applicationName, finished.deploymentGroupName);
+  if (group) {
+    const summary = { deploymentId: finished.deploymentId, status, createTime: finished.createTime, endTime: finished.completeTime };
+    await store.recordGroupOutcome(finished.applicationName, finished.deploymentGroupName, {
+      lastAttemptedDeployment: summary,
+      ...(status === 'Succeeded' ? { lastSuccessfulDeployment: summary, targetRevision: finished.revision } : {}),
+    });
+  }
+  await store.releaseGroupLock(finished.deploymentGroupId, finished.deploymentId);
+  return { status };
+}
+
+async function decide(deps: StepDependencies, deployment: TrafficDeployment, error: { Error: string; Cause?: string } | null): Promise<TrafficDeployment> {
+  const { store } = deps;
+  const errorInformation = errorInformationOf(deployment, error);
+  const status = statusOf(errorInformation);
+  const now = deps.clock().toISOString();
+  await closePendingHooks(deps, deployment, error?.Error === 'States.Timeout' ? HOOK_TIMEOUT_MESSAGE : `The deployment ended ${status}`);
+  const restore = errorInformation ? await giveTrafficBack(deps, deployment, status, errorInformation, now) : undefined;
+  const targets = (await store.getTargets(deployment.deploymentId)).map((t) => closeTarget(t, errorInformation, now));
+  const changed = targets.filter((t) => t.lastUpdatedAt === now);
+  await store.updateTargets(changed);
+  const finished = trafficDeployment(
+    await store.updateDeployment(
+      deployment.deploymentId,
+      {
+        status,
+        completeTime: now,
+        errorInformation,
+        deploymentOverview: deploymentOverview(targets),
+        nextShift: undefined,
+        currentWait: undefined,
+        ...(restore ? { trafficShifts: restore.trafficShifts, rollbackInfo: restore.rollbackInfo } : {}),
+      },
+      ['Created', 'InProgress'],
+    ),
+  );
+  const restored = restore?.trafficShifts[restore.trafficShifts.length - 1];
+  if (restored && restored !== deployment.trafficShifts[deployment.trafficShifts.length - 1]) {
+    await deps.events.publish({ kind: 'traffic', deploymentId: deployment.deploymentId, shift: restored });
+  }
+  for (const target of changed) await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });
+  await deps.events.publish({ kind: 'deployment', deployment: finished });
+  return finished;
+}
+
+function errorInformationOf(deployment: TrafficDeployment, error: { Error: string; Cause?: string } | null): ErrorInformation | undefined {
+  if (error) return errorInformationFromFailure(error.Error, error.Cause);
+  return deployment.errorInformation;
+}
+
+function statusOf(errorInformation: ErrorInformation | undefined): DeploymentStatus {
+  if (!errorInformation) return 'Succeeded';
+  return errorInformation.code === 'MANUAL_STOP' ? 'Stopped' : 'Failed';
+}
+
+/** A hook still waiting is failed for good, so that a status arriving now is refused rather than acted on. */
+async function closePendingHooks(deps: StepDependencies, deployment: TrafficDeployment, message: string): Promise<void> {
+  for (const event of HOOK_EVENT_NAMES) {
+    const execution = await deps.store.getHookExecution(deployment.deploymentId, event);
+    if (execution?.status !== 'Pending') continue;
+    await deps.store.completeHookExecution(deployment.deploymentId, event, 'Failed', deps.clock().toISOString(), message).catch((error: unknown) => {
+      // A status that came in meanwhile stands.
+      if (!(error instanceof Error) || error.name !== 'ConflictError') throw error;
+    });
+  }
+}
+
+function giveTrafficBack(
+  deps: StepDependencies,
+  deployment: TrafficDeployment,
+  status: DeploymentStatus,
+  errorInformation: ErrorInformation,
+  now: string,
+): Promise<TrafficRestore | undefined> {
+  return deployment.computePlatform === 'Lambda'
+    ? restoreAlias(deps, deployment, status, errorInformation, now)
+    : restoreTaskSets(deps, deployment, status, errorInformation, now);
+}
+
+/** The alias target ends with the deployment: Succeeded with it, or Failed with the event under way failing. */
+function closeTarget(target: DeploymentTarget, errorInformation: ErrorInformation | undefined, now: string): DeploymentTarget {
+  if (target.status !== 'Pending' && target.status !== 'InProgress') return target;
+  if (!errorInformation) return { ...target, status: 'Succeeded', lastUpdatedAt: now };
+  return failTarget(target, { errorCode: 'UnknownError', scriptName: '', message: errorInformation.message, logTail: '' }, now);
+}

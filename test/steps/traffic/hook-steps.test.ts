@@ -1,0 +1,126 @@
+// The hook steps one call at a time, against the real store: a retried run-hook never invokes the function twice,
+// a status is taken once, and a repeated status still resumes an execution whose first report was cut short.
+import { lambdaAppSpec } from '../../support/lambda-harness';
+import { parseLambdaAppSpec } from '../../../functions/core/appspec';
+import { initialLambdaEvents, lambdaTargetId } from '../../../functions/core/lambda-traffic';
+import type { LambdaDeployment } from '../../../functions/core/types';
+import type { AliasTraffic, HookInvocation, StepDependencies, TaskCallbacks } from '../../../functions/ports';
+import { reportHookStatus } from '../../../functions/steps/traffic/hook-status';
+import { hookEventOfExecutionId, runHook } from '../../../functions/steps/traffic/run-hook';
+import { type Harness, openHarness } from '../../support/local-runtime-harness';
+
+const DEPLOYMENT_ID = 'd-HOOKSTEP1';
+const APPSPEC = parseLambdaAppSpec(lambdaAppSpec(['BeforeAllowTraffic']));
+
+let h: Harness;
+let deps: StepDependencies;
+let invoked: { fn: string; payload: HookInvocation }[];
+let settled: { token: string; outcome: string }[];
+
+beforeEach(async () => {
+  h = await openHarness();
+  invoked = [];
+  settled = [];
+  const callbacks: TaskCallbacks = {
+    succeed: async (token, output) => void settled.push({ token, outcome: `succeed ${JSON.stringify(output)}` }),
+    fail: async (token, error) => void settled.push({ token, outcome: `fail ${error}` }),
+  };
+  const aliases = { invokeHook: async (fn: string, payload: HookInvocation) => void invoked.push({ fn, payload }) } as unknown as AliasTraffic;
+  deps = { ...h.runtime.deps, callbacks, aliases };
+  const deployment: LambdaDeployment = {
+    deploymentId: DEPLOYMENT_ID,
+    applicationName: 'app',
+    deploymentGroupName: 'group',
+    deploymentGroupId: 'g',
+    computePlatform: 'Lambda',
+    status: 'InProgress',
+    deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
+    creator: 'user',
+    createTime: new Date().toISOString(),
+    revision: { revisionType: 'AppSpecContent', appSpecContent: { content: '', sha256: '' } },
+    appSpec: APPSPEC,
+    lifecycleEventNames: ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'],
+    deploymentOverview: { Pending: 0, InProgress: 1, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 },
+    schedule: [{ atSeconds: 0, weight: 100 }],
+    shiftsDone: 0,
+    trafficShifts: [],
+  };
+  await h.runtime.store.createDeployment(deployment);
+  await h.runtime.store.putTargets([
+    { deploymentId: DEPLOYMENT_ID, targetId: lambdaTargetId(APPSPEC), status: 'InProgress', lastUpdatedAt: deployment.createTime, initiallyHealthy: true, lifecycleEvents: initialLambdaEvents(APPSPEC) },
+  ]);
+});
+afterEach(async () => h.runtime.close());
+
+const run = (taskToken: string) => runHook(deps, { deploymentId: DEPLOYMENT_ID, lifecycleEventName: 'BeforeAllowTraffic', taskToken });
+const report = (status: 'Succeeded' | 'Failed', id = invoked[0].payload.LifecycleEventHookExecutionId) =>
+  reportHookStatus(deps, { deploymentId: DEPLOYMENT_ID, lifecycleEventHookExecutionId: id, status });
+
+describe('run-hook', () => {
+  it('invokes the function once with the CodeDeploy payload, and a retry only renews the token', async () => {
+    await run('token-1');
+    await run('token-2');
+
+    expect(invoked).toHaveLength(1);
+    expect(invoked[0].fn).toBe('pre');
+    expect(Object.keys(invoked[0].payload).sort()).toEqual(['DeploymentId', 'LifecycleEventHookExecutionId']);
+    expect(hookEventOfExecutionId(invoked[0].payload.LifecycleEventHookExecutionId)).toBe('BeforeAllowTraffic');
+    expect((await h.runtime.store.getHookExecution(DEPLOYMENT_ID, 'BeforeAllowTraffic'))?.taskToken).toBe('token-2');
+    const target = (await h.runtime.store.getTargets(DEPLOYMENT_ID))[0];
+    expect(target.lifecycleEvents[0]).toMatchObject({ lifecycleEventName: 'BeforeAllowTraffic', status: 'InProgress' });
+  });
+
+  it('resumes at once, without invoking again, when the status came in before a retry', async () => {
+    await run('token-1');
+    await report('Succeeded');
+    await run('token-2');
+
+    expect(invoked).toHaveLength(1);
+    expect(settled.map((s) => [s.token, s.outcome])).toEqual([
+      ['token-1', 'succeed {"action":"advance","event":"","waitSeconds":0}'],
+      ['token-2', 'succeed {"action":"advance","event":"","waitSeconds":0}'],
+    ]);
+  });
+});
+
+describe('a hook status', () => {
+  it('resumes the execution with the next step when the hook succeeded, and records the event', async () => {
+    await run('token-1');
+    await report('Succeeded');
+
+    expect(settled).toEqual([{ token: 'token-1', outcome: 'succeed {"action":"advance","event":"","waitSeconds":0}' }]);
+    const target = (await h.runtime.store.getTargets(DEPLOYMENT_ID))[0];
+    expect(target.lifecycleEvents[0]).toMatchObject({ status: 'Succeeded' });
+  });
+
+  it('fails the wait with HookFailedError when the hook failed, with the function named on the event', async () => {
+    await run('token-1');
+    await report('Failed');
+
+    expect(settled).toEqual([{ token: 'token-1', outcome: 'fail HookFailedError' }]);
+    const event = (await h.runtime.store.getTargets(DEPLOYMENT_ID))[0].lifecycleEvents[0];
+    expect(event).toMatchObject({ status: 'Failed', diagnostics: { errorCode: 'ScriptFailed', scriptName: 'pre' } });
+  });
+
+  it.each([
+    ['the same status again', 'Succeeded', 1],
+    ['another status', 'Failed', 0],
+  ] as const)('is refused once one was taken (%s), resuming again only for a repeat of the same', async (_case, second, resumedAgain) => {
+    await run('token-1');
+    await report('Succeeded');
+    await expect(report(second)).rejects.toMatchObject({ name: 'ConflictError' });
+
+    expect(settled).toHaveLength(1 + resumedAgain);
+    expect((await h.runtime.store.getHookExecution(DEPLOYMENT_ID, 'BeforeAllowTraffic'))?.status).toBe('Succeeded');
+  });
+
+  it.each([
+    ['an id no hook was given', 'BeforeAllowTraffic-00000000-0000-0000-0000-000000000000'],
+    ['an id of no known event', 'Install-1234'],
+    ['an empty id', ''],
+  ])('is refused for %s with NotFoundError', async (_case, id) => {
+    await run('token-1');
+    await expect(report('Succeeded', id)).rejects.toMatchObject({ name: 'NotFoundError' });
+    expect(settled).toEqual([]);
+  });
+});
