@@ -3,8 +3,8 @@
 // AfterAllowTestTraffic, BeforeAllowTraffic, AllowTraffic (production listeners shifted per the schedule, then the
 // replacement made primary), AfterAllowTraffic, then the termination wait and the original task set's removal.
 import { ECS_HOOK_EVENTS, type EcsAppSpec } from './appspec/ecs-appspec';
-import { ADVANCE_CURSOR, TRAFFIC_FINISH_CURSOR, eventDone, hookCursor, initialEvents, shiftCursor, upcomingShift, waitOrAdvance, type TrafficCursor } from './traffic-course';
-import type { DeploymentTarget, EcsDeployment, EcsLifecycleEventName, EcsServiceRef, LifecycleEvent, NextTrafficShift, TargetGroupPairInfo } from './types';
+import { ADVANCE_CURSOR, TRAFFIC_FINISH_CURSOR, eventDone, hookCursor, initialEvents, shiftCursor, waitOrAdvance, type TrafficCursor } from './traffic-course';
+import type { DeploymentTarget, EcsDeployment, EcsLifecycleEventName, EcsServiceRef, LifecycleEvent, TargetGroupPairInfo } from './types';
 
 export const ECS_LIFECYCLE_EVENTS: readonly EcsLifecycleEventName[] = [
   'BeforeInstall',
@@ -36,10 +36,6 @@ export function taskSetWeights(deployment: Pick<EcsDeployment, 'originalTaskSet'
   if (percent < 100 && deployment.originalTaskSet) weights[deployment.originalTaskSet.id] = 100 - percent;
   if (percent > 0 && deployment.replacementTaskSet) weights[deployment.replacementTaskSet.id] = percent;
   return weights;
-}
-
-export function upcomingListenerShift(deployment: EcsDeployment): NextTrafficShift | undefined {
-  return upcomingShift(deployment, (percent) => taskSetWeights(deployment, percent));
 }
 
 /** When the original task set may go: the termination wait after the last shift (at once after a continue). */

@@ -2,8 +2,8 @@
 // for it, and what the alias serves after each step. Steps call these after every change, so a retried or resumed
 // execution picks up exactly where the record says it is.
 import { LAMBDA_HOOK_EVENTS, type LambdaAppSpec } from './appspec/lambda-appspec';
-import { TRAFFIC_FINISH_CURSOR, eventDone, hookCursor, initialEvents, shiftCursor, upcomingShift, type TrafficCursor } from './traffic-course';
-import type { DeploymentTarget, LambdaDeployment, LambdaLifecycleEventName, LifecycleEvent, NextTrafficShift } from './types';
+import { TRAFFIC_FINISH_CURSOR, eventDone, hookCursor, initialEvents, shiftCursor, type TrafficCursor } from './traffic-course';
+import type { DeploymentTarget, LambdaDeployment, LambdaLifecycleEventName, LifecycleEvent } from './types';
 
 export const LAMBDA_LIFECYCLE_EVENTS: readonly LambdaLifecycleEventName[] = ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'];
 
@@ -18,11 +18,6 @@ export function aliasWeights(appSpec: Pick<LambdaAppSpec, 'currentVersion' | 'ta
   if (targetPercent < 100) weights[appSpec.currentVersion] = 100 - targetPercent;
   if (targetPercent > 0) weights[appSpec.targetVersion] = targetPercent;
   return weights;
-}
-
-/** The shift a running Lambda deployment waits for, for its record; none once every step is done. */
-export function upcomingAliasShift(deployment: LambdaDeployment): NextTrafficShift | undefined {
-  return upcomingShift(deployment, (percent) => aliasWeights(deployment.appSpec, percent));
 }
 
 /**

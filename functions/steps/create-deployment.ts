@@ -15,21 +15,26 @@ import { parseStepInput } from './step-inputs';
 
 const name = z.string().min(1).max(100).regex(/^[A-Za-z0-9._+=,@-]+$/, 'may contain only letters, digits and ._+=,@-');
 
+/** What a deployment request says on every platform. */
+export const commonDeploymentOptions = {
+  applicationName: name,
+  deploymentGroupName: name,
+  deploymentConfigName: name.optional(),
+  description: z.string().max(256).optional(),
+  autoRollbackConfiguration: z
+    .object({
+      enabled: z.boolean(),
+      events: z.array(z.enum(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST'])),
+    })
+    .strict()
+    .optional(),
+};
+
 export const createDeploymentOptions = z
   .object({
-    applicationName: name,
-    deploymentGroupName: name,
-    deploymentConfigName: name.optional(),
-    description: z.string().max(256).optional(),
+    ...commonDeploymentOptions,
     ignoreApplicationStopFailures: z.boolean().optional(),
     fileExistsBehavior: z.enum(['DISALLOW', 'OVERWRITE', 'RETAIN']).optional(),
-    autoRollbackConfiguration: z
-      .object({
-        enabled: z.boolean(),
-        events: z.array(z.enum(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST'])),
-      })
-      .strict()
-      .optional(),
   })
   .strict();
 

@@ -8,7 +8,6 @@ import {
   TERMINAL_DEPLOYMENT_STATUSES,
   type Deployment,
   type ServerDeployment,
-  type DeploymentStatus,
   type DeploymentTarget,
   type ErrorInformation,
   type HostRecord,
@@ -16,6 +15,7 @@ import {
 import type { StepDependencies } from '../ports';
 import { loadServerDeployment, revisionKey, serverDeployment } from './deployment-context';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
+import { recordOutcome, statusOf } from './deployment-outcome';
 import { ensureRollback, noteRollbackResult } from './rollback';
 import { finishDeploymentInput, parseStepInput } from './step-inputs';
 import { closeOutTargets } from './target-updates';
@@ -30,13 +30,7 @@ export async function finishDeployment(deps: StepDependencies, raw: unknown): Pr
   const finished = TERMINAL_DEPLOYMENT_STATUSES.includes(loaded.status) ? loaded : await decide(deps, loaded, input.error);
   const { status } = finished;
 
-  if (group) {
-    const summary = { deploymentId: finished.deploymentId, status, createTime: finished.createTime, endTime: finished.completeTime };
-    await store.recordGroupOutcome(finished.applicationName, finished.deploymentGroupName, {
-      lastAttemptedDeployment: summary,
-      ...(status === 'Succeeded' ? { lastSuccessfulDeployment: summary, targetRevision: finished.revision } : {}),
-    });
-  }
+  await recordOutcome(store, group, finished);
   if (finished.creator === 'codeDeployRollback') await noteRollbackResult(deps, finished);
   const rollbackCandidate = group ? rollbackCandidateOf(finished) : undefined;
   const handedOver = group !== undefined && rollbackCandidate !== undefined && (await ensureRollback(deps, group, rollbackCandidate));
@@ -62,12 +56,6 @@ async function decide(deps: StepDependencies, deployment: ServerDeployment, erro
   for (const target of targets.changed) await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });
   await deps.events.publish({ kind: 'deployment', deployment: finished });
   return finished;
-}
-
-/** plan-next-batch records MANUAL_STOP only when a stop took effect (hosts were left unstarted). */
-function statusOf(errorInformation: ErrorInformation | undefined): DeploymentStatus {
-  if (!errorInformation) return 'Succeeded';
-  return errorInformation.code === 'MANUAL_STOP' ? 'Stopped' : 'Failed';
 }
 
 /**

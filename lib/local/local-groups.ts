@@ -1,7 +1,7 @@
 // `cutover local deploy` creates the application and the group on first use, and keeps the group's hosts and
 // config in line with the flags on later runs, so one command is enough to try Cutover.
 import { newGroupId } from '../../functions/core/deployment-ids';
-import type { DeploymentGroup, TargetGroupPairInfo } from '../../functions/core/types';
+import type { ComputePlatform, DeploymentGroup, TargetGroupPairInfo } from '../../functions/core/types';
 import type { Store } from '../../functions/ports';
 import { ValidationError } from '../../functions/core/errors';
 import { resolveDeploymentConfig, resolveTrafficConfig } from '../../functions/steps/deployment-config-lookup';
@@ -21,12 +21,7 @@ export interface LocalGroupRequest {
 }
 
 export async function ensureLocalGroup(store: Store, request: LocalGroupRequest, now: Date): Promise<DeploymentGroup> {
-  await store.createApplication({
-    applicationId: newGroupId(),
-    applicationName: request.applicationName,
-    computePlatform: 'Server',
-    createTime: now.toISOString(),
-  });
+  await ensureApplication(store, request.applicationName, 'Server', now);
   const existing = await store.getDeploymentGroup(request.applicationName, request.deploymentGroupName);
   if (existing) {
     if (!request.hosts && !request.loadBalancers) return existing;
@@ -75,17 +70,7 @@ export interface LocalLambdaGroupRequest {
 
 /** The Lambda counterpart of ensureLocalGroup: a Lambda application and group, made on first use. */
 export async function ensureLocalLambdaGroup(store: Store, request: LocalLambdaGroupRequest, now: Date): Promise<DeploymentGroup> {
-  const application = await store.createApplication({
-    applicationId: newGroupId(),
-    applicationName: request.applicationName,
-    computePlatform: 'Lambda',
-    createTime: now.toISOString(),
-  });
-  if (application.computePlatform !== 'Lambda') {
-    throw new ValidationError([
-      { field: 'applicationName', message: `application ${request.applicationName} deploys to ${application.computePlatform}, not Lambda; name another with --application` },
-    ]);
-  }
+  await ensureApplication(store, request.applicationName, 'Lambda', now);
   const alarmConfiguration = request.alarms && { enabled: request.alarms.length > 0, alarms: request.alarms.map((name) => ({ name })) };
   const existing = await store.getDeploymentGroup(request.applicationName, request.deploymentGroupName);
   if (existing) {
@@ -122,17 +107,7 @@ export interface LocalEcsGroupRequest {
 
 /** The ECS counterpart of ensureLocalGroup: an ECS application and group, made on first use. */
 export async function ensureLocalEcsGroup(store: Store, request: LocalEcsGroupRequest, now: Date): Promise<DeploymentGroup> {
-  const application = await store.createApplication({
-    applicationId: newGroupId(),
-    applicationName: request.applicationName,
-    computePlatform: 'ECS',
-    createTime: now.toISOString(),
-  });
-  if (application.computePlatform !== 'ECS') {
-    throw new ValidationError([
-      { field: 'applicationName', message: `application ${request.applicationName} deploys to ${application.computePlatform}, not ECS; name another with --application` },
-    ]);
-  }
+  await ensureApplication(store, request.applicationName, 'ECS', now);
   const existing = await store.getDeploymentGroup(request.applicationName, request.deploymentGroupName);
   if (existing) return existing;
   const deploymentConfigName = request.deploymentConfigName ?? DEFAULT_TRAFFIC_CONFIG_NAMES.ECS;
@@ -152,4 +127,14 @@ export async function ensureLocalEcsGroup(store: Store, request: LocalEcsGroupRe
   };
   await store.putDeploymentGroup(group);
   return group;
+}
+
+/** The application, made on first use; one of another platform is refused, as its groups could not serve. */
+async function ensureApplication(store: Store, applicationName: string, platform: ComputePlatform, now: Date): Promise<void> {
+  const application = await store.createApplication({ applicationId: newGroupId(), applicationName, computePlatform: platform, createTime: now.toISOString() });
+  if (application.computePlatform !== platform) {
+    throw new ValidationError([
+      { field: 'applicationName', message: `application ${applicationName} deploys to ${application.computePlatform}, not ${platform}; name another with --application` },
+    ]);
+  }
 }

@@ -1,5 +1,5 @@
-import { aliasWeights, initialLambdaEvents, lambdaTargetId, nextLambdaCursor, upcomingAliasShift } from '../../functions/core/lambda-traffic';
-import { nextShiftIndex, shiftDueAt } from '../../functions/core/traffic-course';
+import { aliasWeights, initialLambdaEvents, lambdaTargetId, nextLambdaCursor } from '../../functions/core/lambda-traffic';
+import { nextShiftIndex, shiftDueAt, upcomingShift } from '../../functions/core/traffic-course';
 import { trafficSchedule } from '../../functions/core/traffic-schedule';
 import type { DeploymentTarget, LambdaDeployment, LifecycleEventStatus } from '../../functions/core/types';
 
@@ -86,11 +86,11 @@ describe('the next shift', () => {
   });
 
   it('is recorded with its time and weights while there is one', () => {
-    expect(upcomingAliasShift(deployment({ shiftsDone: 1, trafficShifts: [shiftAt(0, 25)] }))).toEqual({
+    expect(upcomingShift(deployment({ shiftsDone: 1, trafficShifts: [shiftAt(0, 25)] }), (percent) => aliasWeights(APPSPEC, percent))).toEqual({
       time: new Date(Date.parse(T0) + 120_000).toISOString(),
       weights: { '1': 50, '2': 50 },
     });
-    expect(upcomingAliasShift(deployment({ shiftsDone: 4, trafficShifts: [shiftAt(0, 100)] }))).toBeUndefined();
+    expect(upcomingShift(deployment({ shiftsDone: 4, trafficShifts: [shiftAt(0, 100)] }), (percent) => aliasWeights(APPSPEC, percent))).toBeUndefined();
   });
 });
 

@@ -5,8 +5,8 @@ import type { HookInvocation } from '../../functions/ports';
 import { createTrafficDeployment } from '../../functions/steps/traffic/create-traffic-deployment';
 import type { EcsHookEvent } from '../../functions/core/appspec/ecs-appspec';
 import { ensureLocalEcsGroup } from '../../lib/local/local-groups';
-import type { LocalCodeDeployClient, LocalRuntimeOptions } from '../../lib/local/local-runtime';
-import type { HookBehaviour } from './lambda-harness';
+import type { LocalRuntimeOptions } from '../../lib/local/local-runtime';
+import { type HookBehaviour, scriptedHooks } from './scripted-hooks';
 import { type Harness, openHarness } from './local-runtime-harness';
 
 export const ORIGINAL_TASK_DEFINITION = 'arn:aws:ecs:local:000000000000:task-definition/web:1';
@@ -21,22 +21,9 @@ export interface EcsHarness extends Harness {
 export async function openEcsHarness(
   options: Omit<LocalRuntimeOptions, 'stateDir' | 'persist' | 'hooks'> & { readonly testListener?: boolean } = {},
 ): Promise<EcsHarness> {
-  const hooks: Record<string, HookBehaviour> = {};
-  const invocations: { hook: string; event: HookInvocation }[] = [];
-  const hookFunction = (name: string) => async (event: HookInvocation, codedeploy: LocalCodeDeployClient) => {
-    invocations.push({ hook: name, event });
-    const behaviour = hooks[name] ?? 'Succeeded';
-    if (behaviour === 'silent') return;
-    if (typeof behaviour === 'function') return behaviour(event);
-    await codedeploy.putLifecycleEventHookExecutionStatus({
-      deploymentId: event.DeploymentId,
-      lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId,
-      status: behaviour,
-    });
-  };
-  const names = ['BeforeInstall', 'AfterInstall', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic'];
+  const scripted = scriptedHooks(['BeforeInstall', 'AfterInstall', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic']);
   const { testListener, ...runtimeOptions } = options;
-  const h = await openHarness({ ...runtimeOptions, hooks: Object.fromEntries(names.map((name) => [name, hookFunction(name)])) });
+  const h = await openHarness({ ...runtimeOptions, hooks: scripted.functions });
   const ecs = h.runtime.ecsServices;
   await ecs.createTargetGroup('blue');
   await ecs.createTargetGroup('green');
@@ -51,7 +38,7 @@ export async function openEcsHarness(
     containerName: 'web',
     containerPort: 80,
   });
-  return { ...h, hooks, invocations, listeners: { prod, ...(test ? { test } : {}) } };
+  return { ...h, hooks: scripted.behaviours, invocations: scripted.invocations, listeners: { prod, ...(test ? { test } : {}) } };
 }
 
 export function ecsAppSpec(hooks: readonly EcsHookEvent[] = [], taskDefinition = NEW_TASK_DEFINITION): string {

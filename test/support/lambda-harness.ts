@@ -3,11 +3,9 @@
 import type { HookInvocation } from '../../functions/ports';
 import { createTrafficDeployment } from '../../functions/steps/traffic/create-traffic-deployment';
 import { ensureLocalLambdaGroup } from '../../lib/local/local-groups';
-import type { LocalCodeDeployClient, LocalRuntimeOptions } from '../../lib/local/local-runtime';
+import type { LocalRuntimeOptions } from '../../lib/local/local-runtime';
+import { type HookBehaviour, scriptedHooks } from './scripted-hooks';
 import { type Harness, openHarness } from './local-runtime-harness';
-
-/** What a hook does when invoked: report a status, stay silent (never report), or hand the event to the test. */
-export type HookBehaviour = 'Succeeded' | 'Failed' | 'silent' | ((event: HookInvocation) => void);
 
 export interface LambdaHarness extends Harness {
   /** Per hook name; a hook not listed reports Succeeded. */
@@ -17,23 +15,11 @@ export interface LambdaHarness extends Harness {
 }
 
 export async function openLambdaHarness(options: Omit<LocalRuntimeOptions, 'stateDir' | 'persist' | 'hooks'> = {}): Promise<LambdaHarness> {
-  const hooks: Record<string, HookBehaviour> = {};
-  const invocations: { hook: string; event: HookInvocation }[] = [];
-  const hookFunction = (name: string) => async (event: HookInvocation, codedeploy: LocalCodeDeployClient) => {
-    invocations.push({ hook: name, event });
-    const behaviour = hooks[name] ?? 'Succeeded';
-    if (behaviour === 'silent') return;
-    if (typeof behaviour === 'function') return behaviour(event);
-    await codedeploy.putLifecycleEventHookExecutionStatus({
-      deploymentId: event.DeploymentId,
-      lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId,
-      status: behaviour,
-    });
-  };
-  const h = await openHarness({ ...options, hooks: { pre: hookFunction('pre'), post: hookFunction('post') } });
+  const scripted = scriptedHooks(['pre', 'post']);
+  const h = await openHarness({ ...options, hooks: scripted.functions });
   await h.runtime.lambdaFunctions.publishVersions('fn', ['1', '2']);
   await h.runtime.lambdaFunctions.createAlias('fn', 'live', '1');
-  return { ...h, hooks, invocations };
+  return { ...h, hooks: scripted.behaviours, invocations: scripted.invocations };
 }
 
 export interface LambdaDeployOptions {

@@ -3,15 +3,15 @@
 // traffic and, after the last, make the replacement primary (AllowTraffic), and remove the original task set once
 // the termination wait is over. The replacement's targets must all be healthy before any traffic moves to them.
 import { DeploymentStoppedError, EcsUpdateError } from '../../core/errors';
-import { ECS_LIFECYCLE_EVENTS, nextEcsCursor, taskSetWeights, upcomingListenerShift } from '../../core/ecs-traffic';
+import { ECS_LIFECYCLE_EVENTS, nextEcsCursor, taskSetWeights } from '../../core/ecs-traffic';
 import { eventDone, nextShiftIndex, type TrafficCursor } from '../../core/traffic-course';
-import type { DeploymentTarget, EcsDeployment, TaskSetRef, TrafficShift } from '../../core/types';
+import type { DeploymentTarget, EcsDeployment, TaskSetRef } from '../../core/types';
 import type { StepDependencies, TaskSetTraffic } from '../../ports';
 import { checkAlarms } from '../alarm-check';
 import { ecsDeployment, loadEcsDeployment, loadGroup } from '../deployment-context';
 import { stoppedMessage } from '../traffic/traffic-wait-control';
 import { parseStepInput } from '../step-inputs';
-import { ecsOf, loadTrafficTarget, markEvent } from '../traffic/traffic-context';
+import { ecsOf, loadTrafficTarget, markEvent, recordShift } from '../traffic/traffic-context';
 import { advanceInput } from '../traffic/traffic-step-inputs';
 
 /** How often a replacement that is not stable (or not healthy) yet is looked at again. */
@@ -102,22 +102,7 @@ async function shiftProductionTraffic(deps: StepDependencies, deployment: EcsDep
       { targetGroupArn: replacement.targetGroupArn, percent: weight },
     ]);
   }
-  const shift: TrafficShift = { time: deps.clock().toISOString(), weights: taskSetWeights(deployment, weight) };
-  const shifted: EcsDeployment = { ...deployment, shiftsDone: index + 1, trafficShifts: [...deployment.trafficShifts, shift], polls: undefined };
-  const updated = ecsDeployment(
-    await deps.store.updateDeployment(
-      deployment.deploymentId,
-      {
-        shiftsDone: shifted.shiftsDone,
-        trafficShifts: shifted.trafficShifts,
-        nextShift: upcomingListenerShift(shifted),
-        polls: undefined,
-        currentWait: undefined,
-      },
-      ['InProgress'],
-    ),
-  );
-  await deps.events.publish({ kind: 'traffic', deploymentId: deployment.deploymentId, shift });
+  const updated = ecsDeployment(await recordShift(deps, deployment, index, (percent) => taskSetWeights(deployment, percent)));
   const progressed = await markEvent(deps, target, 'AllowTraffic', 'InProgress');
   return nextEcsCursor(updated, progressed, deps.clock());
 }

@@ -1,14 +1,13 @@
 // One step of the traffic schedule: check the alarms, set the alias to the step's weight, record the shift and say
 // what comes next. The alias is set absolutely, so a retried step changes nothing the first attempt did not.
 import { DeploymentStoppedError } from '../../core/errors';
-import { aliasWeights, nextLambdaCursor, upcomingAliasShift } from '../../core/lambda-traffic';
+import { aliasWeights, nextLambdaCursor } from '../../core/lambda-traffic';
 import { nextShiftIndex, type TrafficCursor } from '../../core/traffic-course';
-import type { LambdaDeployment, TrafficShift } from '../../core/types';
 import type { StepDependencies } from '../../ports';
 import { checkAlarms } from '../alarm-check';
 import { lambdaDeployment, loadGroup, loadLambdaDeployment } from '../deployment-context';
 import { parseStepInput } from '../step-inputs';
-import { aliasesOf, loadTrafficTarget, markEvent } from '../traffic/traffic-context';
+import { aliasesOf, loadTrafficTarget, markEvent, recordShift } from '../traffic/traffic-context';
 import { advanceInput } from '../traffic/traffic-step-inputs';
 import { stoppedMessage } from '../traffic/traffic-wait-control';
 
@@ -26,19 +25,9 @@ export async function shiftAlias(deps: StepDependencies, raw: unknown): Promise<
   const { functionName, alias, currentVersion, targetVersion } = deployment.appSpec;
   await aliasesOf(deps).shift(functionName, alias, currentVersion, targetVersion, weight);
 
-  const now = deps.clock();
-  const shift: TrafficShift = { time: now.toISOString(), weights: aliasWeights(deployment.appSpec, weight) };
-  const shifted: LambdaDeployment = { ...deployment, shiftsDone: index + 1, trafficShifts: [...deployment.trafficShifts, shift] };
-  const updated = lambdaDeployment(
-    await store.updateDeployment(
-      deployment.deploymentId,
-      { shiftsDone: shifted.shiftsDone, trafficShifts: shifted.trafficShifts, nextShift: upcomingAliasShift(shifted), currentWait: undefined },
-      ['InProgress'],
-    ),
-  );
-  await deps.events.publish({ kind: 'traffic', deploymentId: deployment.deploymentId, shift });
+  const updated = lambdaDeployment(await recordShift(deps, deployment, index, (percent) => aliasWeights(deployment.appSpec, percent)));
   // AllowTraffic runs from the first shift to the last.
   const done = updated.shiftsDone >= updated.schedule.length;
   const progressed = await markEvent(deps, target, 'AllowTraffic', done ? 'Succeeded' : 'InProgress');
-  return nextLambdaCursor(updated, progressed, now);
+  return nextLambdaCursor(updated, progressed, deps.clock());
 }

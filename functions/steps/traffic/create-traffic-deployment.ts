@@ -13,28 +13,16 @@ import { LAMBDA_LIFECYCLE_EVENTS } from '../../core/lambda-traffic';
 import { trafficSchedule } from '../../core/traffic-schedule';
 import type { AppSpecContentRevision, DeploymentBase, DeploymentGroup, EcsDeployment, TrafficDeployment, TrafficShiftState } from '../../core/types';
 import type { StepDependencies } from '../../ports';
-import { launch, takeGroupLock } from '../create-deployment';
+import { commonDeploymentOptions, launch, takeGroupLock } from '../create-deployment';
 import { resolveTrafficConfig } from '../deployment-config-lookup';
 import { parseStepInput } from '../step-inputs';
 
 /** CodeDeploy's defaults for Lambda and ECS deployment groups. */
 export const DEFAULT_TRAFFIC_CONFIG_NAMES = { Lambda: 'CodeDeployDefault.LambdaAllAtOnce', ECS: 'CodeDeployDefault.ECSAllAtOnce' } as const;
 
-const name = z.string().min(1).max(100).regex(/^[A-Za-z0-9._+=,@-]+$/, 'may contain only letters, digits and ._+=,@-');
-
 const createTrafficDeploymentOptions = z
   .object({
-    applicationName: name,
-    deploymentGroupName: name,
-    deploymentConfigName: name.optional(),
-    description: z.string().max(256).optional(),
-    autoRollbackConfiguration: z
-      .object({
-        enabled: z.boolean(),
-        events: z.array(z.enum(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST'])),
-      })
-      .strict()
-      .optional(),
+    ...commonDeploymentOptions,
     /** The appspec's text, YAML or JSON. */
     appSpecContent: z.string().min(1).max(512 * 1024),
     /** Where the text came from, for error messages (a file path, or `revision.appSpecContent.content`). */

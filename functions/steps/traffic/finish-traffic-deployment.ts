@@ -16,6 +16,7 @@ import type { StepDependencies } from '../../ports';
 import { trafficDeployment } from '../deployment-context';
 import { restoreTaskSets } from '../ecs/restore-task-sets';
 import { restoreAlias } from '../lambda/restore-alias';
+import { recordOutcome, statusOf } from '../deployment-outcome';
 import { finishDeploymentInput, parseStepInput } from '../step-inputs';
 import { failTarget } from '../target-updates';
 import { loadTrafficDeployment } from './traffic-context';
@@ -29,14 +30,7 @@ export async function finishTrafficDeployment(deps: StepDependencies, raw: unkno
   const loaded = await loadTrafficDeployment(deps, input.deploymentId);
   const finished = TERMINAL_DEPLOYMENT_STATUSES.includes(loaded.status) ? loaded : await decide(deps, loaded, input.error);
   const { status } = finished;
-  const group = await store.getDeploymentGroup(finished.applicationName, finished.deploymentGroupName);
-  if (group) {
-    const summary = { deploymentId: finished.deploymentId, status, createTime: finished.createTime, endTime: finished.completeTime };
-    await store.recordGroupOutcome(finished.applicationName, finished.deploymentGroupName, {
-      lastAttemptedDeployment: summary,
-      ...(status === 'Succeeded' ? { lastSuccessfulDeployment: summary, targetRevision: finished.revision } : {}),
-    });
-  }
+  await recordOutcome(store, await store.getDeploymentGroup(finished.applicationName, finished.deploymentGroupName), finished);
   await store.releaseGroupLock(finished.deploymentGroupId, finished.deploymentId);
   return { status };
 }
@@ -78,11 +72,6 @@ async function decide(deps: StepDependencies, deployment: TrafficDeployment, err
 function errorInformationOf(deployment: TrafficDeployment, error: { Error: string; Cause?: string } | null): ErrorInformation | undefined {
   if (error) return errorInformationFromFailure(error.Error, error.Cause);
   return deployment.errorInformation;
-}
-
-function statusOf(errorInformation: ErrorInformation | undefined): DeploymentStatus {
-  if (!errorInformation) return 'Succeeded';
-  return errorInformation.code === 'MANUAL_STOP' ? 'Stopped' : 'Failed';
 }
 
 /** A hook still waiting is failed for good, so that a status arriving now is refused rather than acted on. */

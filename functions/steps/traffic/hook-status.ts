@@ -4,8 +4,8 @@
 import { ConflictError, NotFoundError, UnsupportedPlatformError } from '../../core/errors';
 import type { StepDependencies } from '../../ports';
 import { loadDeployment } from '../deployment-context';
-import { concludeHook } from '../traffic/traffic-context';
-import { hookEventOfExecutionId } from '../traffic/run-hook';
+import { concludeHook, hookFailureMessage } from './traffic-context';
+import { hookEventOfExecutionId } from './run-hook';
 
 export interface HookStatusReport {
   readonly deploymentId: string;
@@ -29,10 +29,7 @@ export async function reportHookStatus(deps: StepDependencies, report: HookStatu
   if (!event || !existing || existing.lifecycleEventHookExecutionId !== report.lifecycleEventHookExecutionId) {
     throw new NotFoundError('Lifecycle hook execution', report.lifecycleEventHookExecutionId);
   }
-  const message =
-    report.status === 'Failed'
-      ? `The ${event} hook function ${existing.hookFunction} reported Failed (execution ${existing.lifecycleEventHookExecutionId})`
-      : undefined;
+  const message = report.status === 'Failed' ? hookFailureMessage(existing) : undefined;
   try {
     const completed = await deps.store.completeHookExecution(deployment.deploymentId, event, report.status, deps.clock().toISOString(), message);
     await concludeHook(deps, deployment, completed);

@@ -2,6 +2,7 @@
 // execution id and leave the execution waiting; the function's status, through the API, resumes it (hook-status.ts).
 // A retried step renews the token of the execution already recorded and never invokes the function twice.
 import { randomUUID } from 'node:crypto';
+import { CutoverError } from '../../core/errors';
 import { HOOK_EVENT_NAMES } from '../../core/traffic-course';
 import type { TrafficDeployment } from '../../core/types';
 import type { HookEventName, HookExecution, StepDependencies } from '../../ports';
@@ -17,7 +18,8 @@ export async function runHook(deps: StepDependencies, raw: unknown): Promise<voi
   const event = input.lifecycleEventName;
   const hooks: Partial<Record<HookEventName, string>> = deployment.appSpec.hooks;
   const hookFunction = hooks[event];
-  if (hookFunction === undefined) throw new Error(`Deployment ${deployment.deploymentId} has no ${event} hook function to run`);
+  // The cursor sends only events with a function here; anything else is a wiring mistake worth failing loudly.
+  if (hookFunction === undefined) throw new CutoverError(`Deployment ${deployment.deploymentId} has no ${event} hook function to run`);
 
   const now = deps.clock().toISOString();
   const existing = await store.getHookExecution(deployment.deploymentId, event);
@@ -31,7 +33,7 @@ export async function runHook(deps: StepDependencies, raw: unknown): Promise<voi
     invoked: existing?.invoked ?? false,
     startTime: existing?.startTime ?? now,
   };
-  if (existing?.status !== 'Pending' && existing !== undefined) {
+  if (existing && existing.status !== 'Pending') {
     await concludeHook(deps, deployment, { ...existing, taskToken: input.taskToken });
     return;
   }

@@ -3,8 +3,8 @@
 import { CutoverError, NotFoundError } from '../../core/errors';
 import { ecsTargetId, nextEcsCursor } from '../../core/ecs-traffic';
 import { lambdaTargetId, nextLambdaCursor } from '../../core/lambda-traffic';
-import type { TrafficCursor } from '../../core/traffic-course';
-import type { DeploymentTarget, LifecycleEventName, TrafficDeployment } from '../../core/types';
+import { upcomingShift, type TrafficCursor } from '../../core/traffic-course';
+import type { DeploymentTarget, LifecycleEventName, TrafficDeployment, TrafficShift } from '../../core/types';
 import type { AliasTraffic, HookExecution, StepDependencies, TaskSetTraffic } from '../../ports';
 import { loadDeployment, trafficDeployment } from '../deployment-context';
 import { withEvent } from '../target-updates';
@@ -104,6 +104,31 @@ export async function markEvent(
   );
   await deps.store.updateTargets([updated]);
   await deps.events.publish({ kind: 'target', deploymentId: target.deploymentId, target: updated });
+  return updated;
+}
+
+/**
+ * Records the shift just made to step `index` of the schedule, with the one now coming, and tells the event sink.
+ * `weightsAt` says what a percent on the target means for this platform (versions, task sets).
+ */
+export async function recordShift(
+  deps: StepDependencies,
+  deployment: TrafficDeployment,
+  index: number,
+  weightsAt: (percent: number) => Record<string, number>,
+): Promise<TrafficDeployment> {
+  const shift: TrafficShift = { time: deps.clock().toISOString(), weights: weightsAt(deployment.schedule[index].weight) };
+  const shifted = { ...deployment, shiftsDone: index + 1, trafficShifts: [...deployment.trafficShifts, shift] };
+  const changes = {
+    shiftsDone: shifted.shiftsDone,
+    trafficShifts: shifted.trafficShifts,
+    nextShift: upcomingShift(shifted, weightsAt),
+    currentWait: undefined,
+    // An ECS deployment's looks at its replacement's health start over for the next shift.
+    polls: undefined,
+  };
+  const updated = trafficDeployment(await deps.store.updateDeployment(deployment.deploymentId, changes, ['InProgress']));
+  await deps.events.publish({ kind: 'traffic', deploymentId: deployment.deploymentId, shift });
   return updated;
 }
 

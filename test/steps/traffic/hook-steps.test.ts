@@ -45,6 +45,7 @@ beforeEach(async () => {
     shiftsDone: 0,
     trafficShifts: [],
   };
+  await h.runtime.store.putDeploymentGroup({ applicationName: 'app', deploymentGroupName: 'group', deploymentGroupId: 'g', deploymentConfigName: deployment.deploymentConfigName, computePlatform: 'Lambda' });
   await h.runtime.store.createDeployment(deployment);
   await h.runtime.store.putTargets([
     { deploymentId: DEPLOYMENT_ID, targetId: lambdaTargetId(APPSPEC), status: 'InProgress', lastUpdatedAt: deployment.createTime, initiallyHealthy: true, lifecycleEvents: initialLambdaEvents(APPSPEC) },

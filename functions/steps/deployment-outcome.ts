@@ -1,0 +1,20 @@
+// What every finish step decides and records the same way, whatever the platform.
+import type { Deployment, DeploymentGroup, DeploymentStatus, ErrorInformation } from '../core/types';
+import type { Store } from '../ports';
+
+/** No error: Succeeded; a stop that took effect: Stopped; anything else: Failed. */
+export function statusOf(errorInformation: ErrorInformation | undefined): DeploymentStatus {
+  if (!errorInformation) return 'Succeeded';
+  return errorInformation.code === 'MANUAL_STOP' ? 'Stopped' : 'Failed';
+}
+
+/** The group's last attempted (and, on success, last successful) deployment and revision; nothing if it is gone. */
+export async function recordOutcome(store: Store, group: DeploymentGroup | undefined, finished: Deployment): Promise<void> {
+  if (!group) return;
+  const { status } = finished;
+  const summary = { deploymentId: finished.deploymentId, status, createTime: finished.createTime, endTime: finished.completeTime };
+  await store.recordGroupOutcome(finished.applicationName, finished.deploymentGroupName, {
+    lastAttemptedDeployment: summary,
+    ...(status === 'Succeeded' ? { lastSuccessfulDeployment: summary, targetRevision: finished.revision } : {}),
+  });
+}
