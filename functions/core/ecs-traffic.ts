@@ -3,7 +3,7 @@
 // AfterAllowTestTraffic, BeforeAllowTraffic, AllowTraffic (production listeners shifted per the schedule, then the
 // replacement made primary), AfterAllowTraffic, then the termination wait and the original task set's removal.
 import { ECS_HOOK_EVENTS, type EcsAppSpec } from './appspec/ecs-appspec';
-import { ADVANCE_CURSOR, TRAFFIC_FINISH_CURSOR, eventDone, hookCursor, initialEvents, shiftCursor, waitOrAdvance, type TrafficCursor } from './traffic-course';
+import { advanceCursor, eventDone, finishCursor, hookCursor, initialEvents, shiftCursor, waitOrAdvance, type TrafficCursor } from './traffic-course';
 import type { DeploymentTarget, EcsDeployment, EcsLifecycleEventName, EcsServiceRef, LifecycleEvent, TargetGroupPairInfo } from './types';
 
 export const ECS_LIFECYCLE_EVENTS: readonly EcsLifecycleEventName[] = [
@@ -53,10 +53,10 @@ export function terminationDueAt(deployment: EcsDeployment): Date | undefined {
 export function nextEcsCursor(deployment: EcsDeployment, target: DeploymentTarget, now: Date): TrafficCursor {
   for (const name of ECS_LIFECYCLE_EVENTS) {
     if (eventDone(target, name)) continue;
-    if (name === 'Install' || name === 'AllowTestTraffic') return ADVANCE_CURSOR;
-    if (name === 'AllowTraffic') return deployment.shiftsDone < deployment.schedule.length ? shiftCursor(deployment, now) : ADVANCE_CURSOR;
-    return hookCursor(name);
+    if (name === 'Install' || name === 'AllowTestTraffic') return advanceCursor(deployment);
+    if (name === 'AllowTraffic') return deployment.shiftsDone < deployment.schedule.length ? shiftCursor(deployment, now) : advanceCursor(deployment);
+    return hookCursor(name, deployment);
   }
-  if (!deployment.terminationWaitDone) return waitOrAdvance(terminationDueAt(deployment), now);
-  return TRAFFIC_FINISH_CURSOR;
+  if (!deployment.terminationWaitDone) return waitOrAdvance(terminationDueAt(deployment), now, deployment);
+  return finishCursor(deployment);
 }

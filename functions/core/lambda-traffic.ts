@@ -2,7 +2,7 @@
 // for it, and what the alias serves after each step. Steps call these after every change, so a retried or resumed
 // execution picks up exactly where the record says it is.
 import { LAMBDA_HOOK_EVENTS, type LambdaAppSpec } from './appspec/lambda-appspec';
-import { TRAFFIC_FINISH_CURSOR, eventDone, hookCursor, initialEvents, shiftCursor, type TrafficCursor } from './traffic-course';
+import { eventDone, finishCursor, hookCursor, initialEvents, shiftCursor, type TrafficCursor } from './traffic-course';
 import type { DeploymentTarget, LambdaDeployment, LambdaLifecycleEventName, LifecycleEvent } from './types';
 
 export const LAMBDA_LIFECYCLE_EVENTS: readonly LambdaLifecycleEventName[] = ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'];
@@ -25,10 +25,10 @@ export function aliasWeights(appSpec: Pick<LambdaAppSpec, 'currentVersion' | 'ta
  * AfterAllowTraffic's hook, then finish. A hook event the appspec gives no function starts Skipped, so it is done.
  */
 export function nextLambdaCursor(deployment: LambdaDeployment, target: DeploymentTarget, now: Date): TrafficCursor {
-  if (!eventDone(target, 'BeforeAllowTraffic')) return hookCursor('BeforeAllowTraffic');
+  if (!eventDone(target, 'BeforeAllowTraffic')) return hookCursor('BeforeAllowTraffic', deployment);
   if (deployment.shiftsDone < deployment.schedule.length) return shiftCursor(deployment, now);
-  if (!eventDone(target, 'AfterAllowTraffic')) return hookCursor('AfterAllowTraffic');
-  return TRAFFIC_FINISH_CURSOR;
+  if (!eventDone(target, 'AfterAllowTraffic')) return hookCursor('AfterAllowTraffic', deployment);
+  return finishCursor(deployment);
 }
 
 /** The target's events when the deployment starts: hook events the appspec names no function for are Skipped. */

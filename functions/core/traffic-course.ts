@@ -7,22 +7,36 @@ export const HOOK_EVENT_NAMES = ['BeforeInstall', 'AfterInstall', 'AfterAllowTes
 export type HookEventName = (typeof HOOK_EVENT_NAMES)[number];
 
 /**
- * Where the execution goes next. Every field is always present because the ASL's ResultSelector reads all three.
+ * Where the execution goes next. Every field is always present because the ASL's ResultSelector reads all four.
  * hook: run `event`'s function and wait for its status. advance: the next step that changes something (a shift, a
  * task set, a listener). wait: a task-token wait of `waitSeconds` that a continue, a stop or an alarm can end early.
  * poll: a plain Wait of `waitSeconds`, then advance again (ECS stability and health). finish: the last step.
+ * `shiftsDone` is how many shifts were made when the cursor was decided: the advance step shifts only while the
+ * record still says so, so a retried step whose first attempt made the shift waits for the next one instead.
  */
 export interface TrafficCursor {
   readonly action: 'hook' | 'advance' | 'wait' | 'poll' | 'finish';
   readonly event: HookEventName | '';
   readonly waitSeconds: number;
+  readonly shiftsDone: number;
 }
 
-export const ADVANCE_CURSOR: TrafficCursor = { action: 'advance', event: '', waitSeconds: 0 };
-export const TRAFFIC_FINISH_CURSOR: TrafficCursor = { action: 'finish', event: '', waitSeconds: 0 };
+type Shifted = Pick<TrafficShiftState, 'shiftsDone'>;
 
-export function hookCursor(event: HookEventName): TrafficCursor {
-  return { action: 'hook', event, waitSeconds: 0 };
+export function advanceCursor({ shiftsDone }: Shifted): TrafficCursor {
+  return { action: 'advance', event: '', waitSeconds: 0, shiftsDone };
+}
+
+export function finishCursor({ shiftsDone }: Shifted): TrafficCursor {
+  return { action: 'finish', event: '', waitSeconds: 0, shiftsDone };
+}
+
+export function hookCursor(event: HookEventName, { shiftsDone }: Shifted): TrafficCursor {
+  return { action: 'hook', event, waitSeconds: 0, shiftsDone };
+}
+
+export function pollCursor(waitSeconds: number, { shiftsDone }: Shifted): TrafficCursor {
+  return { action: 'poll', event: '', waitSeconds, shiftsDone };
 }
 
 /** Index of the schedule step the next shift makes: the last one once a continue skipped the waits. */
@@ -43,13 +57,13 @@ export function shiftDueAt(state: Pick<TrafficShiftState, 'schedule' | 'trafficS
 
 /** The next shift now, or the wait until it is due. */
 export function shiftCursor(state: TrafficShiftState, now: Date): TrafficCursor {
-  return waitOrAdvance(state.continueRequested ? undefined : shiftDueAt(state, nextShiftIndex(state)), now);
+  return waitOrAdvance(state.continueRequested ? undefined : shiftDueAt(state, nextShiftIndex(state)), now, state);
 }
 
 /** A wait until `due`, or advance when nothing is due or it is already past. */
-export function waitOrAdvance(due: Date | undefined, now: Date): TrafficCursor {
+export function waitOrAdvance(due: Date | undefined, now: Date, state: Shifted): TrafficCursor {
   const waitSeconds = due === undefined ? 0 : Math.ceil((due.getTime() - now.getTime()) / 1000);
-  return waitSeconds > 0 ? { action: 'wait', event: '', waitSeconds } : ADVANCE_CURSOR;
+  return waitSeconds > 0 ? { action: 'wait', event: '', waitSeconds, shiftsDone: state.shiftsDone } : advanceCursor(state);
 }
 
 /** The shift a running deployment waits for, for its record; none once every step is done. */

@@ -2,10 +2,10 @@
 import type { Deployment, DeploymentGroup, DeploymentStatus, ErrorInformation } from '../core/types';
 import type { Store } from '../ports';
 
-/** No error: Succeeded; a stop that took effect: Stopped; anything else: Failed. */
+/** No error: Succeeded; stopped on request or by an alarm (CodeDeploy's ALARM_ACTIVE ends Stopped): Stopped; else Failed. */
 export function statusOf(errorInformation: ErrorInformation | undefined): DeploymentStatus {
   if (!errorInformation) return 'Succeeded';
-  return errorInformation.code === 'MANUAL_STOP' ? 'Stopped' : 'Failed';
+  return errorInformation.code === 'MANUAL_STOP' || errorInformation.code === 'ALARM_ACTIVE' ? 'Stopped' : 'Failed';
 }
 
 /** The group's last attempted (and, on success, last successful) deployment and revision; nothing if it is gone. */

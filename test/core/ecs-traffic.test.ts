@@ -107,7 +107,8 @@ describe('nextEcsCursor', () => {
     ['no termination wait → advance', { shiftsDone: 2, trafficShifts: [{ time: T0, weights: {} }], terminationWaitMinutes: 0 }, targetAt('all-done'), { action: 'advance', event: '', waitSeconds: 0 }],
     ['original removed → finish', { shiftsDone: 2, trafficShifts: [{ time: T0, weights: {} }], terminationWaitDone: true }, targetAt('all-done'), { action: 'finish', event: '', waitSeconds: 0 }],
   ])('%s', (_case, overrides, target, cursor) => {
-    expect(nextEcsCursor(deployment(overrides), target, now)).toEqual(cursor);
+    const d = deployment(overrides);
+    expect(nextEcsCursor(d, target, now)).toEqual({ ...(cursor as object), shiftsDone: d.shiftsDone });
   });
 });
 

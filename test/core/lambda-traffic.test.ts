@@ -70,7 +70,8 @@ describe('nextLambdaCursor', () => {
     ['every shift done, AfterAllowTraffic pending → its hook', { shiftsDone: 4, trafficShifts: [shiftAt(0, 100)] }, target('Succeeded', 'Pending'), { action: 'hook', event: 'AfterAllowTraffic', waitSeconds: 0 }],
     ['everything done → finish', { shiftsDone: 4, trafficShifts: [shiftAt(0, 100)] }, target('Succeeded', 'Skipped'), { action: 'finish', event: '', waitSeconds: 0 }],
   ])('%s', (_case, overrides, t, cursor) => {
-    expect(nextLambdaCursor(deployment(overrides), t, now)).toEqual(cursor);
+    const d = deployment(overrides);
+    expect(nextLambdaCursor(d, t, now)).toEqual({ ...(cursor as object), shiftsDone: d.shiftsDone });
   });
 });
 

@@ -112,6 +112,7 @@ describe('ECS blue/green', () => {
     onShiftTo(30, async () => h.runtime.alarms.set('errors', 'ALARM'));
     const view = await finished(await startEcsDeployment(h, { config: LINEAR, alarms: ['errors'], autoRollback: true }));
 
+    expect(view.status).toBe('Stopped');
     expect(view.errorInformation?.code).toBe('ALARM_ACTIVE');
     expect(onReplacement(view)).toEqual([10, 20, 30, 0]);
     expect(view.rollbackInfo?.rollbackMessage).toContain('Traffic restored to task set');
@@ -151,6 +152,20 @@ describe('ECS blue/green', () => {
     expect(view.terminationContinued).toBeDefined();
     expect([...duringWait].sort()).toEqual(['ACTIVE', 'PRIMARY']);
     expect((await service()).taskSets.map((t) => t.status)).toEqual(['PRIMARY']);
+  });
+
+  it.each([
+    [true, 'web:1', 'Traffic restored to task set'],
+    [false, 'web:2', 'No rollback configured'],
+  ])('after a failing AfterAllowTraffic, auto rollback %s leaves one task set, running %s', async (autoRollback, serving, message) => {
+    h = await openEcsHarness();
+    h.hooks.AfterAllowTraffic = 'Failed';
+    const view = await finished(await startEcsDeployment(h, { config: ALL_AT_ONCE, hooks: ['AfterAllowTraffic'], autoRollback }));
+
+    expect(view.errorInformation?.code).toBe('HOOK_EXECUTION_FAILURE');
+    expect(view.rollbackInfo?.rollbackMessage).toContain(message);
+    expect((await service()).taskSets.map((t) => [t.taskDefinition.split('/').pop(), t.status])).toEqual([[serving, 'PRIMARY']]);
+    expect(await prodWeights()).toEqual({ [serving]: 100 });
   });
 
   it('fails with ECS_UPDATE_ERROR when the replacement never becomes stable, and removes it', async () => {

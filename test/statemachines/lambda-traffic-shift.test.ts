@@ -2,6 +2,7 @@
 // everything that ends a deployment early (a failing or silent hook, an alarm, a continue, a stop).
 import type { DeploymentView, LambdaDeployment } from '../../functions/core/types';
 import type { StateChange } from '../../functions/ports';
+import { TransientStoreError } from '../../functions/core/errors';
 import { reportHookStatus } from '../../functions/steps/traffic/hook-status';
 import { continueTrafficShift } from '../../functions/steps/traffic/traffic-wait-control';
 import { requestStop } from '../../functions/api/deployment-stop';
@@ -107,7 +108,7 @@ describe('Lambda traffic shift', () => {
     onShiftTo(30, async () => h.runtime.alarms.set('errors', 'ALARM'));
     const view = await finished(await startLambdaDeployment(h, { config: LINEAR, alarms: ['errors'], autoRollback: true }));
 
-    expect(view.status).toBe('Failed');
+    expect(view.status).toBe('Stopped');
     expect(view.errorInformation?.code).toBe('ALARM_ACTIVE');
     expect(view.errorInformation?.message).toContain('errors');
     expect(onTarget(view)).toEqual([10, 20, 30, 0]);
@@ -199,6 +200,61 @@ describe('Lambda traffic shift', () => {
     expect(view.errorInformation?.code).toBe('HOOK_EXECUTION_FAILURE');
     expect(await h.runtime.lambdaFunctions.getAlias('fn', 'live')).toEqual(alias);
     expect(onTarget(view)).toEqual(shifts);
+  });
+
+  it('puts the alias back even when the step that moved it died before recording the shift', async () => {
+    let first = true;
+    h = await openLambdaHarness({
+      decorate: (deps) => ({
+        ...deps,
+        aliases: {
+          ...deps.aliases!,
+          describe: (fn, alias) => deps.aliases!.describe(fn, alias),
+          versionExists: (fn, version) => deps.aliases!.versionExists(fn, version),
+          invokeHook: (fn, payload) => deps.aliases!.invokeHook(fn, payload),
+          shift: async (...args) => {
+            await deps.aliases!.shift(...args);
+            if (first && args[4] > 0) {
+              first = false;
+              throw new Error('the step died after moving the alias');
+            }
+          },
+        },
+      }),
+    });
+    const view = await finished(await startLambdaDeployment(h, { config: LINEAR }));
+
+    expect(view.status).toBe('Failed');
+    expect(view.trafficShifts.map((shift) => shift.weights)).toEqual([{ '1': 100 }]);
+    expect(view.rollbackInfo?.rollbackMessage).toContain('it had 10% on version 2');
+    expect(await h.runtime.lambdaFunctions.getAlias('fn', 'live')).toEqual({ functionVersion: '1', additionalVersionWeights: {} });
+  });
+
+  it('waits for the next shift when a step is retried after recording its shift, instead of shifting again', async () => {
+    let failOnce = true;
+    h = await openLambdaHarness({
+      timeScale: 1,
+      decorate: (deps) => ({
+        ...deps,
+        events: {
+          publish: async (change) => {
+            await deps.events.publish(change);
+            // As if the step's answer were lost after its work was done: Step Functions runs it again.
+            if (change.kind === 'traffic' && failOnce) {
+              failOnce = false;
+              throw new TransientStoreError('answer lost');
+            }
+          },
+        },
+      }),
+    });
+    const id = await startLambdaDeployment(h, { config: CANARY });
+    const load = async () => lambdaDeployment((await h.runtime.store.getDeployment(id))!);
+    while ((await load()).currentWait?.kind !== 'shift') await new Promise((resolve) => setTimeout(resolve, 5));
+
+    expect(onTarget(await load())).toEqual([10]);
+    await continueTrafficShift(h.runtime.deps, await load());
+    expect(onTarget(await finished(id))).toEqual([10, 100]);
   });
 
   it('refuses to start when the alias does not serve CurrentVersion alone', async () => {

@@ -4,7 +4,7 @@
 // the termination wait is over. The replacement's targets must all be healthy before any traffic moves to them.
 import { DeploymentStoppedError, EcsUpdateError } from '../../core/errors';
 import { ECS_LIFECYCLE_EVENTS, nextEcsCursor, taskSetWeights } from '../../core/ecs-traffic';
-import { eventDone, nextShiftIndex, type TrafficCursor } from '../../core/traffic-course';
+import { eventDone, nextShiftIndex, pollCursor, type TrafficCursor } from '../../core/traffic-course';
 import type { DeploymentTarget, EcsDeployment, TaskSetRef } from '../../core/types';
 import type { StepDependencies, TaskSetTraffic } from '../../ports';
 import { checkAlarms } from '../alarm-check';
@@ -35,7 +35,7 @@ export async function advanceEcs(deps: StepDependencies, raw: unknown): Promise<
   const pending = ECS_LIFECYCLE_EVENTS.find((name) => !eventDone(target, name));
   if (pending === 'Install') return install(deps, deployment, target);
   if (pending === 'AllowTestTraffic') return allowTestTraffic(deps, deployment, target);
-  if (pending === 'AllowTraffic') return shiftProductionTraffic(deps, deployment, target);
+  if (pending === 'AllowTraffic') return shiftProductionTraffic(deps, deployment, target, input.shiftsDone);
   return removeOriginal(deps, deployment, target);
 }
 
@@ -63,7 +63,7 @@ async function install(deps: StepDependencies, deployment: EcsDeployment, target
     const replacementTaskSet: TaskSetRef = { id: created.taskSetId, arn: created.taskSetArn, targetGroupName: other.name, targetGroupArn };
     await deps.store.updateDeployment(deployment.deploymentId, { replacementTaskSet, polls: 0 }, ['InProgress']);
     await markEvent(deps, target, 'Install', 'InProgress');
-    return poll();
+    return pollCursor(ECS_POLL_SECONDS, deployment);
   }
   if (!(await ecs.isStable(clusterName, serviceName, deployment.replacementTaskSet.arn))) {
     return pollUntil(deps, deployment, STABILITY_POLLS, `Replacement task set ${deployment.replacementTaskSet.id} did not reach a steady state`);
@@ -81,8 +81,10 @@ async function allowTestTraffic(deps: StepDependencies, deployment: EcsDeploymen
   return phaseDone(deps, deployment, target, 'AllowTestTraffic');
 }
 
-async function shiftProductionTraffic(deps: StepDependencies, deployment: EcsDeployment, target: DeploymentTarget): Promise<TrafficCursor> {
+async function shiftProductionTraffic(deps: StepDependencies, deployment: EcsDeployment, target: DeploymentTarget, cursorShifts: number): Promise<TrafficCursor> {
   const ecs = ecsOf(deps);
+  // A retry whose first attempt made this shift goes on from there: the next shift waits its turn.
+  if (cursorShifts !== deployment.shiftsDone) return nextEcsCursor(deployment, target, deps.clock());
   const original = requireOriginal(deployment);
   const replacement = requireReplacement(deployment);
   if (deployment.shiftsDone >= deployment.schedule.length) {
@@ -94,6 +96,8 @@ async function shiftProductionTraffic(deps: StepDependencies, deployment: EcsDep
   const unhealthy = await unhealthyTargets(ecs, replacement);
   if (unhealthy) return pollUntil(deps, deployment, HEALTH_POLLS, unhealthy);
 
+  // Marked before the listeners change, so nothing after the shift's record can fail and have a retry shift again.
+  const started = await markEvent(deps, target, 'AllowTraffic', 'InProgress');
   const index = nextShiftIndex(deployment);
   const { weight } = deployment.schedule[index];
   for (const listenerArn of deployment.targetGroupPair.prodTrafficRoute.listenerArns) {
@@ -103,8 +107,7 @@ async function shiftProductionTraffic(deps: StepDependencies, deployment: EcsDep
     ]);
   }
   const updated = ecsDeployment(await recordShift(deps, deployment, index, (percent) => taskSetWeights(deployment, percent)));
-  const progressed = await markEvent(deps, target, 'AllowTraffic', 'InProgress');
-  return nextEcsCursor(updated, progressed, deps.clock());
+  return nextEcsCursor(updated, started, deps.clock());
 }
 
 async function removeOriginal(deps: StepDependencies, deployment: EcsDeployment, target: DeploymentTarget): Promise<TrafficCursor> {
@@ -125,11 +128,7 @@ async function pollUntil(deps: StepDependencies, deployment: EcsDeployment, limi
   const polls = deployment.polls ?? 0;
   if (polls >= limit) throw new EcsUpdateError(`${problem} within ${(limit * ECS_POLL_SECONDS) / 60} minutes`);
   await deps.store.updateDeployment(deployment.deploymentId, { polls: polls + 1 }, ['InProgress']);
-  return poll();
-}
-
-function poll(): TrafficCursor {
-  return { action: 'poll', event: '', waitSeconds: ECS_POLL_SECONDS };
+  return pollCursor(ECS_POLL_SECONDS, deployment);
 }
 
 /** Why traffic cannot move to the replacement yet, or undefined when every one of its targets is healthy. */

@@ -1,7 +1,8 @@
 // An ECS deployment that did not succeed gives production (and test) traffic back to the original task set and
 // removes the replacement: always when traffic was split or had not reached the replacement, and after a full shift
-// only when the rollback policy asks (the replacement then stays, serving, with the original kept beside it).
-import type { DeploymentStatus, EcsDeployment, ErrorInformation, TaskSetRef } from '../../core/types';
+// when the rollback policy asks. Without one, a full shift is completed instead (the replacement primary, the
+// original removed): either way the service is left with one task set, which the next deployment starts from.
+import type { EcsDeployment, ErrorInformation, TaskSetRef } from '../../core/types';
 import type { StepDependencies } from '../../ports';
 import { ecsOf } from '../traffic/traffic-context';
 import { rollsBack, type TrafficRestore } from '../traffic/traffic-rollback';
@@ -10,7 +11,6 @@ import { taskSetWeights } from '../../core/ecs-traffic';
 export async function restoreTaskSets(
   deps: StepDependencies,
   deployment: EcsDeployment,
-  status: DeploymentStatus,
   errorInformation: ErrorInformation,
   now: string,
 ): Promise<TrafficRestore | undefined> {
@@ -18,14 +18,18 @@ export async function restoreTaskSets(
   if (!original || !replacement) return undefined;
   const last = deployment.trafficShifts[deployment.trafficShifts.length - 1];
   const onReplacement = last?.weights[replacement.id] ?? 0;
-  if (onReplacement === 100 && !rollsBack(deployment, status, errorInformation)) return undefined;
+  const rollBack = onReplacement < 100 || rollsBack(deployment, errorInformation);
   try {
-    await putBack(deps, deployment, original, replacement);
+    await (rollBack ? putBack(deps, deployment, original, replacement) : keepReplacement(deps, deployment, original, replacement));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    const what = rollBack ? `Traffic could not be given back to task set ${original.id}` : `Task set ${original.id} could not be removed`;
+    return { trafficShifts: deployment.trafficShifts, rollbackInfo: { rollbackMessage: `${what}: ${reason}` } };
+  }
+  if (!rollBack) {
     return {
       trafficShifts: deployment.trafficShifts,
-      rollbackInfo: { rollbackMessage: `Traffic could not be given back to task set ${original.id}: ${reason}` },
+      rollbackInfo: { rollbackMessage: `No rollback configured: task set ${replacement.id} keeps all traffic, and the original ${original.id} was removed` },
     };
   }
   if (onReplacement === 0) {
@@ -40,6 +44,14 @@ export async function restoreTaskSets(
       rollbackMessage: `Traffic restored to task set ${original.id} (it had ${onReplacement}% on ${replacement.id}), and the replacement removed`,
     },
   };
+}
+
+/** The cut-over completed: the replacement primary, the original gone. */
+async function keepReplacement(deps: StepDependencies, deployment: EcsDeployment, original: TaskSetRef, replacement: TaskSetRef): Promise<void> {
+  const ecs = ecsOf(deps);
+  const { clusterName, serviceName } = deployment.service;
+  if (!deployment.replacementPrimary) await ecs.makePrimary(clusterName, serviceName, replacement.arn);
+  await ecs.deleteTaskSet(clusterName, serviceName, original.arn);
 }
 
 /** Every listener on the original's target group, the original primary again, the replacement gone. */

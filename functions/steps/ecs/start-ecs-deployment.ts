@@ -4,7 +4,7 @@
 import { deploymentOverview } from '../../core/deployment-overview';
 import { EcsServiceError } from '../../core/errors';
 import { ecsTargetId, initialEcsEvents } from '../../core/ecs-traffic';
-import { TRAFFIC_FINISH_CURSOR, type TrafficCursor } from '../../core/traffic-course';
+import { finishCursor, type TrafficCursor } from '../../core/traffic-course';
 import type { DeploymentTarget, EcsDeployment, TaskSetRef } from '../../core/types';
 import type { StepDependencies } from '../../ports';
 import { ecsDeployment, loadEcsDeployment, loadGroup } from '../deployment-context';
@@ -19,7 +19,7 @@ export async function startEcsDeployment(deps: StepDependencies, raw: unknown): 
     await store.setGroupLockExecution(deployment.deploymentGroupId, deployment.deploymentId, input.executionArn);
     return nextTrafficCursor(deployment, await loadTrafficTarget(deps, deployment), deps.clock());
   }
-  if (deployment.status !== 'Created') return TRAFFIC_FINISH_CURSOR;
+  if (deployment.status !== 'Created') return finishCursor(deployment);
 
   const group = await loadGroup(store, deployment);
   const now = deps.clock().toISOString();

@@ -1,6 +1,6 @@
 // A Lambda deployment that did not succeed puts its alias back on CurrentVersion (see restoreAlias for when).
 import { aliasWeights } from '../../core/lambda-traffic';
-import type { DeploymentStatus, ErrorInformation, LambdaDeployment } from '../../core/types';
+import type { ErrorInformation, LambdaDeployment } from '../../core/types';
 import type { StepDependencies } from '../../ports';
 import { aliasesOf } from '../traffic/traffic-context';
 import { rollsBack, type TrafficRestore } from '../traffic/traffic-rollback';
@@ -13,17 +13,15 @@ import { rollsBack, type TrafficRestore } from '../traffic/traffic-rollback';
 export async function restoreAlias(
   deps: StepDependencies,
   deployment: LambdaDeployment,
-  status: DeploymentStatus,
   errorInformation: ErrorInformation,
   now: string,
 ): Promise<TrafficRestore | undefined> {
-  const last = deployment.trafficShifts[deployment.trafficShifts.length - 1];
-  if (last === undefined) return undefined;
+  // Before the start's checks passed, the alias was never this deployment's to change.
+  if (deployment.startTime === undefined) return undefined;
   const { functionName, alias, currentVersion, targetVersion } = deployment.appSpec;
-  const onTarget = last.weights[targetVersion] ?? 0;
+  const onTarget = await percentOnTarget(deps, deployment);
   if (onTarget === 0) return undefined;
-  const split = onTarget < 100;
-  if (!split && !rollsBack(deployment, status, errorInformation)) return undefined;
+  if (onTarget === 100 && !rollsBack(deployment, errorInformation)) return undefined;
   try {
     await aliasesOf(deps).shift(functionName, alias, currentVersion, targetVersion, 0);
   } catch (error) {
@@ -41,3 +39,21 @@ export async function restoreAlias(
   };
 }
 
+/**
+ * Where the alias stands, read from Lambda: a step that died between moving the alias and recording it leaves a
+ * shift the record does not know of. The record answers when the alias cannot be read, or serves other versions.
+ */
+async function percentOnTarget(deps: StepDependencies, deployment: LambdaDeployment): Promise<number> {
+  const { functionName, alias, currentVersion, targetVersion } = deployment.appSpec;
+  const recorded = deployment.trafficShifts[deployment.trafficShifts.length - 1]?.weights[targetVersion] ?? 0;
+  try {
+    const routing = await aliasesOf(deps).describe(functionName, alias);
+    const weights = routing.additionalVersionWeights;
+    const versions = [routing.functionVersion, ...Object.keys(weights)];
+    if (!versions.every((version) => version === currentVersion || version === targetVersion)) return recorded;
+    if (routing.functionVersion === targetVersion) return 100 - (weights[currentVersion] ?? 0);
+    return weights[targetVersion] ?? 0;
+  } catch {
+    return recorded;
+  }
+}

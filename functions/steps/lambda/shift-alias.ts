@@ -3,6 +3,7 @@
 import { DeploymentStoppedError } from '../../core/errors';
 import { aliasWeights, nextLambdaCursor } from '../../core/lambda-traffic';
 import { nextShiftIndex, type TrafficCursor } from '../../core/traffic-course';
+import type { DeploymentTarget, LambdaDeployment } from '../../core/types';
 import type { StepDependencies } from '../../ports';
 import { checkAlarms } from '../alarm-check';
 import { lambdaDeployment, loadGroup, loadLambdaDeployment } from '../deployment-context';
@@ -16,18 +17,25 @@ export async function shiftAlias(deps: StepDependencies, raw: unknown): Promise<
   const { store } = deps;
   const deployment = await loadLambdaDeployment(store, input.deploymentId);
   const target = await loadTrafficTarget(deps, deployment);
-  if (deployment.shiftsDone >= deployment.schedule.length) return nextLambdaCursor(deployment, target, deps.clock());
+  // A retry whose first attempt made this shift (or every shift) goes on from there: the next shift waits its turn.
+  if (input.shiftsDone !== deployment.shiftsDone || deployment.shiftsDone >= deployment.schedule.length) {
+    return nextLambdaCursor(deployment, await finishAllowTraffic(deps, deployment, target), deps.clock());
+  }
   if (deployment.stopRequested) throw new DeploymentStoppedError(stoppedMessage(deployment.deploymentId));
   await checkAlarms(deps, await loadGroup(store, deployment));
 
+  // Marked before the alias moves, so nothing after the shift's record can fail and have a retry shift again.
+  const started = await markEvent(deps, target, 'AllowTraffic', 'InProgress');
   const index = nextShiftIndex(deployment);
   const { weight } = deployment.schedule[index];
   const { functionName, alias, currentVersion, targetVersion } = deployment.appSpec;
   await aliasesOf(deps).shift(functionName, alias, currentVersion, targetVersion, weight);
 
   const updated = lambdaDeployment(await recordShift(deps, deployment, index, (percent) => aliasWeights(deployment.appSpec, percent)));
-  // AllowTraffic runs from the first shift to the last.
-  const done = updated.shiftsDone >= updated.schedule.length;
-  const progressed = await markEvent(deps, target, 'AllowTraffic', done ? 'Succeeded' : 'InProgress');
-  return nextLambdaCursor(updated, progressed, deps.clock());
+  return nextLambdaCursor(updated, await finishAllowTraffic(deps, updated, started), deps.clock());
+}
+
+/** AllowTraffic runs from the first shift to the last (it was marked InProgress before the first). */
+function finishAllowTraffic(deps: StepDependencies, deployment: LambdaDeployment, target: DeploymentTarget): Promise<DeploymentTarget> {
+  return deployment.shiftsDone >= deployment.schedule.length ? markEvent(deps, target, 'AllowTraffic', 'Succeeded') : Promise.resolve(target);
 }

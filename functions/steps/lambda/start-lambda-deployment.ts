@@ -3,7 +3,7 @@
 import { deploymentOverview } from '../../core/deployment-overview';
 import { LambdaConfigurationError } from '../../core/errors';
 import { initialLambdaEvents, lambdaTargetId, nextLambdaCursor } from '../../core/lambda-traffic';
-import { TRAFFIC_FINISH_CURSOR, type TrafficCursor } from '../../core/traffic-course';
+import { finishCursor, type TrafficCursor } from '../../core/traffic-course';
 import type { DeploymentTarget, LambdaDeployment } from '../../core/types';
 import type { StepDependencies } from '../../ports';
 import { lambdaDeployment, loadGroup, loadLambdaDeployment } from '../deployment-context';
@@ -19,7 +19,7 @@ export async function startLambdaDeployment(deps: StepDependencies, raw: unknown
     await store.setGroupLockExecution(deployment.deploymentGroupId, deployment.deploymentId, input.executionArn);
     return nextLambdaCursor(deployment, await loadTrafficTarget(deps, deployment), deps.clock());
   }
-  if (deployment.status !== 'Created') return TRAFFIC_FINISH_CURSOR;
+  if (deployment.status !== 'Created') return finishCursor(deployment);
 
   const group = await loadGroup(store, deployment);
   const now = deps.clock().toISOString();

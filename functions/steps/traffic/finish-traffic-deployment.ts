@@ -12,14 +12,15 @@ import {
   type TrafficDeployment,
 } from '../../core/types';
 import { HOOK_EVENT_NAMES } from '../../core/traffic-course';
-import type { StepDependencies } from '../../ports';
+import type { HookExecution, StepDependencies } from '../../ports';
+import { ConflictError } from '../../core/errors';
 import { trafficDeployment } from '../deployment-context';
 import { restoreTaskSets } from '../ecs/restore-task-sets';
 import { restoreAlias } from '../lambda/restore-alias';
 import { recordOutcome, statusOf } from '../deployment-outcome';
 import { finishDeploymentInput, parseStepInput } from '../step-inputs';
 import { failTarget } from '../target-updates';
-import { loadTrafficDeployment } from './traffic-context';
+import { loadTrafficDeployment, withHookOutcome } from './traffic-context';
 import type { TrafficRestore } from './traffic-rollback';
 
 const HOOK_TIMEOUT_MESSAGE = 'No status was reported for this hook within one hour';
@@ -28,7 +29,10 @@ export async function finishTrafficDeployment(deps: StepDependencies, raw: unkno
   const input = parseStepInput(finishDeploymentInput, raw, 'finish-traffic-deployment');
   const { store } = deps;
   const loaded = await loadTrafficDeployment(deps, input.deploymentId);
-  const finished = TERMINAL_DEPLOYMENT_STATUSES.includes(loaded.status) ? loaded : await decide(deps, loaded, input.error);
+  const ended = TERMINAL_DEPLOYMENT_STATUSES.includes(loaded.status);
+  // A retry after the status was written may have lost the final event: consumers dedupe, so it is sent again.
+  if (ended) await deps.events.publish({ kind: 'deployment', deployment: loaded });
+  const finished = ended ? loaded : await decide(deps, loaded, input.error);
   const { status } = finished;
   await recordOutcome(store, await store.getDeploymentGroup(finished.applicationName, finished.deploymentGroupName), finished);
   await store.releaseGroupLock(finished.deploymentGroupId, finished.deploymentId);
@@ -40,10 +44,12 @@ async function decide(deps: StepDependencies, deployment: TrafficDeployment, err
   const errorInformation = errorInformationOf(deployment, error);
   const status = statusOf(errorInformation);
   const now = deps.clock().toISOString();
-  await closePendingHooks(deps, deployment, error?.Error === 'States.Timeout' ? HOOK_TIMEOUT_MESSAGE : `The deployment ended ${status}`);
-  const restore = errorInformation ? await giveTrafficBack(deps, deployment, status, errorInformation, now) : undefined;
-  const targets = (await store.getTargets(deployment.deploymentId)).map((t) => closeTarget(t, errorInformation, now));
-  const changed = targets.filter((t) => t.lastUpdatedAt === now);
+  const hooks = await closeHooks(deps, deployment, error?.Error === 'States.Timeout' ? HOOK_TIMEOUT_MESSAGE : `The deployment ended ${status}`);
+  const restore = errorInformation ? await giveTrafficBack(deps, deployment, errorInformation, now) : undefined;
+  const stored = await store.getTargets(deployment.deploymentId);
+  // Hook outcomes the API recorded but the execution had not written yet (it writes them only here, or in RunHook).
+  const targets = stored.map((t) => closeTarget(hooks.reduce((target, hook) => withHookOutcome(target, hook, now), t), errorInformation, now));
+  const changed = targets.filter((t, index) => t !== stored[index]);
   await store.updateTargets(changed);
   const finished = trafficDeployment(
     await store.updateDeployment(
@@ -74,28 +80,32 @@ function errorInformationOf(deployment: TrafficDeployment, error: { Error: strin
   return deployment.errorInformation;
 }
 
-/** A hook still waiting is failed for good, so that a status arriving now is refused rather than acted on. */
-async function closePendingHooks(deps: StepDependencies, deployment: TrafficDeployment, message: string): Promise<void> {
+/**
+ * A hook still waiting is failed for good, so that a status arriving now is refused rather than acted on. Returns
+ * every hook execution of the deployment as it ended.
+ */
+async function closeHooks(deps: StepDependencies, deployment: TrafficDeployment, message: string): Promise<HookExecution[]> {
+  const ended: HookExecution[] = [];
   for (const event of HOOK_EVENT_NAMES) {
     const execution = await deps.store.getHookExecution(deployment.deploymentId, event);
-    if (execution?.status !== 'Pending') continue;
-    await deps.store.completeHookExecution(deployment.deploymentId, event, 'Failed', deps.clock().toISOString(), message).catch((error: unknown) => {
+    if (execution?.status !== 'Pending') {
+      if (execution) ended.push(execution);
+      continue;
+    }
+    try {
+      ended.push(await deps.store.completeHookExecution(deployment.deploymentId, event, 'Failed', deps.clock().toISOString(), message));
+    } catch (error) {
       // A status that came in meanwhile stands.
-      if (!(error instanceof Error) || error.name !== 'ConflictError') throw error;
-    });
+      if (!(error instanceof ConflictError)) throw error;
+      const reported = await deps.store.getHookExecution(deployment.deploymentId, event);
+      if (reported) ended.push(reported);
+    }
   }
+  return ended;
 }
 
-function giveTrafficBack(
-  deps: StepDependencies,
-  deployment: TrafficDeployment,
-  status: DeploymentStatus,
-  errorInformation: ErrorInformation,
-  now: string,
-): Promise<TrafficRestore | undefined> {
-  return deployment.computePlatform === 'Lambda'
-    ? restoreAlias(deps, deployment, status, errorInformation, now)
-    : restoreTaskSets(deps, deployment, status, errorInformation, now);
+function giveTrafficBack(deps: StepDependencies, deployment: TrafficDeployment, errorInformation: ErrorInformation, now: string): Promise<TrafficRestore | undefined> {
+  return deployment.computePlatform === 'Lambda' ? restoreAlias(deps, deployment, errorInformation, now) : restoreTaskSets(deps, deployment, errorInformation, now);
 }
 
 /** The alias target ends with the deployment: Succeeded with it, or Failed with the event under way failing. */

@@ -4,7 +4,7 @@
 import { ConflictError, NotFoundError, UnsupportedPlatformError } from '../../core/errors';
 import type { StepDependencies } from '../../ports';
 import { loadDeployment } from '../deployment-context';
-import { concludeHook, hookFailureMessage } from './traffic-context';
+import { hookFailureMessage, settleHookWait } from './traffic-context';
 import { hookEventOfExecutionId } from './run-hook';
 
 export interface HookStatusReport {
@@ -32,9 +32,9 @@ export async function reportHookStatus(deps: StepDependencies, report: HookStatu
   const message = report.status === 'Failed' ? hookFailureMessage(existing) : undefined;
   try {
     const completed = await deps.store.completeHookExecution(deployment.deploymentId, event, report.status, deps.clock().toISOString(), message);
-    await concludeHook(deps, deployment, completed);
+    await settleHookWait(deps, deployment, completed);
   } catch (error) {
-    if (error instanceof ConflictError && existing.status === report.status) await concludeHook(deps, deployment, existing);
+    if (error instanceof ConflictError && existing.status === report.status) await settleHookWait(deps, deployment, existing);
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 // A lifecycle hook of a Lambda or ECS deployment (BeforeAllowTraffic, …): invoke the function with a fresh
 // execution id and leave the execution waiting; the function's status, through the API, resumes it (hook-status.ts).
-// A retried step renews the token of the execution already recorded and never invokes the function twice.
+// A retried step renews the token of the execution already recorded; the function is invoked at least once, and a
+// status for a repeated invocation is refused as a second one.
 import { randomUUID } from 'node:crypto';
 import { CutoverError } from '../../core/errors';
 import { HOOK_EVENT_NAMES } from '../../core/traffic-course';
@@ -42,16 +43,20 @@ export async function runHook(deps: StepDependencies, raw: unknown): Promise<voi
     await concludeRecorded(deps, deployment, event, input.taskToken);
     return;
   }
-  if (!(await beginWait(deps, deployment.deploymentId, 'hook', input.taskToken))) return;
   await markEvent(deps, await loadTrafficTarget(deps, deployment), event, 'InProgress');
-  if (execution.invoked) return;
-  await aliasesOf(deps).invokeHook(hookFunction, {
-    DeploymentId: deployment.deploymentId,
-    LifecycleEventHookExecutionId: execution.lifecycleEventHookExecutionId,
-  });
-  if (!(await store.putHookExecution({ ...execution, invoked: true }))) {
-    await concludeRecorded(deps, deployment, event, input.taskToken);
+  if (!execution.invoked) {
+    await aliasesOf(deps).invokeHook(hookFunction, {
+      DeploymentId: deployment.deploymentId,
+      LifecycleEventHookExecutionId: execution.lifecycleEventHookExecutionId,
+    });
+    if (!(await store.putHookExecution({ ...execution, invoked: true }))) {
+      await concludeRecorded(deps, deployment, event, input.taskToken);
+      return;
+    }
   }
+  // Last, so that a stop or an alarm ending the wait from outside finds this step's work done: on AWS the execution
+  // moves on the moment its token is failed, whether or not this Lambda has returned.
+  await beginWait(deps, deployment.deploymentId, 'hook', input.taskToken);
 }
 
 /**

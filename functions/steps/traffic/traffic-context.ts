@@ -3,7 +3,7 @@
 import { CutoverError, NotFoundError } from '../../core/errors';
 import { ecsTargetId, nextEcsCursor } from '../../core/ecs-traffic';
 import { lambdaTargetId, nextLambdaCursor } from '../../core/lambda-traffic';
-import { upcomingShift, type TrafficCursor } from '../../core/traffic-course';
+import { hookCursor, upcomingShift, type TrafficCursor } from '../../core/traffic-course';
 import type { DeploymentTarget, LifecycleEventName, TrafficDeployment, TrafficShift } from '../../core/types';
 import type { AliasTraffic, HookExecution, StepDependencies, TaskSetTraffic } from '../../ports';
 import { loadDeployment, trafficDeployment } from '../deployment-context';
@@ -40,9 +40,18 @@ export async function loadTrafficTarget(deps: StepDependencies, deployment: Traf
 }
 
 /**
- * Records a hook's outcome on the target's event, then resumes the execution waiting on it: with the next cursor
- * when the hook succeeded, with a HookFailedError when it failed. Both halves are idempotent, so a repeated report
- * (or a retried step finding the status already there) may call this again.
+ * A status arrived through the API: the waiting execution is resumed, and the execution itself records the outcome
+ * on the target (RunHook again when the hook succeeded, the finish step when it failed), so that no write of the
+ * API's races the execution's own. Settling a token twice is harmless.
+ */
+export async function settleHookWait(deps: StepDependencies, deployment: TrafficDeployment, execution: HookExecution): Promise<void> {
+  if (execution.status === 'Failed') await deps.callbacks.fail(execution.taskToken, 'HookFailedError', hookFailureMessage(execution));
+  if (execution.status === 'Succeeded') await deps.callbacks.succeed(execution.taskToken, hookCursor(execution.lifecycleEventName, deployment));
+}
+
+/**
+ * In the execution (RunHook finding the status there): records the hook's outcome on the target's event, then
+ * resumes with the next cursor when the hook succeeded, or a HookFailedError when it failed. Idempotent.
  */
 export async function concludeHook(deps: StepDependencies, deployment: TrafficDeployment, execution: HookExecution): Promise<void> {
   // An ended deployment's events are closed for good, and nothing waits any more.
@@ -62,10 +71,10 @@ export async function concludeHook(deps: StepDependencies, deployment: TrafficDe
 }
 
 /** The target with the hook's event ended as the execution says; the same object when it already is. */
-function withHookOutcome(target: DeploymentTarget, execution: HookExecution, now: string): DeploymentTarget {
+export function withHookOutcome(target: DeploymentTarget, execution: HookExecution, now: string): DeploymentTarget {
   const index = target.lifecycleEvents.findIndex((e) => e.lifecycleEventName === execution.lifecycleEventName);
   const event = target.lifecycleEvents[index];
-  if (index < 0 || event.status === execution.status) return target;
+  if (index < 0 || execution.status === 'Pending' || event.status === execution.status || event.status === 'Skipped') return target;
   const failed = execution.status === 'Failed';
   return withEvent(
     target,

@@ -1,5 +1,5 @@
 // When a Lambda or ECS deployment that did not succeed gives its traffic back, and what the finish step records of it.
-import type { DeploymentStatus, ErrorInformation, RollbackInfo, TrafficDeployment, TrafficShift } from '../../core/types';
+import type { ErrorInformation, RollbackInfo, TrafficDeployment, TrafficShift } from '../../core/types';
 
 /** What putting traffic back changed: the shifts with the restoring one added, and the message for rollbackInfo. */
 export interface TrafficRestore {
@@ -8,8 +8,8 @@ export interface TrafficRestore {
 }
 
 /** Whether the deployment's policy (or its stop request) asks to roll back a deployment that ended this way. */
-export function rollsBack(deployment: TrafficDeployment, status: DeploymentStatus, errorInformation: ErrorInformation): boolean {
-  if (status === 'Stopped') return deployment.stopRequested?.autoRollbackEnabled === true;
+export function rollsBack(deployment: TrafficDeployment, errorInformation: ErrorInformation): boolean {
+  if (errorInformation.code === 'MANUAL_STOP') return deployment.stopRequested?.autoRollbackEnabled === true;
   const policy = deployment.autoRollbackConfiguration;
   if (!policy?.enabled) return false;
   const byAlarm = errorInformation.code === 'ALARM_ACTIVE';

@@ -8,5 +8,6 @@ const taskToken = z.string().min(1);
 const hookEvent = z.enum(HOOK_EVENT_NAMES);
 
 export const runHookInput = z.object({ deploymentId, lifecycleEventName: hookEvent, taskToken }).strict();
-export const advanceInput = z.object({ deploymentId }).strict();
+/** shiftsDone: the count the cursor was decided with (see TrafficCursor). */
+export const advanceInput = z.object({ deploymentId, shiftsDone: z.number().int().min(0) }).strict();
 export const waitForShiftInput = z.object({ deploymentId, taskToken, timeoutSeconds: z.number().int().min(1) }).strict();

@@ -1,7 +1,7 @@
 // What ends a waiting Lambda or ECS deployment from outside its execution: ContinueDeployment (skip the remaining waits),
 // StopDeployment, and an alarm going to ALARM. Each is recorded on the deployment first, so the execution finds it
 // even if it was between two waits when it came; then the wait in progress, if any, is ended through its token.
-import { ADVANCE_CURSOR, isTerminationWait } from '../../core/traffic-course';
+import { advanceCursor, isTerminationWait } from '../../core/traffic-course';
 import type { Deployment, TrafficDeployment } from '../../core/types';
 import type { StepDependencies } from '../../ports';
 import { watchesAlarm } from '../alarm-check';
@@ -16,11 +16,15 @@ export function stoppedMessage(deploymentId: string): string {
  * ECS deployment has shifted everything, it ends the termination wait instead: the original task set goes now.
  * ConflictError when the deployment is not InProgress.
  */
-export async function continueTrafficShift(deps: StepDependencies, deployment: TrafficDeployment): Promise<void> {
+export async function continueTrafficShift(deps: StepDependencies, deployment: Pick<TrafficDeployment, 'deploymentId'>): Promise<void> {
   const at = { at: deps.clock().toISOString() };
-  const changes = isTerminationWait(deployment) ? { terminationContinued: at } : { continueRequested: at };
-  const wait = trafficDeployment(await deps.store.updateDeployment(deployment.deploymentId, changes, ['InProgress'])).currentWait;
-  if (wait?.kind === 'shift') await deps.callbacks.succeed(wait.taskToken, ADVANCE_CURSOR);
+  // Decided on the record as written, not as read before: the last shift may have been made in between.
+  let continued = trafficDeployment(await deps.store.updateDeployment(deployment.deploymentId, { continueRequested: at }, ['InProgress']));
+  if (isTerminationWait(continued)) {
+    continued = trafficDeployment(await deps.store.updateDeployment(deployment.deploymentId, { terminationContinued: at }, ['InProgress']));
+  }
+  const wait = continued.currentWait;
+  if (wait?.kind === 'shift') await deps.callbacks.succeed(wait.taskToken, advanceCursor(continued));
 }
 
 /** After StopDeployment recorded the stop: a hook or shift wait ends now instead of when it would have. */

@@ -81,6 +81,12 @@ const healthy = (state: TargetHealthStateEnum): DescribeTargetHealthCommandOutpu
   ],
 });
 
+/** The advance step as the state machine calls it after a wait: with the shift count its cursor was decided on. */
+async function advance() {
+  const deployment = await h.runtime.store.getDeployment(DEPLOYMENT_ID);
+  return advanceEcs(deps, { deploymentId: DEPLOYMENT_ID, shiftsDone: deployment?.computePlatform === 'ECS' ? deployment.shiftsDone : 0 });
+}
+
 /** The ELBv2 commands sent, by name, with the target group or listener each names. */
 const elbCalls = () =>
   elbv2.calls().map((call) => {
@@ -91,8 +97,8 @@ const elbCalls = () =>
 describe('advance-ecs on AWS', () => {
   it('checks the replacement target group is healthy before each listener change, then shifts by forward weights', async () => {
     elbv2.on(DescribeTargetHealthCommand).resolves(healthy('healthy'));
-    await advanceEcs(deps, { deploymentId: DEPLOYMENT_ID });
-    await advanceEcs(deps, { deploymentId: DEPLOYMENT_ID });
+    await advance();
+    await advance();
 
     expect(elbCalls()).toEqual([
       `DescribeTargetHealthCommand ${GREEN}`,
@@ -110,7 +116,7 @@ describe('advance-ecs on AWS', () => {
 
   it('makes the replacement primary after the last shift', async () => {
     elbv2.on(DescribeTargetHealthCommand).resolves(healthy('healthy'));
-    for (let i = 0; i < 3; i += 1) await advanceEcs(deps, { deploymentId: DEPLOYMENT_ID });
+    for (let i = 0; i < 3; i += 1) await advance();
 
     expect(ecs.commandCalls(UpdateServicePrimaryTaskSetCommand).map((call) => call.args[0].input)).toEqual([
       { cluster: 'main', service: 'web', primaryTaskSet: 'arn:aws:ecs:us-east-1:111122223333:task-set/main/web/ecs-svc/2' },
@@ -119,9 +125,20 @@ describe('advance-ecs on AWS', () => {
 
   it.each<TargetHealthStateEnum>(['unhealthy', 'initial', 'draining'])('touches no listener while a replacement target is %s, and looks again later', async (state) => {
     elbv2.on(DescribeTargetHealthCommand).resolves(healthy(state));
-    const cursor = await advanceEcs(deps, { deploymentId: DEPLOYMENT_ID });
+    const cursor = await advance();
 
-    expect(cursor).toEqual({ action: 'poll', event: '', waitSeconds: 15 });
+    expect(cursor).toEqual({ action: 'poll', event: '', waitSeconds: 15, shiftsDone: 0 });
     expect(elbCalls()).toEqual([`DescribeTargetHealthCommand ${GREEN}`]);
+  });
+});
+
+describe('a retried advance', () => {
+  it('makes no second shift when its first attempt already made the one its cursor was for', async () => {
+    elbv2.on(DescribeTargetHealthCommand).resolves(healthy('healthy'));
+    await advanceEcs(deps, { deploymentId: DEPLOYMENT_ID, shiftsDone: 0 });
+    const retried = await advanceEcs(deps, { deploymentId: DEPLOYMENT_ID, shiftsDone: 0 });
+
+    expect(elbv2.commandCalls(ModifyListenerCommand)).toHaveLength(1);
+    expect(retried).toMatchObject({ action: 'wait', shiftsDone: 1 });
   });
 });
