@@ -13,8 +13,12 @@
 //   cutover:eventBusName           the EventBridge bus state changes go to (default: cutover)
 //   cutover:lambdaFunctionArns     functions whose aliases Lambda deployments may read and shift (default: every
 //                                  function in the account and region)
-//   cutover:hookFunctionArns       lifecycle hook functions Lambda deployments may invoke (default: functions named
-//                                  CodeDeployHook_*, CodeDeploy's convention)
+//   cutover:hookFunctionArns       lifecycle hook functions Lambda and ECS deployments may invoke (default: functions
+//                                  named CodeDeployHook_*, CodeDeploy's convention)
+//   cutover:ecsServiceArns         ECS services (arn:…:service/<cluster>/<service>) ECS deployments may change, with
+//                                  their task sets (default: every service in the account and region)
+//   cutover:ecsListenerArns        load balancer listeners ECS deployments may shift traffic on (default: every
+//                                  listener in the account and region)
 //   cutover:apiGatewayCloudWatchRole  'false' leaves the account's API Gateway logging role to whoever set it
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -33,6 +37,8 @@ new CutoverStack(app, 'Cutover', {
   eventBusName: stringContext('cutover:eventBusName'),
   lambdaFunctionArns: listContext('cutover:lambdaFunctionArns'),
   hookFunctionArns: listContext('cutover:hookFunctionArns'),
+  ecsServiceArns: listContext('cutover:ecsServiceArns'),
+  ecsListenerArns: listContext('cutover:ecsListenerArns'),
   apiGatewayCloudWatchRole: booleanContext('cutover:apiGatewayCloudWatchRole'),
 });
 

@@ -1,6 +1,6 @@
 // CreateDeployment through the API. A Server application's request names a bundle, which is read for the appspec; a
-// Lambda application's carries the appspec inline (lambda-deployment-creation.ts). Either way an optional clientToken
-// makes a retried request answer with the deployment the first one created instead of a second.
+// Lambda or ECS application's carries the appspec inline (traffic-deployment-creation.ts). Either way an optional
+// clientToken makes a retried request answer with the deployment the first one created instead of a second.
 import { newDeploymentId } from '../core/deployment-ids';
 import { AppSpecError, CutoverError, ValidationError } from '../core/errors';
 import type { Deployment, DeploymentGroup, RevisionLocation } from '../core/types';
@@ -9,9 +9,8 @@ import { createDeployment, type CreateDeploymentOptions } from '../steps/create-
 import type { ApiContext } from './api-context';
 import { ApiError, invalidAppSpec } from './api-errors';
 import { requireGroup } from './deployment-group-lookup';
-import { servedPlatform } from './deployment-group-settings';
-import { lambdaDeploymentCreation } from './lambda-deployment-creation';
 import { type DeploymentRevisionInput, requestedRevision } from './revision-schemas';
+import { trafficDeploymentCreation } from './traffic-deployment-creation';
 
 export interface CreateDeploymentBody extends CreateDeploymentOptions {
   readonly revision: DeploymentRevisionInput;
@@ -41,7 +40,8 @@ export async function createDeploymentFromRequest(ctx: ApiContext, body: CreateD
   // Before the token is claimed and the bundle read: a missing application or group costs no download, and a
   // revision of the wrong kind for the platform is refused before anything is written.
   const group = await requireGroup(deps.store, body.applicationName, body.deploymentGroupName);
-  const create = servedPlatform(group.computePlatform, group.applicationName) === 'Lambda' ? lambdaDeploymentCreation(ctx, body) : serverDeploymentCreation(ctx, group, body);
+  const create =
+    group.computePlatform === 'Server' ? serverDeploymentCreation(ctx, group, body) : trafficDeploymentCreation(ctx, group.computePlatform, body);
 
   const { clientToken } = body;
   const deploymentId = newDeploymentId();
@@ -62,7 +62,7 @@ export async function createDeploymentFromRequest(ctx: ApiContext, body: CreateD
 function serverDeploymentCreation(ctx: ApiContext, group: DeploymentGroup, body: CreateDeploymentBody): DeploymentCreation {
   const { clientToken: _clientToken, revision: requested, ...options } = body;
   if (requested.revisionType === 'AppSpecContent') {
-    const message = `is 'AppSpecContent', which Lambda applications deploy; application '${group.applicationName}' deploys to Server: send a bundle {revisionType: 'S3', s3Location} (or 'Local' with localLocation on the embedded runtime)`;
+    const message = `is 'AppSpecContent', which Lambda and ECS applications deploy; application '${group.applicationName}' deploys to Server: send a bundle {revisionType: 'S3', s3Location} (or 'Local' with localLocation on the embedded runtime)`;
     throw new ValidationError([{ field: 'revision.revisionType', message }]);
   }
   const revision = requestedRevision(ctx, requested);

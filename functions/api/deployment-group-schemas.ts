@@ -1,5 +1,6 @@
 // What CreateDeploymentGroup and UpdateDeploymentGroup take, field by field, with CodeDeploy's names. Rules that
-// span fields or depend on the runtime (how hosts are named) are in deployment-group-settings.ts.
+// span fields, depend on the platform (which settings a Server, Lambda or ECS group takes) or on the runtime (how
+// hosts are named) are in deployment-group-settings.ts.
 import { z } from 'zod';
 import { expected, shown } from '../core/input-messages';
 import { MAX_INSTANCES_PER_DEPLOYMENT, targetSelectorsSchema } from '../core/target-selection';
@@ -21,6 +22,13 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}(?:\.fifo)?
 // Target group and Classic Load Balancer names as AWS allows them; safe as the embedded runtime's file names too.
 const LOAD_BALANCER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;
 const LOAD_BALANCER_RULE = '1 to 32 letters, digits or hyphens, not starting or ending with a hyphen';
+// ECS cluster and service names.
+const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_NAME_RULE = '1 to 255 letters, digits, - or _';
+// An Application or Network Load Balancer's listener, as ECS blue/green deployments route through them.
+const LISTENER_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/(?:app|net)\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+\/[0-9a-f]+$/;
+// CodeDeploy's longest termination wait: two days.
+const MAX_TERMINATION_WAIT_MINUTES = 2880;
 
 const TAG_FILTER_KEYS: ReadonlySet<string> = new Set(['Key', 'Value', 'Type']);
 
@@ -114,8 +122,8 @@ const autoRollbackConfiguration = z
     }
   });
 
-function loadBalancerList(what: string) {
-  const entry = z
+function loadBalancerEntry(what: string) {
+  return z
     .object(
       {
         name: z
@@ -125,21 +133,126 @@ function loadBalancerList(what: string) {
       { error: expected(`an object {name} naming a ${what}`) },
     )
     .strict();
-  return z.array(entry, { error: expected(`a list of ${what}s`) }).superRefine(countLimit(`${what}s`, MAX_LOAD_BALANCERS_PER_LIST));
 }
+
+function loadBalancerList(what: string) {
+  return z.array(loadBalancerEntry(what), { error: expected(`a list of ${what}s`) }).superRefine(countLimit(`${what}s`, MAX_LOAD_BALANCERS_PER_LIST));
+}
+
+/** A list of exactly `count` items, saying what each is for when the count is off. */
+function exactly<T extends z.ZodType>(item: T, count: number, what: string) {
+  return z.array(item, { error: expected(`a list of ${what}`) }).superRefine((list, ctx) => {
+    if (list.length !== count) ctx.addIssue({ code: 'custom', message: `must list exactly ${count === 1 ? 'one' : count} ${what} (got ${list.length})` });
+  });
+}
+
+/** CodeDeploy's TrafficRoute: one listener (its limit per route). */
+function trafficRoute(what: string) {
+  const listenerArn = z
+    .string({ error: expected('an ELBv2 listener ARN') })
+    .regex(LISTENER_ARN, {
+      error: (issue) => `must be an Application or Network Load Balancer listener ARN like arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2 (got ${shown(issue.input)})`,
+    });
+  return z
+    .object({ listenerArns: exactly(listenerArn, 1, `listener ARN ${what}`) }, { error: expected('an object {listenerArns}') })
+    .strict();
+}
+
+/** ECS blue/green: the two target groups the task sets alternate between, and the listeners that route to them. */
+const targetGroupPairInfo = z
+  .object(
+    {
+      targetGroups: exactly(loadBalancerEntry('target group'), 2, 'target groups {name}: one serves the original task set, the other the replacement').superRefine(
+        (groups, ctx) => {
+          if (groups.length === 2 && groups[0].name === groups[1].name) {
+            ctx.addIssue({ code: 'custom', path: [1, 'name'], message: `repeats target group ${shown(groups[0].name)}: the pair needs two different target groups` });
+          }
+        },
+      ),
+      prodTrafficRoute: trafficRoute('for production traffic'),
+      testTrafficRoute: trafficRoute('for test traffic').optional().describe('Where test traffic reaches the replacement task set before production traffic does'),
+    },
+    { error: expected('an object {targetGroups, prodTrafficRoute, testTrafficRoute?}') },
+  )
+  .strict();
 
 const loadBalancerInfo = z
   .object(
     {
-      targetGroupInfoList: loadBalancerList('target group').optional(),
-      elbInfoList: loadBalancerList('Classic Load Balancer').optional(),
+      targetGroupInfoList: loadBalancerList('target group').optional().describe('Server groups only'),
+      elbInfoList: loadBalancerList('Classic Load Balancer').optional().describe('Server groups only'),
+      targetGroupPairInfoList: z
+        .array(targetGroupPairInfo, { error: expected('a list of one target group pair') })
+        .superRefine(countLimit('target group pairs', 1))
+        .optional()
+        .describe('ECS groups only, and required for them: exactly one pair'),
     },
-    { error: expected('an object {targetGroupInfoList?, elbInfoList?}') },
+    { error: expected('an object {targetGroupInfoList?, elbInfoList?, targetGroupPairInfoList?}') },
   )
   .strict();
 
-// Which style goes with which platform (Server: IN_PLACE, Lambda: BLUE_GREEN) and with loadBalancerInfo is checked
-// on the group as a whole; GetDeploymentGroup shows the style derived from them.
+function ecsName(what: 'service' | 'cluster') {
+  return z
+    .string({ error: expected(`an ECS ${what} name of ${ECS_NAME_RULE}`) })
+    .regex(ECS_NAME, { error: (issue) => `must be an ECS ${what} name of ${ECS_NAME_RULE} (got ${shown(issue.input)})` });
+}
+
+const ecsService = z
+  .object(
+    { serviceName: ecsName('service'), clusterName: ecsName('cluster') },
+    { error: expected('an object {serviceName, clusterName}') },
+  )
+  .strict();
+
+// CodeDeploy's blue/green settings for EC2 fleets that an ECS deployment has no use for: it reroutes traffic as soon as
+// the replacement task set is ready, and creates that task set itself.
+const EC2_BLUE_GREEN_FIELDS = {
+  deploymentReadyOption:
+    'is not supported: an ECS deployment moves traffic as soon as its replacement task set is ready (CodeDeploy\'s CONTINUE_DEPLOYMENT); there is no ready wait to configure',
+  greenFleetProvisioningOption: 'applies to EC2 blue/green deployments, which Cutover does not run: an ECS deployment creates its replacement task set itself',
+} as const;
+
+const blueGreenDeploymentConfiguration = z
+  .object(
+    {
+      terminateBlueInstancesOnDeploymentSuccess: z
+        .object(
+          {
+            action: z
+              .literal('TERMINATE', {
+                error: (issue) =>
+                  `must be TERMINATE: an ECS deployment removes its original task set once the wait is over (KEEP_ALIVE applies to EC2 instances) (got ${shown(issue.input)})`,
+              })
+              .default('TERMINATE'),
+            terminationWaitTimeInMinutes: z
+              .number({ error: expected(`a whole number of minutes from 0 to ${MAX_TERMINATION_WAIT_MINUTES}`) })
+              .int({ error: (issue) => `must be a whole number of minutes (got ${shown(issue.input)})` })
+              .min(0, { error: (issue) => `must be 0 or more minutes (got ${shown(issue.input)})` })
+              .max(MAX_TERMINATION_WAIT_MINUTES, { error: (issue) => `must be at most ${MAX_TERMINATION_WAIT_MINUTES} minutes (two days) (got ${shown(issue.input)})` })
+              .optional()
+              .describe('Minutes the original task set is kept after all traffic moved; 0 (the default) removes it at once'),
+          },
+          { error: expected('an object {action?, terminationWaitTimeInMinutes?}') },
+        )
+        .strict()
+        .optional(),
+      // Declared so that a request sending them is told why they are refused, rather than that they are unknown.
+      deploymentReadyOption: z.unknown().optional().describe(`Refused: ${EC2_BLUE_GREEN_FIELDS.deploymentReadyOption}`),
+      greenFleetProvisioningOption: z.unknown().optional().describe(`Refused: ${EC2_BLUE_GREEN_FIELDS.greenFleetProvisioningOption}`),
+    },
+    { error: expected('an object {terminateBlueInstancesOnDeploymentSuccess?}') },
+  )
+  .strict()
+  .superRefine((config, ctx) => {
+    for (const [field, message] of Object.entries(EC2_BLUE_GREEN_FIELDS)) {
+      if (config[field as keyof typeof EC2_BLUE_GREEN_FIELDS] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message });
+    }
+  })
+  .transform(({ terminateBlueInstancesOnDeploymentSuccess }) => (terminateBlueInstancesOnDeploymentSuccess ? { terminateBlueInstancesOnDeploymentSuccess } : {}))
+  .describe('ECS groups only: how long the original task set outlives a successful deployment');
+
+// Which style goes with which platform (Server: IN_PLACE, Lambda and ECS: BLUE_GREEN) and with loadBalancerInfo is
+// checked on the group as a whole; GetDeploymentGroup shows the style derived from them.
 const deploymentStyle = z
   .object(
     {
@@ -209,6 +322,12 @@ const groupSettingsSchema = targetSelectorsSchema.safeExtend({
   autoRollbackConfiguration: autoRollbackConfiguration.optional(),
   alarmConfiguration: alarmConfiguration.optional(),
   loadBalancerInfo: loadBalancerInfo.optional(),
+  ecsServices: z
+    .array(ecsService, { error: expected('a list of one ECS service {serviceName, clusterName}') })
+    .superRefine(countLimit('ECS services', 1))
+    .optional()
+    .describe('ECS groups only, and required for them: the one service the group deploys'),
+  blueGreenDeploymentConfiguration: blueGreenDeploymentConfiguration.optional(),
   deploymentStyle: deploymentStyle.optional(),
 });
 

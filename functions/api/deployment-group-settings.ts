@@ -1,7 +1,9 @@
 // A deployment group's settings as a request changes them, and the rules the group as a whole must keep. A Server
 // group selects some hosts, named the way the runtime names them; tag filters or tag sets, not both; traffic control
 // exactly when it names load balancers. A Lambda group names no hosts at all: its deployments' appspecs name the
-// alias. Create and update check the group they would store, so an update cannot break a rule.
+// alias. An ECS group names one service and the target group pair its task sets alternate between. Each refuses the
+// settings of the other platforms by field. Create and update check the group they would store, so an update cannot
+// break a rule.
 import { DEFAULT_SERVER_CONFIG_NAME } from '../core/deployment-configs';
 import { type FieldProblem, ValidationError } from '../core/errors';
 import { shown } from '../core/input-messages';
@@ -12,7 +14,6 @@ import type { Store } from '../ports';
 import { lookupDeploymentConfig, resolveDeploymentConfig } from '../steps/deployment-config-lookup';
 import { DEFAULT_TRAFFIC_CONFIG_NAMES } from '../steps/traffic/create-traffic-deployment';
 import type { ApiContext } from './api-context';
-import { ApiError } from './api-errors';
 import type { DeploymentStyleInput, GroupSettingsInput } from './deployment-group-schemas';
 
 const SETTING_FIELDS = [
@@ -23,10 +24,9 @@ const SETTING_FIELDS = [
   'autoRollbackConfiguration',
   'alarmConfiguration',
   'loadBalancerInfo',
+  'ecsServices',
+  'blueGreenDeploymentConfiguration',
 ] as const satisfies readonly (keyof DeploymentGroup)[];
-
-/** Settings that only make sense for hosts: a Lambda group refuses them. */
-const HOST_SETTING_FIELDS = [...SELECTOR_FIELDS, 'loadBalancerInfo'] as const satisfies readonly (typeof SETTING_FIELDS)[number][];
 
 /** What a request sets; deploymentStyle is not among them, as it follows from the platform and loadBalancerInfo. */
 export type GroupSettingChanges = Omit<GroupSettingsInput, 'deploymentStyle'>;
@@ -37,35 +37,53 @@ export interface InPlaceStyle {
   readonly deploymentOption: 'WITH_TRAFFIC_CONTROL' | 'WITHOUT_TRAFFIC_CONTROL';
 }
 
-/** CodeDeploy's deploymentStyle of every Lambda (and ECS) group and deployment: traffic shifts between two versions. */
+/** CodeDeploy's deploymentStyle of every Lambda and ECS group and deployment: traffic shifts from the old to the new. */
 export const BLUE_GREEN_STYLE = { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' } as const;
 
 export type DeploymentStyle = InPlaceStyle | typeof BLUE_GREEN_STYLE;
 
-/** The platforms whose groups the API creates and changes. */
-export type ServedPlatform = Exclude<ComputePlatform, 'ECS'>;
+/** What a group of each platform deploys to, for telling a request why a setting does not fit its group. */
+const DEPLOYS_TO: Readonly<Record<ComputePlatform, string>> = {
+  Server: 'a Server deployment group deploys to hosts, in place',
+  Lambda: "a Lambda deployment group has no hosts (its deployments' appspecs name the function alias to shift)",
+  ECS: 'an ECS deployment group deploys to the service in ecsServices, behind the target groups of loadBalancerInfo.targetGroupPairInfoList',
+};
 
-/**
- * The group's platform when the API serves it. An ECS application or group exists only where the embedded runtime's
- * CLI made it; its settings (services, target group pairs) are not in this API yet, so it is refused by name.
- */
-export function servedPlatform(platform: ComputePlatform, applicationName: string): ServedPlatform {
-  if (platform !== 'ECS') return platform;
-  const message = `Application '${applicationName}' deploys to ECS, which this API does not serve yet; only Server and Lambda applications`;
-  throw new ApiError(400, 'InvalidComputePlatform', message, 'applicationName');
+interface PlatformSetting {
+  /** The field a refusal names, dotted. */
+  readonly field: string;
+  readonly platform: ComputePlatform;
+  readonly value: (group: DeploymentGroup) => unknown;
 }
 
+/** Settings only the groups of one platform take. */
+const PLATFORM_SETTINGS: readonly PlatformSetting[] = [
+  ...SELECTOR_FIELDS.map((field): PlatformSetting => ({ field, platform: 'Server', value: (group) => group[field] })),
+  { field: 'loadBalancerInfo.targetGroupInfoList', platform: 'Server', value: (group) => group.loadBalancerInfo?.targetGroupInfoList },
+  { field: 'loadBalancerInfo.elbInfoList', platform: 'Server', value: (group) => group.loadBalancerInfo?.elbInfoList },
+  { field: 'loadBalancerInfo.targetGroupPairInfoList', platform: 'ECS', value: (group) => group.loadBalancerInfo?.targetGroupPairInfoList },
+  { field: 'ecsServices', platform: 'ECS', value: (group) => group.ecsServices },
+  { field: 'blueGreenDeploymentConfiguration', platform: 'ECS', value: (group) => group.blueGreenDeploymentConfiguration },
+];
+
+/** Why Lambda and ECS groups are always BLUE_GREEN with traffic control. */
+const BLUE_GREEN_REASONS: Readonly<Record<Exclude<ComputePlatform, 'Server'>, { readonly type: string; readonly option: string }>> = {
+  Lambda: { type: 'traffic shifts between two versions of the function', option: 'its alias always routes the traffic' },
+  ECS: { type: 'traffic shifts from the original task set to a replacement', option: 'its listeners always route the traffic' },
+};
+
 /** The config a group of the platform gets when the request names none (CodeDeploy's defaults). */
-export function defaultConfigName(platform: ServedPlatform): string {
-  return platform === 'Lambda' ? DEFAULT_TRAFFIC_CONFIG_NAMES.Lambda : DEFAULT_SERVER_CONFIG_NAME;
+export function defaultConfigName(platform: ComputePlatform): string {
+  return platform === 'Server' ? DEFAULT_SERVER_CONFIG_NAME : DEFAULT_TRAFFIC_CONFIG_NAMES[platform];
 }
 
 /**
  * Refuses a config that does not exist (404) or belongs to another platform (400 on deploymentConfigName): a Lambda
- * group or deployment needs a Lambda traffic config, a Server one a Server config. Custom configs are looked up here
- * with the predefined ones, so a custom config of the wrong platform is named as such rather than reported missing.
+ * or ECS group or deployment needs a traffic config of its own platform, a Server one a Server config. Custom configs
+ * are looked up here with the predefined ones, so a custom config of the wrong platform is named as such rather than
+ * reported missing.
  */
-export async function checkConfigPlatform(store: Store, platform: ServedPlatform, deploymentConfigName: string): Promise<void> {
+export async function checkConfigPlatform(store: Store, platform: ComputePlatform, deploymentConfigName: string): Promise<void> {
   if (platform === 'Server') {
     await resolveDeploymentConfig(store, deploymentConfigName);
     return;
@@ -123,8 +141,27 @@ export function assertValidSettings(
   style: DeploymentStyleInput | undefined,
   naming: ApiContext['hostNaming'],
 ): void {
-  const problems = group.computePlatform === 'Lambda' ? lambdaProblems(group, style) : serverProblems(group, style, naming);
+  const problems = [...foreignSettingProblems(group), ...platformProblems(group, style, naming)];
   if (problems.length > 0) throw new ValidationError(problems);
+}
+
+function platformProblems(group: DeploymentGroup, style: DeploymentStyleInput | undefined, naming: ApiContext['hostNaming']): FieldProblem[] {
+  switch (group.computePlatform) {
+    case 'Server':
+      return serverProblems(group, style, naming);
+    case 'Lambda':
+      return blueGreenStyleProblems('Lambda', style);
+    case 'ECS':
+      return [...ecsProblems(group), ...blueGreenStyleProblems('ECS', style)];
+  }
+}
+
+// An empty list or object was cleared by applySettings, or is one of loadBalancerInfo's lists sent empty: either way none.
+function foreignSettingProblems(group: DeploymentGroup): FieldProblem[] {
+  return PLATFORM_SETTINGS.filter(({ platform, value }) => {
+    const setting = value(group);
+    return platform !== group.computePlatform && setting !== undefined && !isEmptySetting(setting);
+  }).map(({ field, platform }) => ({ field, message: `applies to ${platform} deployment groups only; ${DEPLOYS_TO[group.computePlatform]}` }));
 }
 
 function serverProblems(group: DeploymentGroup, style: DeploymentStyleInput | undefined, naming: ApiContext['hostNaming']): FieldProblem[] {
@@ -135,17 +172,29 @@ function serverProblems(group: DeploymentGroup, style: DeploymentStyleInput | un
   return problems;
 }
 
-// The alias a Lambda deployment shifts is named by its appspec; hosts and load balancers have no part in it.
-function lambdaProblems(group: DeploymentGroup, style: DeploymentStyleInput | undefined): FieldProblem[] {
-  const problems: FieldProblem[] = HOST_SETTING_FIELDS.filter((field) => group[field] !== undefined).map((field) => ({
-    field,
-    message: "applies to Server deployment groups only; a Lambda deployment group has no hosts (its deployments' appspecs name the function alias to shift)",
-  }));
+// The engine deploys one service behind one target group pair; the schema lets through at most one of each.
+function ecsProblems(group: DeploymentGroup): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if ((group.ecsServices?.length ?? 0) === 0) {
+    problems.push({ field: 'ecsServices', message: 'is required for an ECS deployment group: the one service [{serviceName, clusterName}] it deploys' });
+  }
+  if ((group.loadBalancerInfo?.targetGroupPairInfoList?.length ?? 0) === 0) {
+    const message =
+      'is required for an ECS deployment group: one pair [{targetGroups, prodTrafficRoute, testTrafficRoute?}] whose two target groups the task sets alternate between';
+    problems.push({ field: 'loadBalancerInfo.targetGroupPairInfoList', message });
+  }
+  return problems;
+}
+
+// The function alias (Lambda) or the listeners (ECS) route the traffic: there is no other style.
+function blueGreenStyleProblems(platform: keyof typeof BLUE_GREEN_REASONS, style: DeploymentStyleInput | undefined): FieldProblem[] {
+  const reasons = BLUE_GREEN_REASONS[platform];
+  const problems: FieldProblem[] = [];
   if (style?.deploymentType === 'IN_PLACE') {
-    problems.push({ field: 'deploymentStyle.deploymentType', message: 'must be BLUE_GREEN for a Lambda deployment group: traffic shifts between two versions of the function' });
+    problems.push({ field: 'deploymentStyle.deploymentType', message: `must be BLUE_GREEN for a ${platform} deployment group: ${reasons.type}` });
   }
   if (style?.deploymentOption === 'WITHOUT_TRAFFIC_CONTROL') {
-    problems.push({ field: 'deploymentStyle.deploymentOption', message: 'must be WITH_TRAFFIC_CONTROL for a Lambda deployment group: its alias always routes the traffic' });
+    problems.push({ field: 'deploymentStyle.deploymentOption', message: `must be WITH_TRAFFIC_CONTROL for a ${platform} deployment group: ${reasons.option}` });
   }
   return problems;
 }

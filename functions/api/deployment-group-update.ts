@@ -10,7 +10,7 @@ import { ApiError } from './api-errors';
 import { assertNoActiveDeployment } from './deployment-group-activity';
 import { requireGroup } from './deployment-group-lookup';
 import type { UpdateGroupBody } from './deployment-group-schemas';
-import { applySettings, assertValidSettings, checkConfigPlatform, servedPlatform } from './deployment-group-settings';
+import { applySettings, assertValidSettings, checkConfigPlatform } from './deployment-group-settings';
 
 export async function updateDeploymentGroup(
   { deps, hostNaming }: ApiContext,
@@ -20,9 +20,8 @@ export async function updateDeploymentGroup(
 ): Promise<void> {
   const { newDeploymentGroupName, deploymentStyle, ...changes } = body;
   const current = await requireGroup(deps.store, applicationName, deploymentGroupName);
-  const platform = servedPlatform(current.computePlatform, applicationName);
   assertValidSettings(applySettings(current, changes), deploymentStyle, hostNaming);
-  if (changes.deploymentConfigName !== undefined) await checkConfigPlatform(deps.store, platform, changes.deploymentConfigName);
+  if (changes.deploymentConfigName !== undefined) await checkConfigPlatform(deps.store, current.computePlatform, changes.deploymentConfigName);
   const newName = newDeploymentGroupName !== deploymentGroupName ? newDeploymentGroupName : undefined;
   if (newName !== undefined) await assertNoActiveDeployment(deps, current, 'rename');
 

@@ -1,13 +1,21 @@
 // GetDeployment's answer: CodeDeploy's DeploymentInfo (spec §6.1), one shape per compute platform. A Server
-// deployment is in place, with Cutover's trafficWait while a batch waits on its load balancers; a Lambda deployment
-// is blue/green with traffic control, with Cutover's trafficShifts and nextShift. The parsed appspec and the engine's
-// bookkeeping (the traffic schedule, the task token of a wait) stay inside.
+// deployment is in place, with Cutover's trafficWait while a batch waits on its load balancers; Lambda and ECS
+// deployments are blue/green with traffic control, with Cutover's trafficShifts and nextShift; an ECS one also shows
+// its target group pair and termination wait. The parsed appspec and the engine's bookkeeping (the traffic schedule,
+// the polls, the task token of a wait) stay inside.
 import { z } from 'zod';
-import type { Deployment, DeploymentBase, LambdaDeployment, ServerDeployment } from '../core/types';
+import { isTerminationWait } from '../core/traffic-course';
+import type { Deployment, DeploymentBase, EcsDeployment, ServerDeployment, TrafficDeployment } from '../core/types';
 import { inPlaceStyleOf, BLUE_GREEN_STYLE } from './deployment-group-settings';
-import { unservedDeployment } from './deployment-lookup';
 import { anyRevisionShown, appSpecContentShown, revisionLocationShown } from './revision-schemas';
-import { autoRollbackConfigurationOf, autoRollbackConfigurationShown, loadBalancerInfoOf, loadBalancerInfoShown } from './shown-schemas';
+import {
+  autoRollbackConfigurationOf,
+  autoRollbackConfigurationShown,
+  blueGreenDeploymentConfigurationShown,
+  loadBalancerInfoOf,
+  loadBalancerInfoShown,
+  targetGroupPairInfoOf,
+} from './shown-schemas';
 
 const STATUSES = ['Created', 'Queued', 'InProgress', 'Succeeded', 'Failed', 'Stopped'] as const;
 
@@ -53,26 +61,40 @@ const serverDeploymentInfo = z.object({
     .describe("Cutover's own: while a batch waits on its load balancers, what for and until when"),
 });
 
-const versionWeights = z
-  .record(z.string(), z.number())
-  .describe('Percent of the traffic per function version, e.g. {"1": 90, "2": 10}; a version with none is left out');
+/** What Lambda and ECS deployments show: the appspec inline, and how the traffic moved; `shares` says what between. */
+function trafficInfo(shares: string, changed: string) {
+  const weights = z.record(z.string(), z.number()).describe(`Percent of the traffic per ${shares}; one with none is left out`);
+  return {
+    ...commonInfo,
+    revision: appSpecContentShown,
+    deploymentStyle: z.object({ deploymentType: z.literal('BLUE_GREEN'), deploymentOption: z.literal('WITH_TRAFFIC_CONTROL') }),
+    trafficShifts: z
+      .array(z.object({ time: z.string().describe(`When the ${changed} changed`), weights }))
+      .describe(`Cutover's own: every change of the ${changed} so far, oldest first, the restore of a stopped or failed deployment included`),
+    nextShift: z
+      .object({ time: z.string().describe('When the shift is due'), weights })
+      .optional()
+      .describe("Cutover's own: while the deployment waits between two shifts, the next one and when it is due (ContinueDeployment makes it now)"),
+  };
+}
 
 const lambdaDeploymentInfo = z.object({
-  ...commonInfo,
+  ...trafficInfo('function version, e.g. {"1": 90, "2": 10}', 'alias'),
   computePlatform: z.literal('Lambda'),
-  revision: appSpecContentShown,
-  deploymentStyle: z.object({ deploymentType: z.literal('BLUE_GREEN'), deploymentOption: z.literal('WITH_TRAFFIC_CONTROL') }),
-  trafficShifts: z
-    .array(z.object({ time: z.string().describe('When the alias changed'), weights: versionWeights }))
-    .describe("Cutover's own: every change of the alias so far, oldest first, the restore of a stopped or failed deployment included"),
-  nextShift: z
-    .object({ time: z.string().describe('When the shift is due'), weights: versionWeights })
-    .optional()
-    .describe("Cutover's own: while the deployment waits between two shifts, the next one and when it is due (ContinueDeployment makes it now)"),
+});
+
+const ecsDeploymentInfo = z.object({
+  ...trafficInfo('task set id, e.g. {"ecs-svc/1234": 90, "ecs-svc/5678": 10}', 'production listeners'),
+  computePlatform: z.literal('ECS'),
+  loadBalancerInfo: loadBalancerInfoShown.describe("The group's target group pair when the deployment was created"),
+  blueGreenDeploymentConfiguration: blueGreenDeploymentConfigurationShown.describe('The termination wait the deployment was created with'),
+  instanceTerminationWaitTimeStarted: z
+    .boolean()
+    .describe('True once all production traffic moved: from then on the original task set waits to be removed (ContinueDeployment with TERMINATION_WAIT removes it now)'),
 });
 
 /** For the OpenAPI document: the one shape of each platform, told apart by computePlatform. */
-export const deploymentInfo = z.discriminatedUnion('computePlatform', [serverDeploymentInfo, lambdaDeploymentInfo]);
+export const deploymentInfo = z.discriminatedUnion('computePlatform', [serverDeploymentInfo, lambdaDeploymentInfo, ecsDeploymentInfo]);
 
 export type DeploymentInfo = z.infer<typeof deploymentInfo>;
 
@@ -81,9 +103,9 @@ export function deploymentInfoOf(deployment: Deployment): DeploymentInfo {
     case 'Server':
       return serverInfoOf(deployment);
     case 'Lambda':
-      return lambdaInfoOf(deployment);
-    default:
-      throw unservedDeployment(deployment);
+      return { ...trafficInfoOf(deployment), computePlatform: 'Lambda' };
+    case 'ECS':
+      return ecsInfoOf(deployment);
   }
 }
 
@@ -121,14 +143,25 @@ function serverInfoOf(deployment: ServerDeployment): z.infer<typeof serverDeploy
   };
 }
 
-function lambdaInfoOf(deployment: LambdaDeployment): z.infer<typeof lambdaDeploymentInfo> {
+function trafficInfoOf(deployment: TrafficDeployment) {
   const { content, sha256 } = deployment.revision.appSpecContent;
   return {
     ...commonInfoOf(deployment),
-    computePlatform: 'Lambda',
-    revision: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256 } },
+    revision: { revisionType: 'AppSpecContent' as const, appSpecContent: { content, sha256 } },
     deploymentStyle: BLUE_GREEN_STYLE,
     trafficShifts: deployment.trafficShifts.map(({ time, weights }) => ({ time, weights: { ...weights } })),
     nextShift: deployment.nextShift && { time: deployment.nextShift.time, weights: { ...deployment.nextShift.weights } },
+  };
+}
+
+function ecsInfoOf(deployment: EcsDeployment): z.infer<typeof ecsDeploymentInfo> {
+  return {
+    ...trafficInfoOf(deployment),
+    computePlatform: 'ECS',
+    loadBalancerInfo: { targetGroupPairInfoList: [targetGroupPairInfoOf(deployment.targetGroupPair)] },
+    blueGreenDeploymentConfiguration: {
+      terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: deployment.terminationWaitMinutes },
+    },
+    instanceTerminationWaitTimeStarted: isTerminationWait(deployment),
   };
 }

@@ -1,21 +1,24 @@
 // StopDeployment: the request is recorded on the deployment, and the engine acts on it. A Server deployment stops
-// between batches (the batch under way finishes, no other starts; see steps/plan-next-batch.ts). A Lambda deployment
-// waiting on a hook or for its next traffic shift stops at once (the wait is ended through its task token), else at
-// its next step; either way it ends Stopped with MANUAL_STOP.
+// between batches (the batch under way finishes, no other starts; see steps/plan-next-batch.ts). A Lambda or ECS
+// deployment waiting on a hook or for its next traffic shift (or, ECS, for its original task set's removal) stops at
+// once (the wait is ended through its task token), else at its next step; either way it ends Stopped with MANUAL_STOP.
 import { ConflictError } from '../core/errors';
 import { TERMINAL_DEPLOYMENT_STATUSES, type ComputePlatform, type Deployment, type DeploymentStatus } from '../core/types';
 import type { StepDependencies } from '../ports';
 import { endWaitOnStop } from '../steps/traffic/traffic-wait-control';
 import { ApiError } from './api-errors';
-import { requireDeployment, unservedDeployment } from './deployment-lookup';
+import { requireDeployment } from './deployment-lookup';
 
 const RUNNING: readonly DeploymentStatus[] = ['Created', 'Queued', 'InProgress'];
 
-const STOP_STATUS_MESSAGES: Readonly<Record<Exclude<ComputePlatform, 'ECS'>, string>> = {
+const STOP_STATUS_MESSAGES: Readonly<Record<ComputePlatform, string>> = {
   Server: 'The deployment stops after the hosts in its current batch finish',
   Lambda:
     'The deployment stops at once if it waits on a hook or for its next traffic shift, else after its current step; ' +
     'an alias split between the two versions goes back to CurrentVersion',
+  ECS:
+    "The deployment stops at once if it waits on a hook, for its next traffic shift or for its original task set's removal, else after its current step; " +
+    'production traffic not yet all on the replacement task set goes back to the original, and the replacement is removed',
 };
 
 export interface StopAnswer {
@@ -29,7 +32,6 @@ export interface StopAnswer {
  */
 export async function requestStop(deps: StepDependencies, deploymentId: string, autoRollbackEnabled: boolean | undefined): Promise<StopAnswer> {
   const deployment = await requireDeployment(deps.store, deploymentId);
-  if (deployment.computePlatform === 'ECS') throw unservedDeployment(deployment);
   if (TERMINAL_DEPLOYMENT_STATUSES.includes(deployment.status)) throw alreadyCompleted(deployment.deploymentId, deployment.status);
   const recorded = deployment.stopRequested ? deployment : await recordStop(deps, deployment, autoRollbackEnabled);
   // Asked again too: a first request may have died between recording the stop and ending the wait. A wait that has

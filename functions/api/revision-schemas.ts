@@ -1,6 +1,6 @@
 // RevisionLocation as requests give it and answers show it (spec §7): S3 everywhere, and on the embedded runtime a
-// local bundle named by its path; a Lambda deployment's appspec inline (AppSpecContent). Which bundle kind a runtime
-// takes is decided per request, from ApiContext; which kind an application takes, from its compute platform.
+// local bundle named by its path; a Lambda or ECS deployment's appspec inline (AppSpecContent). Which bundle kind a
+// runtime takes is decided per request, from ApiContext; which kind an application takes, from its compute platform.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ValidationError } from '../core/errors';
@@ -46,7 +46,7 @@ const localLocation = z
   .strict();
 
 const REVISION_TYPES = "'S3' (or 'Local' on the embedded runtime)";
-const DEPLOYMENT_REVISION_TYPES = "'S3' (or 'Local' on the embedded runtime) for a Server application, 'AppSpecContent' for a Lambda one";
+const DEPLOYMENT_REVISION_TYPES = "'S3' (or 'Local' on the embedded runtime) for a Server application, 'AppSpecContent' for a Lambda or ECS one";
 
 // CodeDeploy's limit on an inline appspec, and the engine's.
 const MAX_APPSPEC_CONTENT = 512 * 1024;
@@ -96,7 +96,7 @@ function revisionUnion<T extends readonly [z.ZodObject, ...z.ZodObject[]]>(optio
 /** A revision to register. Whether this runtime takes its type is checked by requestedRevision. */
 export const revisionLocation = revisionUnion([s3Revision, localRevision], REVISION_TYPES, 's3Location | localLocation');
 
-/** A revision to deploy: a bundle for a Server application, an inline appspec for a Lambda one. */
+/** A revision to deploy: a bundle for a Server application, an inline appspec for a Lambda or ECS one. */
 export const deploymentRevision = revisionUnion(
   [s3Revision, localRevision, appSpecContentRevision],
   DEPLOYMENT_REVISION_TYPES,
@@ -123,7 +123,7 @@ export const revisionLocationShown = z.object({
   localLocation: z.object({ bundlePath: z.string(), bundleType: z.literal('tar'), sha256: z.string() }).optional(),
 });
 
-/** For the OpenAPI document: a Lambda deployment's inline appspec, content included so it can be deployed again. */
+/** For the OpenAPI document: a Lambda or ECS deployment's inline appspec, content included so it can be deployed again. */
 export const appSpecContentShown = z.object({
   revisionType: z.literal('AppSpecContent'),
   appSpecContent: z.object({

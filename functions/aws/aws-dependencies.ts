@@ -5,6 +5,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -20,6 +21,7 @@ import { awsClientConfig } from './aws-client-config';
 import { AwsTargetDirectory } from './aws-target-directory';
 import { CloudWatchAlarmSource } from './cloudwatch-alarm-source';
 import { DynamoDbStore } from './dynamodb-store';
+import { EcsTaskSetTraffic } from './ecs-task-set-traffic';
 import { ElbTrafficControl } from './elb-traffic-control';
 import { EventBridgeEventSink } from './eventbridge-event-sink';
 import { LambdaAliasTraffic } from './lambda-alias-traffic';
@@ -38,6 +40,7 @@ const environmentSchema = z.object({
   TABLE_NAME: z.string().min(1),
   STATE_MACHINE_ARN: stateMachineArn,
   LAMBDA_STATE_MACHINE_ARN: stateMachineArn,
+  ECS_STATE_MACHINE_ARN: stateMachineArn,
   SSM_LOG_GROUP: z.string().min(1),
   EVENT_BUS_NAME: z.string().min(1),
 });
@@ -76,13 +79,15 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv = process.env): AwsRunti
   const store = new DynamoDbStore({ tableName: config.TABLE_NAME, client: dynamodb });
   const s3 = new S3Client(awsClientConfig());
   const revisions = new S3RevisionSource(s3);
+  // Shared by the load balancer adapter (BlockTraffic, AllowTraffic) and the ECS one (listener weights).
+  const elbv2 = new ElasticLoadBalancingV2Client(awsClientConfig());
   const deps: StepDependencies = {
     store,
     hosts: new SsmHostRunner({ client: ssm, logGroupName: config.SSM_LOG_GROUP }),
     callbacks: new SfnTaskCallbacks(sfn),
     executions: new SfnExecutionStarter({
       client: sfn,
-      stateMachineArns: { Server: config.STATE_MACHINE_ARN, Lambda: config.LAMBDA_STATE_MACHINE_ARN },
+      stateMachineArns: { Server: config.STATE_MACHINE_ARN, Lambda: config.LAMBDA_STATE_MACHINE_ARN, ECS: config.ECS_STATE_MACHINE_ARN },
     }),
     targets: new AwsTargetDirectory({
       ec2: new EC2Client(awsClientConfig()),
@@ -101,11 +106,9 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv = process.env): AwsRunti
       logger,
     }),
     clock: () => new Date(),
-    traffic: new ElbTrafficControl({
-      elbv2: new ElasticLoadBalancingV2Client(awsClientConfig()),
-      elb: new ElasticLoadBalancingClient(awsClientConfig()),
-    }),
+    traffic: new ElbTrafficControl({ elbv2, elb: new ElasticLoadBalancingClient(awsClientConfig()) }),
     aliases: new LambdaAliasTraffic({ client: new LambdaClient(awsClientConfig()) }),
+    ecs: new EcsTaskSetTraffic({ ecs: new ECSClient(awsClientConfig()), elbv2 }),
     alarms: new CloudWatchAlarmSource({ client: new CloudWatchClient(awsClientConfig()) }),
   };
   return { deps, commandReports: new SsmCommandReporter({ client: ssm }), logger };

@@ -1,4 +1,4 @@
-// `cutover local alarm set <name> <state>`: the simulated CloudWatch alarms that Lambda deployment groups watch.
+// `cutover local alarm set <name> <state>`: the simulated CloudWatch alarms that Lambda and ECS deployment groups watch.
 import type { AlarmState } from '../../functions/ports';
 import { ALARM_STATES, LocalAlarms } from '../local/local-alarms';
 import type { CliContext } from './cli-context';

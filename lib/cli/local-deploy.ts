@@ -8,6 +8,7 @@ import { ensureLocalGroup, numberedHosts } from '../local/local-groups';
 import type { LocalRuntime } from '../local/local-runtime';
 import type { CliContext } from './cli-context';
 import { UsageError } from './cli-errors';
+import { localDeployEcsCommand } from './local-deploy-ecs';
 import { localDeployLambdaCommand } from './local-deploy-lambda';
 import { runDeploymentCommand } from './local-session';
 import { DEPLOY_FLAGS, oneOf, parseFlags, positiveInteger, positiveNumber } from './parse-flags';
@@ -17,7 +18,11 @@ export const LOCAL_DEPLOY_USAGE = `usage: cutover local deploy <bundle-dir | .zi
        [--file-exists-behavior DISALLOW|OVERWRITE|RETAIN] [--description TEXT] [--json] [--state-dir DIR] [--time-scale X]
        cutover local deploy --platform lambda <appspec.yaml | appspec.json | folder> [--config NAME] [--hook NAME=PATH ...]
        [--alarm NAME ...] [--time-scale X] [--json] ...   (--platform lambda --help for all its flags)
---platform server (the default) deploys to hosts; lambda shifts a simulated Lambda alias; ecs is not available yet.`;
+       cutover local deploy --platform ecs <appspec.yaml | appspec.json | folder> [--service NAME] [--config NAME]
+       [--hook NAME=PATH ...] [--test-listener] [--termination-wait MINUTES] [--time-scale X] [--json] ...
+       (--platform ecs --help for all its flags)
+--platform server (the default) deploys to hosts; lambda shifts a simulated Lambda alias; ecs replaces the task set
+of a simulated ECS service, blue/green.`;
 
 const PLATFORMS = ['server', 'lambda', 'ecs'] as const;
 
@@ -41,7 +46,9 @@ export interface LocalDeployRequest {
 }
 
 export async function localDeployCommand(args: readonly string[], ctx: CliContext): Promise<number> {
-  if (platformOf(args) === 'lambda') return localDeployLambdaCommand(args, ctx);
+  const platform = platformOf(args);
+  if (platform === 'lambda') return localDeployLambdaCommand(args, ctx);
+  if (platform === 'ecs') return localDeployEcsCommand(args, ctx);
   const { values, positionals } = parseFlags(
     args,
     {
@@ -126,14 +133,12 @@ export async function deployLocally(
 }
 
 /** --platform, read before the platform's own flags are (each platform has its own). */
-function platformOf(args: readonly string[]): 'server' | 'lambda' {
+function platformOf(args: readonly string[]): (typeof PLATFORMS)[number] {
   const { values } = parseArgs({ args: [...args], options: { platform: { type: 'string' } }, strict: false, allowPositionals: true });
   const given = values.platform;
   if (given === undefined) return 'server';
   if (typeof given !== 'string') throw new UsageError('--platform', `takes one of ${PLATFORMS.join(', ')}`);
-  const platform = oneOf('--platform', given, PLATFORMS);
-  if (platform === 'ecs') throw new UsageError('--platform', 'ECS deployments are not available yet; use --platform server or --platform lambda');
-  return platform ?? 'server';
+  return oneOf('--platform', given, PLATFORMS) ?? 'server';
 }
 
 function hostsFrom(count: string | undefined, names: string[] | undefined): string[] | undefined {

@@ -30,6 +30,27 @@ export async function withStateLock<T>(stateDir: string, command: string, work: 
   }
 }
 
+/**
+ * A simulation (Lambda functions, ECS services) as the `cutover local lambda|ecs …` subcommands reach it over the
+ * folder --state-dir names: read without the folder's lock, so a look also works while a deployment runs; changed
+ * holding it, so that a change never interleaves with a deployment's changes of the same files.
+ */
+export interface SimulationAccess<S> {
+  read(ctx: CliContext, stateDir: string | undefined): S;
+  change<T>(ctx: CliContext, stateDir: string | undefined, subcommand: string, work: (simulation: S) => Promise<T>): Promise<T>;
+}
+
+/** `command` names the lock's holder, with the subcommand: `cutover local ecs set-health`. */
+export function simulationAccess<S>(command: string, open: (stateDir: string) => S): SimulationAccess<S> {
+  return {
+    read: (ctx, stateDir) => open(stateDirOf(ctx.cwd, stateDir)),
+    change: (ctx, stateDir, subcommand, work) => {
+      const dir = stateDirOf(ctx.cwd, stateDir);
+      return withStateLock(dir, `${command} ${subcommand}`, () => work(open(dir)));
+    },
+  };
+}
+
 export interface LocalSessionOptions {
   readonly cwd: string;
   readonly stateDir?: string;

@@ -6,6 +6,7 @@ import { demoCommand } from './demo';
 import { localAlarmCommand } from './local-alarm';
 import { localCreateConfigCommand } from './local-create-config';
 import { localDeployCommand } from './local-deploy';
+import { localEcsCommand } from './local-ecs';
 import { localGetCommand, localListCommand } from './local-get';
 import { localLambdaCommand } from './local-lambda';
 import { localServeCommand } from './local-serve';
@@ -22,6 +23,7 @@ const LOCAL_COMMANDS: Record<string, Command> = {
   'create-deployment-config': localCreateConfigCommand,
   serve: localServeCommand,
   lambda: localLambdaCommand,
+  ecs: localEcsCommand,
   alarm: localAlarmCommand,
 };
 
@@ -34,6 +36,12 @@ export const USAGE = `usage: cutover <command>
                                    JS modules (default: hooks/<NAME>.js beside the appspec), and wait
   cutover local lambda get-alias <function> <alias> [--json]
                                    where an alias sends traffic; also: lambda publish, lambda create-alias
+  cutover local deploy --platform ecs <appspec.yaml | folder> [--service NAME] [--config NAME] [--test-listener] ...
+                                   replace a simulated ECS service's task set, blue/green (.cutover/ecs/; set up on
+                                   first use), hooks as local JS modules, and wait
+  cutover local ecs describe-service <service> [--json]
+                                   its task sets and where traffic goes; also: ecs set-health, ecs set-task-definition,
+                                   ecs delete-task-set
   cutover local alarm set <name> <OK|ALARM|INSUFFICIENT_DATA>
                                    set a simulated CloudWatch alarm (a deploy in another process sees it at its next shift)
   cutover local get <deployment-id> [--json]   show a deployment with its targets and lifecycle events

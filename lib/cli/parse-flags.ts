@@ -1,5 +1,7 @@
-// Flag parsing on node:util's parseArgs, with errors that name the flag and what it takes.
+// Flag parsing on node:util's parseArgs, with errors that name the flag and what it takes; subcommands and
+// positionals checked the same way.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { CliContext } from './cli-context';
 import { HelpRequested, UsageError } from './cli-errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -15,10 +17,28 @@ export function parseFlags<O extends Options>(args: readonly string[], options: 
 }
 
 export function positiveInteger(flag: string, value: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
+  return wholeNumber(flag, value, 1, max) ?? fallback;
+}
+
+/** A whole number from min to max, or undefined when the flag is not given. */
+export function wholeNumber(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(flag, `must be a whole number from 1 to ${max} (got ${value})`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new UsageError(flag, `must be a whole number from ${min} to ${max} (got ${value})`);
   return n;
+}
+
+/** Exactly the positionals `names` stands for, else a usage error that names them and shows what was given. */
+export function expectPositionals(positionals: readonly string[], names: readonly string[], command: string, usage: string): string[] {
+  if (positionals.length !== names.length) {
+    const wanted = names.map((n) => `<${n}>`).join(' ');
+    throw new UsageError('arguments', `${command} takes ${wanted} (got ${shownArgs(positionals)})\n${usage}`);
+  }
+  return [...positionals];
+}
+
+export function shownArgs(positionals: readonly string[]): string {
+  return positionals.length === 0 ? 'none' : positionals.join(' ');
 }
 
 export function positiveNumber(flag: string, value: string | undefined, fallback: number): number {
@@ -46,3 +66,16 @@ export const DEPLOY_FLAGS = {
   'state-dir': { type: 'string' },
   'time-scale': { type: 'string' },
 } as const satisfies Options;
+
+export type Subcommand = (args: readonly string[], ctx: CliContext) => Promise<number>;
+
+/** `cutover local lambda|ecs <subcommand> …`: runs the one named, or answers --help or a name it does not know. */
+export function runSubcommand(args: readonly string[], ctx: CliContext, subcommands: Readonly<Record<string, Subcommand>>, usage: string): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === '--help' || name === '-h') throw new HelpRequested(usage);
+  const subcommand = name !== undefined && Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
+  if (subcommand === undefined) {
+    throw new UsageError('command', `expected one of ${Object.keys(subcommands).join(', ')} (got ${name ?? 'none'})\n${usage}`);
+  }
+  return subcommand(rest, ctx);
+}

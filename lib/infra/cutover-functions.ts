@@ -7,13 +7,15 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ILogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { StateMachineIdentity } from './cutover-state-machine';
+import type { CutoverFlow, StateMachineIdentity } from './cutover-state-machine';
 import type { CutoverTable, StepTableAction } from './cutover-table';
 import {
   grantAlarmReads,
   grantAliasTraffic,
   grantDescribeExecution,
+  grantEcsServiceChanges,
   grantHookInvoke,
+  grantListenerWeights,
   grantManagedInstanceTagReads,
   grantPutEvents,
   grantRevisionRead,
@@ -25,6 +27,7 @@ import {
   grantUnscopedReads,
   LOAD_BALANCER_READS,
   type LoadBalancerArns,
+  TASK_SET_TRAFFIC_READS,
 } from './step-grants';
 import { StepHandler } from './step-handler';
 
@@ -32,6 +35,7 @@ import { StepHandler } from './step-handler';
 export interface CutoverStateMachines {
   readonly server: StateMachineIdentity;
   readonly lambda: StateMachineIdentity;
+  readonly ecs: StateMachineIdentity;
 }
 
 export interface CutoverFunctionsProps {
@@ -52,6 +56,10 @@ export interface CutoverFunctionsProps {
   readonly lambdaFunctionArns?: readonly string[];
   /** @default - functions named CodeDeployHook_* in the account and region */
   readonly hookFunctionArns?: readonly string[];
+  /** @default - every ECS service in the account and region */
+  readonly ecsServiceArns?: readonly string[];
+  /** @default - every load balancer listener in the account and region */
+  readonly ecsListenerArns?: readonly string[];
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
 }
@@ -69,8 +77,11 @@ export class CutoverFunctions extends Construct {
   public readonly runHook: StepHandler;
   public readonly shiftAlias: StepHandler;
   public readonly waitForShift: StepHandler;
-  public readonly finishLambdaDeployment: StepHandler;
-  /** Ends the waits of Lambda deployments on CloudWatch Alarm State Change events. */
+  /** The finish of both traffic flows (FinishLambdaDeployment and FinishEcsDeployment run the same step). */
+  public readonly finishTrafficDeployment: StepHandler;
+  public readonly startEcsDeployment: StepHandler;
+  public readonly advanceEcs: StepHandler;
+  /** Ends the waits of Lambda and ECS deployments on CloudWatch Alarm State Change events. */
   public readonly alarmEvent: StepHandler;
   /** The REST API behind API Gateway. */
   public readonly api: StepHandler;
@@ -83,6 +94,7 @@ export class CutoverFunctions extends Construct {
         TABLE_NAME: props.table.table.tableName,
         STATE_MACHINE_ARN: props.stateMachines.server.arn,
         LAMBDA_STATE_MACHINE_ARN: props.stateMachines.lambda.arn,
+        ECS_STATE_MACHINE_ARN: props.stateMachines.ecs.arn,
         SSM_LOG_GROUP: props.commandOutput.logGroupName,
         EVENT_BUS_NAME: props.eventBus.eventBusName,
         POWERTOOLS_SERVICE_NAME: 'cutover',
@@ -137,7 +149,7 @@ export class CutoverFunctions extends Construct {
     this.runHook = new StepHandler(this, 'RunHook', {
       ...common,
       handlerFile: 'run-hook',
-      description: 'Cutover: invoke the lifecycle hook function of a Lambda deployment',
+      description: 'Cutover: invoke the lifecycle hook function of a Lambda or ECS deployment',
     });
     this.shiftAlias = new StepHandler(this, 'ShiftAlias', {
       ...common,
@@ -147,17 +159,27 @@ export class CutoverFunctions extends Construct {
     this.waitForShift = new StepHandler(this, 'WaitForShift', {
       ...common,
       handlerFile: 'wait-for-shift',
-      description: 'Cutover: record the wait until the next shift of a Lambda deployment',
+      description: 'Cutover: record the wait until the next shift of a Lambda or ECS deployment',
     });
-    this.finishLambdaDeployment = new StepHandler(this, 'FinishLambdaDeployment', {
+    this.finishTrafficDeployment = new StepHandler(this, 'FinishTrafficDeployment', {
       ...common,
-      handlerFile: 'finish-lambda-deployment',
-      description: 'Cutover: close a Lambda deployment, putting the alias back when it did not succeed',
+      handlerFile: 'finish-traffic-deployment',
+      description: 'Cutover: close a Lambda or ECS deployment, giving traffic back when it did not succeed',
+    });
+    this.startEcsDeployment = new StepHandler(this, 'StartEcsDeployment', {
+      ...common,
+      handlerFile: 'start-ecs-deployment',
+      description: 'Cutover: check the ECS service, find its original task set and start an ECS deployment',
+    });
+    this.advanceEcs = new StepHandler(this, 'AdvanceEcs', {
+      ...common,
+      handlerFile: 'advance-ecs',
+      description: 'Cutover: make the next change of an ECS deployment to its task sets or listeners',
     });
     this.alarmEvent = new StepHandler(this, 'AlarmEvent', {
       ...common,
       handlerFile: 'alarm-event',
-      description: 'Cutover: end the waits of Lambda deployments whose alarm went to ALARM',
+      description: 'Cutover: end the waits of Lambda and ECS deployments whose alarm went to ALARM',
     });
     this.api = new StepHandler(this, 'Api', {
       ...common,
@@ -186,7 +208,9 @@ export class CutoverFunctions extends Construct {
       [this.shiftAlias, ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem']],
       [this.waitForShift, ['GetItem', 'UpdateItem']],
       // Releasing the group lock deletes its item.
-      [this.finishLambdaDeployment, ['GetItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem']],
+      [this.finishTrafficDeployment, ['GetItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem']],
+      [this.startEcsDeployment, ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem']],
+      [this.advanceEcs, ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem']],
       // Lists the deployments in progress (through gsi1, below) and reads their groups.
       [this.alarmEvent, ['GetItem', 'Query']],
       // Creates, lists, reads and deletes every kind of item; createDeployment takes the group lock and writes the
@@ -200,30 +224,30 @@ export class CutoverFunctions extends Construct {
       props.table.grantIndexQuery(lister.role);
     }
 
-    const { server, lambda } = props.stateMachines;
+    const { server, lambda, ecs } = props.stateMachines;
     // run-lifecycle-event answers its own token when every event of the batch is a no-op; host-report answers it when
     // the last host reports, and so does handle-event-timeout when the lost results it finds complete the event (the
     // task has timed out by then, so Step Functions refuses the answer, but the call is made and must be allowed).
     // Server steps never fail a token: failures travel in the success output.
     for (const answerer of [this.runLifecycleEvent, this.hostReport, this.handleEventTimeout]) {
-      grantTaskCallbacks(answerer, server, ['states:SendTaskSuccess']);
+      grantTaskCallbacks(answerer, [server], ['states:SendTaskSuccess']);
     }
-    // Lambda waits end through their tokens: run-hook and wait-for-shift end their own wait when a stop or an alarm (or,
-    // for a shift, a continue) came before the token was recorded, and run-hook concludes a hook whose status came in
-    // while it ran; the API settles hook statuses (PutLifecycleEventHookExecutionStatus), continue and stop; an alarm
-    // going to ALARM fails the waits it ends.
+    // Lambda and ECS waits end through their tokens: run-hook and wait-for-shift end their own wait when a stop or an
+    // alarm (or, for a shift, a continue) came before the token was recorded, and run-hook concludes a hook whose status
+    // came in while it ran; the API settles hook statuses (PutLifecycleEventHookExecutionStatus), continue and stop; an
+    // alarm going to ALARM fails the waits it ends.
     for (const settler of [this.runHook, this.waitForShift, this.api]) {
-      grantTaskCallbacks(settler, lambda, ['states:SendTaskSuccess', 'states:SendTaskFailure']);
+      grantTaskCallbacks(settler, [lambda, ecs], ['states:SendTaskSuccess', 'states:SendTaskFailure']);
     }
-    grantTaskCallbacks(this.alarmEvent, lambda, ['states:SendTaskFailure']);
+    grantTaskCallbacks(this.alarmEvent, [lambda, ecs], ['states:SendTaskFailure']);
     // The API's createDeployment starts a deployment's first execution, on its platform's machine. Rollbacks of server
     // deployments (finish-deployment) and the hand-over of a long one (plan-next-batch) start server executions only.
-    grantStartExecution(this.api, [server, lambda]);
+    grantStartExecution(this.api, [server, lambda, ecs]);
     for (const starter of [this.finishDeployment, this.planNextBatch]) {
       grantStartExecution(starter, [server]);
     }
     // createDeployment frees a group lock whose execution has ended without releasing it, whichever flow ran it.
-    grantDescribeExecution(this.api, [server, lambda]);
+    grantDescribeExecution(this.api, [server, lambda, ecs]);
 
     // The steps publish the changes they make (start, batches, host results, traffic shifts, the end); the API
     // publishes a created deployment and one failed by lock recovery. wait-for-shift and the alarm handler only end
@@ -263,13 +287,38 @@ export class CutoverFunctions extends Construct {
     // Lambda deployments: the start checks the alias and that TargetVersion is published; each shift and the
     // restoring finish re-read the alias (its RevisionId guards the update) and update it.
     grantAliasTraffic(this.startLambdaDeployment, props.lambdaFunctionArns, ['lambda:GetAlias', 'lambda:GetFunctionConfiguration']);
-    for (const shifter of [this.shiftAlias, this.finishLambdaDeployment]) {
+    for (const shifter of [this.shiftAlias, this.finishTrafficDeployment]) {
       grantAliasTraffic(shifter, props.lambdaFunctionArns, ['lambda:GetAlias', 'lambda:UpdateAlias']);
     }
     grantHookInvoke(this.runHook, props.hookFunctionArns);
     grantAlarmReads(this.shiftAlias, 'shift-alias checks the alarms of the group before every shift');
+    grantAlarmReads(this.advanceEcs, 'advance-ecs checks the alarms of the group before every change to the service');
     grantAlarmReads(this.waitForShift, 'wait-for-shift checks them once more when its wait begins');
     grantAlarmReads(this.runHook, 'run-hook checks them when a hook wait begins');
+
+    // ECS deployments (functions/aws/ecs-task-set-traffic.ts): the start reads the service and finds the pair's target
+    // groups; the advance creates the replacement task set (reading the service for its settings), waits for it to be
+    // stable and its targets healthy, weights the listeners, makes it primary and deletes the original; the finish of a
+    // deployment that did not succeed weights the listeners back, makes the original primary again and deletes the
+    // replacement.
+    grantEcsServiceChanges(this.startEcsDeployment, props.ecsServiceArns, { service: ['ecs:DescribeServices'] });
+    grantUnscopedReads(this.startEcsDeployment, ['elasticloadbalancing:DescribeTargetGroups'], 'start-ecs-deployment finds the target groups of the pair by name');
+    grantEcsServiceChanges(this.advanceEcs, props.ecsServiceArns, {
+      service: ['ecs:DescribeServices', 'ecs:UpdateServicePrimaryTaskSet'],
+      taskSet: ['ecs:CreateTaskSet', 'ecs:DescribeTaskSets', 'ecs:DeleteTaskSet'],
+    });
+    grantUnscopedReads(
+      this.advanceEcs,
+      TASK_SET_TRAFFIC_READS,
+      'advance-ecs finds the replacement target group by name, waits for its targets to be healthy and reads a listener before weighting it',
+    );
+    grantListenerWeights(this.advanceEcs, props.ecsListenerArns);
+    grantEcsServiceChanges(this.finishTrafficDeployment, props.ecsServiceArns, {
+      service: ['ecs:UpdateServicePrimaryTaskSet'],
+      taskSet: ['ecs:DeleteTaskSet'],
+    });
+    grantUnscopedReads(this.finishTrafficDeployment, ['elasticloadbalancing:DescribeListeners'], 'finish-traffic-deployment reads a listener before weighting it back');
+    grantListenerWeights(this.finishTrafficDeployment, props.ecsListenerArns);
 
     for (const bucket of props.revisionBuckets) {
       this.grantRevisionRead(bucket);
@@ -289,20 +338,38 @@ export class CutoverFunctions extends Construct {
       this.runHook,
       this.shiftAlias,
       this.waitForShift,
-      this.finishLambdaDeployment,
+      this.finishTrafficDeployment,
+      this.startEcsDeployment,
+      this.advanceEcs,
       this.alarmEvent,
       this.api,
     ];
   }
 
-  /** ASL placeholder → function, for the server in-place machine's definitionSubstitutions. */
-  public substitutions(): Record<string, IFunction> {
-    return placeholdersOf([this.startDeployment, this.planNextBatch, this.runLifecycleEvent, this.handleEventTimeout, this.checkTraffic, this.finishDeployment]);
+  /**
+   * ASL placeholder → the step handler behind it, for one flow's machine. A step's placeholder is its construct id with
+   * FunctionArn; the traffic flows' finishes are one function under two names.
+   */
+  public steps(flow: CutoverFlow): Readonly<Record<string, StepHandler>> {
+    switch (flow) {
+      case 'ServerInPlace':
+        return placeholdersOf([this.startDeployment, this.planNextBatch, this.runLifecycleEvent, this.handleEventTimeout, this.checkTraffic, this.finishDeployment]);
+      case 'LambdaTrafficShift':
+        return {
+          ...placeholdersOf([this.startLambdaDeployment, this.runHook, this.shiftAlias, this.waitForShift]),
+          FinishLambdaDeploymentFunctionArn: this.finishTrafficDeployment,
+        };
+      case 'EcsBlueGreen':
+        return {
+          ...placeholdersOf([this.startEcsDeployment, this.runHook, this.advanceEcs, this.waitForShift]),
+          FinishEcsDeploymentFunctionArn: this.finishTrafficDeployment,
+        };
+    }
   }
 
-  /** ASL placeholder → function, for the Lambda traffic-shift machine's definitionSubstitutions. */
-  public lambdaSubstitutions(): Record<string, IFunction> {
-    return placeholdersOf([this.startLambdaDeployment, this.runHook, this.shiftAlias, this.waitForShift, this.finishLambdaDeployment]);
+  /** ASL placeholder → function, for one flow's definitionSubstitutions. */
+  public substitutions(flow: CutoverFlow): Record<string, IFunction> {
+    return Object.fromEntries(Object.entries(this.steps(flow)).map(([placeholder, step]) => [placeholder, step.function]));
   }
 
   /** Lets the handlers that read revisions read (and decrypt) the objects of `bucket`. */
@@ -320,6 +387,6 @@ export class CutoverFunctions extends Construct {
 }
 
 /** A step's placeholder is its construct id with FunctionArn: `PlanNextBatch` stands for `${PlanNextBatchFunctionArn}`. */
-function placeholdersOf(steps: readonly StepHandler[]): Record<string, IFunction> {
-  return Object.fromEntries(steps.map((step) => [`${step.node.id}FunctionArn`, step.function]));
+function placeholdersOf(steps: readonly StepHandler[]): Record<string, StepHandler> {
+  return Object.fromEntries(steps.map((step) => [`${step.node.id}FunctionArn`, step]));
 }

@@ -1,7 +1,7 @@
-// Cutover in one construct: the table, the revisions bucket, the step handlers, the server in-place and Lambda
-// traffic-shift state machines, the rules that turn SSM Run Command status events into host reports and CloudWatch
-// alarms into stopped Lambda deployments, the policy hosts need, the IAM-authorized REST API and the bus state changes
-// are published on. `cdk deploy` uses it through CutoverStack; other CDK apps can
+// Cutover in one construct: the table, the revisions bucket, the step handlers, the server in-place, Lambda
+// traffic-shift and ECS blue/green state machines, the rules that turn SSM Run Command status events into host reports
+// and CloudWatch alarms into stopped Lambda and ECS deployments, the policy hosts need, the IAM-authorized REST API and
+// the bus state changes are published on. `cdk deploy` uses it through CutoverStack; other CDK apps can
 // embed it directly.
 import * as path from 'node:path';
 import { RemovalPolicy } from 'aws-cdk-lib';
@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { ALARM_STATE_EVENT_PATTERN, AwsEventRule, SSM_STATUS_EVENT_PATTERN } from './aws-event-rules';
 import { CutoverApi } from './cutover-api';
 import { CutoverFunctions } from './cutover-functions';
-import { CutoverStateMachine, StateMachineIdentity } from './cutover-state-machine';
+import { type CutoverFlow, CutoverStateMachine, StateMachineIdentity } from './cutover-state-machine';
 import { CutoverTable } from './cutover-table';
 import { HostPolicy } from './host-policy';
 import { RevisionStorage } from './revision-storage';
@@ -140,6 +140,26 @@ export interface CutoverServiceProps {
   readonly hookFunctionArns?: readonly string[];
 
   /**
+   * ECS services (with the EXTERNAL deployment controller) ECS deployments may change, as service ARNs
+   * (`arn:aws:ecs:<region>:<account>:service/<cluster>/<service>`, `*` allowed in the names): each is granted
+   * DescribeServices and UpdateServicePrimaryTaskSet, and its task sets (`…:task-set/<cluster>/<service>/*`)
+   * CreateTaskSet, DescribeTaskSets and DeleteTaskSet. A deployment group naming another service fails with
+   * AccessDenied. Reading target groups, target health and listeners cannot be narrowed (no resource-level permissions).
+   *
+   * @default - every ECS service in the stack's account and region
+   */
+  readonly ecsServiceArns?: readonly string[];
+
+  /**
+   * Load balancer listeners ECS deployments may weight between a deployment group's two target groups
+   * (elasticloadbalancing:ModifyListener), as listener ARNs: the production and test listeners of the groups' target
+   * group pairs. A listener outside these fails the shift with AccessDenied.
+   *
+   * @default - every listener in the stack's account and region
+   */
+  readonly ecsListenerArns?: readonly string[];
+
+  /**
    * The ASL file of the server in-place flow.
    *
    * @default - statemachines/server-in-place.asl.json in this repository
@@ -152,6 +172,13 @@ export interface CutoverServiceProps {
    * @default - statemachines/lambda-traffic-shift.asl.json in this repository
    */
   readonly lambdaDefinitionPath?: string;
+
+  /**
+   * The ASL file of the ECS blue/green flow.
+   *
+   * @default - statemachines/ecs-blue-green.asl.json in this repository
+   */
+  readonly ecsDefinitionPath?: string;
 }
 
 export class CutoverService extends Construct {
@@ -160,6 +187,8 @@ export class CutoverService extends Construct {
   public readonly stateMachine: StateMachine;
   /** The Lambda traffic-shift flow. */
   public readonly lambdaStateMachine: StateMachine;
+  /** The ECS blue/green flow. */
+  public readonly ecsStateMachine: StateMachine;
   public readonly functions: CutoverFunctions;
   /**
    * Script output of lifecycle hooks, written by the SSM Agent with the host's credentials: attach `hostPolicy` to
@@ -200,11 +229,14 @@ export class CutoverService extends Construct {
 
     this.eventBus = new EventBus(this, 'Events', { eventBusName: props.eventBusName ?? 'cutover' });
 
-    const identity = new StateMachineIdentity(this);
-    const lambdaIdentity = new StateMachineIdentity(this, 'LambdaTrafficShift');
+    const identities = {
+      server: new StateMachineIdentity(this),
+      lambda: new StateMachineIdentity(this, 'LambdaTrafficShift'),
+      ecs: new StateMachineIdentity(this, 'EcsBlueGreen'),
+    };
     this.functions = new CutoverFunctions(this, 'Functions', {
       table,
-      stateMachines: { server: identity, lambda: lambdaIdentity },
+      stateMachines: identities,
       commandOutput: this.commandOutput,
       revisionBuckets: [this.revisionBucket, ...(props.revisionBuckets ?? [])],
       loadBalancerArns: props.loadBalancerArns,
@@ -213,22 +245,22 @@ export class CutoverService extends Construct {
       triggerTopicKeyArns: props.triggerTopicKeyArns,
       lambdaFunctionArns: props.lambdaFunctionArns,
       hookFunctionArns: props.hookFunctionArns,
+      ecsServiceArns: props.ecsServiceArns,
+      ecsListenerArns: props.ecsListenerArns,
       logRetention,
       logLevel: props.logLevel ?? 'INFO',
     });
 
-    this.stateMachine = new CutoverStateMachine(this, 'ServerInPlace', {
-      identity,
-      definitionPath: props.definitionPath ?? path.join(PROJECT_ROOT, 'statemachines', 'server-in-place.asl.json'),
-      functions: this.functions.substitutions(),
-      logRetention,
-    }).stateMachine;
-    this.lambdaStateMachine = new CutoverStateMachine(this, 'LambdaTrafficShift', {
-      identity: lambdaIdentity,
-      definitionPath: props.lambdaDefinitionPath ?? path.join(PROJECT_ROOT, 'statemachines', 'lambda-traffic-shift.asl.json'),
-      functions: this.functions.lambdaSubstitutions(),
-      logRetention,
-    }).stateMachine;
+    const flow = (id: CutoverFlow, identity: StateMachineIdentity, definitionPath: string | undefined, aslFile: string): StateMachine =>
+      new CutoverStateMachine(this, id, {
+        identity,
+        definitionPath: definitionPath ?? path.join(PROJECT_ROOT, 'statemachines', aslFile),
+        functions: this.functions.substitutions(id),
+        logRetention,
+      }).stateMachine;
+    this.stateMachine = flow('ServerInPlace', identities.server, props.definitionPath, 'server-in-place.asl.json');
+    this.lambdaStateMachine = flow('LambdaTrafficShift', identities.lambda, props.lambdaDefinitionPath, 'lambda-traffic-shift.asl.json');
+    this.ecsStateMachine = flow('EcsBlueGreen', identities.ecs, props.ecsDefinitionPath, 'ecs-blue-green.asl.json');
 
     new AwsEventRule(this, 'SsmStatus', {
       description: 'Cutover: SSM Run Command invocations that finished, for the host-report handler',
@@ -236,7 +268,7 @@ export class CutoverService extends Construct {
       handler: this.functions.hostReport.function,
     });
     new AwsEventRule(this, 'AlarmState', {
-      description: 'Cutover: CloudWatch alarms that went to ALARM, for the handler that stops the Lambda deployments watching them',
+      description: 'Cutover: CloudWatch alarms that went to ALARM, for the handler that stops the Lambda and ECS deployments watching them',
       eventPattern: ALARM_STATE_EVENT_PATTERN,
       handler: this.functions.alarmEvent.function,
     });

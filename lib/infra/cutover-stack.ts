@@ -44,6 +44,10 @@ export class CutoverStack extends Stack {
       description: 'The Lambda traffic-shift state machine: one execution per Lambda deployment',
       value: this.service.lambdaStateMachine.stateMachineArn,
     });
+    new CfnOutput(this, 'EcsStateMachineArn', {
+      description: 'The ECS blue/green state machine: one execution per ECS deployment',
+      value: this.service.ecsStateMachine.stateMachineArn,
+    });
     new CfnOutput(this, 'ApiUrl', {
       description: 'The REST API (stage v1); every request must be signed (SigV4) by a principal allowed execute-api:Invoke',
       value: this.service.api.url,

@@ -1,4 +1,4 @@
-// A flow (server in-place, Lambda traffic shift): the ASL file itself, inlined into the template with the step
+// A flow (server in-place, Lambda traffic shift, ECS blue/green): the ASL file itself, inlined into the template with the step
 // functions' ARNs substituted, so the deployed definition and the one the embedded runtime runs are the same text.
 import * as fs from 'node:fs';
 import { ArnFormat, Names, Stack, Validations } from 'aws-cdk-lib';
@@ -14,7 +14,7 @@ export function aslPlaceholders(definition: string): string[] {
 }
 
 /** The flows Cutover runs, each its own state machine; the name ends each machine's name. */
-export type CutoverFlow = 'ServerInPlace' | 'LambdaTrafficShift';
+export type CutoverFlow = 'ServerInPlace' | 'LambdaTrafficShift' | 'EcsBlueGreen';
 
 /**
  * The name and ARN the state machine will have, fixed before it exists: the handlers that start executions or answer

@@ -1,7 +1,7 @@
 // The statements a step handler's role gets, one helper per kind of call, each naming the narrowest resource AWS
 // accepts. test/infra/iam-least-privilege.test.ts derives from the handlers' code what each one sends and fails on
 // any action granted that the code does not call, or called and not granted.
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -36,13 +36,24 @@ export const LOAD_BALANCER_READS = [
   'elasticloadbalancing:DescribeInstanceHealth',
 ] as const;
 
+/**
+ * What ECS deployments read of load balancers (functions/aws/ecs-task-set-traffic.ts): the pair's target groups by
+ * name, the replacement's target health, and a listener's default actions before they are weighted.
+ */
+export const TASK_SET_TRAFFIC_READS = [
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+  'elasticloadbalancing:DescribeListeners',
+] as const;
+
 /** How a handler ends a task-token wait: resume it, or fail it with a named error. */
 export type TaskCallbackAction = 'states:SendTaskSuccess' | 'states:SendTaskFailure';
 
 // Step Functions' Service Authorization Reference lists no resource for the callbacks, yet authorizes them against
 // the state machine of the token's execution (AccessDenied names it; CDK's grantTaskResponse scopes it the same way).
-export function grantTaskCallbacks(handler: StepHandler, stateMachine: StateMachineIdentity, actions: readonly TaskCallbackAction[]): void {
-  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources: [stateMachine.arn] }));
+// On the machines of the flows whose waits the handler ends.
+export function grantTaskCallbacks(handler: StepHandler, stateMachines: readonly StateMachineIdentity[], actions: readonly TaskCallbackAction[]): void {
+  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources: stateMachines.map((machine) => machine.arn) }));
 }
 
 /** On the machines whose flows the handler may start: each deployment runs on its platform's machine. */
@@ -61,15 +72,13 @@ export function grantDescribeExecution(handler: StepHandler, stateMachines: read
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     }),
   );
-  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:DescribeExecution'], resources: executions }));
-  for (const arn of executions) {
-    acknowledgeWildcard(
-      handler,
-      arn,
-      'Lock recovery reads the execution that holds a deployment group lock; executions are named per deployment at ' +
-        'run time, and only those of the Cutover state machines are readable',
-    );
-  }
+  grantOn(
+    handler,
+    ['states:DescribeExecution'],
+    executions,
+    'Lock recovery reads the execution that holds a deployment group lock; executions are named per deployment at ' +
+      'run time, and only those of the Cutover state machines are readable',
+  );
 }
 
 /** What Lambda deployments do to the functions whose aliases they shift (functions/aws/lambda-alias-traffic.ts). */
@@ -81,17 +90,13 @@ export type AliasAction = 'lambda:GetAlias' | 'lambda:GetFunctionConfiguration' 
  * granted with its versions and aliases (`<arn>:*`).
  */
 export function grantAliasTraffic(handler: StepHandler, functionArns: readonly string[] | undefined, actions: readonly AliasAction[]): void {
-  const resources = functionsWithQualifiers(handler, functionArns);
-  if (resources.length === 0) return;
-  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources }));
-  for (const arn of resources.filter((resource) => resource.includes('*'))) {
-    acknowledgeWildcard(
-      handler,
-      arn,
-      'Lambda deployments read and shift the alias their appspec names, known only at run time, and check that its ' +
-        'TargetVersion is published; narrow the functions with the lambdaFunctionArns property',
-    );
-  }
+  grantOn(
+    handler,
+    actions,
+    functionsWithQualifiers(handler, functionArns),
+    'Lambda deployments read and shift the alias their appspec names, known only at run time, and check that its ' +
+      'TargetVersion is published; narrow the functions with the lambdaFunctionArns property',
+  );
 }
 
 /** The prefix CodeDeploy's own service roles allow hook functions to have (AWSCodeDeployRoleForLambda and others). */
@@ -103,17 +108,13 @@ export const HOOK_FUNCTION_PREFIX = 'CodeDeployHook_';
  */
 export function grantHookInvoke(handler: StepHandler, hookFunctionArns: readonly string[] | undefined): void {
   const hooks = hookFunctionArns ?? [Stack.of(handler).formatArn({ service: 'lambda', resource: 'function', resourceName: `${HOOK_FUNCTION_PREFIX}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })];
-  const resources = functionsWithQualifiers(handler, hooks);
-  if (resources.length === 0) return;
-  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources }));
-  for (const arn of resources.filter((resource) => resource.includes('*'))) {
-    acknowledgeWildcard(
-      handler,
-      arn,
-      `Appspecs name their hook functions at run time; only functions named ${HOOK_FUNCTION_PREFIX}* (CodeDeploy's ` +
-        'convention), or those listed in hookFunctionArns, may be invoked',
-    );
-  }
+  grantOn(
+    handler,
+    ['lambda:InvokeFunction'],
+    functionsWithQualifiers(handler, hooks),
+    `Appspecs name their hook functions at run time; only functions named ${HOOK_FUNCTION_PREFIX}* (CodeDeploy's ` +
+      'convention), or those listed in hookFunctionArns, may be invoked',
+  );
 }
 
 /**
@@ -127,6 +128,54 @@ export function grantAlarmReads(handler: StepHandler, purpose: string): void {
     '*',
     `cloudwatch:DescribeAlarms returns composite alarms only when allowed on *, and deployment groups may watch ` +
       `composite alarms: ${purpose}. It only reads alarm states`,
+  );
+}
+
+/** What ECS deployments do to a service (authorized against the service) and to its task sets (against the task set). */
+export interface EcsServiceActions {
+  readonly service?: readonly ('ecs:DescribeServices' | 'ecs:UpdateServicePrimaryTaskSet')[];
+  readonly taskSet?: readonly ('ecs:CreateTaskSet' | 'ecs:DescribeTaskSets' | 'ecs:DeleteTaskSet')[];
+}
+
+const ECS_SERVICE_ARN = /^(arn:[\w-]+:ecs:[\w*-]*:[\d*]*:)service\/([^/]+\/[^/]+)$/;
+
+/**
+ * Service and task-set actions on the services ECS deployments may change: each listed service
+ * (`arn:aws:ecs:<region>:<account>:service/<cluster>/<service>`) with its task sets
+ * (`…:task-set/<cluster>/<service>/*`, the resource CreateTaskSet, DescribeTaskSets and DeleteTaskSet are authorized
+ * against); every service of the account and region by default.
+ */
+export function grantEcsServiceChanges(handler: StepHandler, serviceArns: readonly string[] | undefined, actions: EcsServiceActions): void {
+  const stack = Stack.of(handler);
+  const services = serviceArns ?? [stack.formatArn({ service: 'ecs', resource: 'service', resourceName: '*/*' })];
+  const taskSets =
+    serviceArns === undefined
+      ? [stack.formatArn({ service: 'ecs', resource: 'task-set', resourceName: '*/*/*' })]
+      : serviceArns.map((arn) => taskSetsOf(arn));
+  const reason =
+    'ECS deployments change the service their deployment group names, known only at run time, and its task sets, ' +
+    'whose ids ECS picks when it creates them; narrow the services with the ecsServiceArns property';
+  grantOn(handler, actions.service ?? [], services, reason);
+  grantOn(handler, actions.taskSet ?? [], taskSets, reason);
+}
+
+/** `…:service/<cluster>/<service>` → `…:task-set/<cluster>/<service>/*`; a service ARN of another shape is refused. */
+function taskSetsOf(serviceArn: string): string {
+  const match = Token.isUnresolved(serviceArn) ? null : ECS_SERVICE_ARN.exec(serviceArn);
+  if (match === null) {
+    throw new Error(`ecsServiceArns: '${serviceArn}' is not an ECS service ARN of the form arn:<partition>:ecs:<region>:<account>:service/<cluster>/<service>`);
+  }
+  return `${match[1]}task-set/${match[2]}/*`;
+}
+
+/** ModifyListener on the listeners ECS deployments weight between their target groups; every listener by default. */
+export function grantListenerWeights(handler: StepHandler, listenerArns: readonly string[] | undefined): void {
+  grantOn(
+    handler,
+    ['elasticloadbalancing:ModifyListener'],
+    listenerArns ?? [Stack.of(handler).formatArn({ service: 'elasticloadbalancing', resource: 'listener', resourceName: '*/*/*/*' })],
+    'ECS deployments weight the production and test listeners their deployment group names, known only at run time; ' +
+      'narrow them with the ecsListenerArns property',
   );
 }
 
@@ -179,7 +228,7 @@ export function grantUnscopedReads(handler: StepHandler, actions: readonly strin
     handler,
     '*',
     `Read-only lookups (${actions.join(', ')}) have no resource-level permissions, so they can only be granted on *: ` +
-      `${purpose}. Nothing else is in the statements on *`,
+      `${purpose}. Only reads are granted on *`,
   );
 }
 
@@ -200,27 +249,16 @@ export function grantTrafficShift(handler: StepHandler, scope: LoadBalancerArns 
   const stack = Stack.of(handler);
   const targetGroups = scope.targetGroups ?? [stack.formatArn({ service: 'elasticloadbalancing', resource: 'targetgroup', resourceName: '*/*' })];
   const classic = scope.classicLoadBalancers ?? [stack.formatArn({ service: 'elasticloadbalancing', resource: 'loadbalancer', resourceName: '*' })];
-  if (targetGroups.length > 0) {
-    handler.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'], resources: [...targetGroups] }),
-    );
-  }
-  if (classic.length > 0) {
-    handler.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['elasticloadbalancing:RegisterInstancesWithLoadBalancer', 'elasticloadbalancing:DeregisterInstancesFromLoadBalancer'],
-        resources: [...classic],
-      }),
-    );
-  }
-  for (const arn of [...targetGroups, ...classic].filter((resource) => resource.includes('*'))) {
-    acknowledgeWildcard(
-      handler,
-      arn,
-      'BlockTraffic and AllowTraffic move instances in and out of the load balancers a deployment group names, ' +
-        'known only at run time; narrow them with the loadBalancerArns property',
-    );
-  }
+  const reason =
+    'BlockTraffic and AllowTraffic move instances in and out of the load balancers a deployment group names, ' +
+    'known only at run time; narrow them with the loadBalancerArns property';
+  grantOn(handler, ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'], targetGroups, reason);
+  grantOn(
+    handler,
+    ['elasticloadbalancing:RegisterInstancesWithLoadBalancer', 'elasticloadbalancing:DeregisterInstancesFromLoadBalancer'],
+    classic,
+    reason,
+  );
 }
 
 // The handler presigns GetObject URLs for hosts, so the URL carries this role's permission.
@@ -250,18 +288,13 @@ const TRIGGER_TOPIC_PREFIX = 'cutover-';
  */
 export function grantTriggerPublish(handler: StepHandler, topicArns: readonly string[] | undefined, keyArns: readonly string[] = []): void {
   const stack = Stack.of(handler);
-  const topics = topicArns ?? [stack.formatArn({ service: 'sns', resource: `${TRIGGER_TOPIC_PREFIX}*` })];
-  if (topics.length > 0) {
-    handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [...topics] }));
-  }
-  for (const topic of topics.filter((arn) => arn.includes('*'))) {
-    acknowledgeWildcard(
-      handler,
-      topic,
-      'Deployment groups name their trigger topics at run time; Publish is allowed only on topics named with the ' +
-        `${TRIGGER_TOPIC_PREFIX} prefix (or those listed in triggerTopicArns)`,
-    );
-  }
+  grantOn(
+    handler,
+    ['sns:Publish'],
+    topicArns ?? [stack.formatArn({ service: 'sns', resource: `${TRIGGER_TOPIC_PREFIX}*` })],
+    'Deployment groups name their trigger topics at run time; Publish is allowed only on topics named with the ' +
+      `${TRIGGER_TOPIC_PREFIX} prefix (or those listed in triggerTopicArns)`,
+  );
   for (const key of keyArns.filter((arn) => arn.includes('*'))) {
     acknowledgeWildcard(handler, key, 'The operator listed these keys in triggerTopicKeyArns; they are usable only through SNS');
   }
@@ -278,6 +311,18 @@ export function grantTriggerPublish(handler: StepHandler, topicArns: readonly st
 
 function managedInstancesArn(handler: StepHandler): string {
   return Stack.of(handler).formatArn({ service: 'ssm', resource: 'managed-instance', resourceName: '*' });
+}
+
+/**
+ * `actions` on `resources` (no statement when there are none), each wildcard among the resources acknowledged for
+ * cdk-nag with `reason`: why it is known only at run time, and how to narrow it.
+ */
+function grantOn(handler: StepHandler, actions: readonly string[], resources: readonly string[], reason: string): void {
+  if (actions.length === 0 || resources.length === 0) return;
+  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources: [...resources] }));
+  for (const arn of resources.filter((resource) => resource.includes('*'))) {
+    acknowledgeWildcard(handler, arn, reason);
+  }
 }
 
 function acknowledgeWildcard(handler: StepHandler, resource: string, reason: string): void {

@@ -67,18 +67,22 @@ describe('OpenAPI document', () => {
     const answer = (path: string) => document.paths[path].get.responses['200'].content['application/json'].schema;
 
     const shapes = (answer('/deployments/{deploymentId}').properties?.deploymentInfo.oneOf ?? []).map((shape) => [shape.properties?.computePlatform.const, Object.keys(shape.properties ?? {})]);
-    expect(shapes.map(([platform]) => platform)).toEqual(['Server', 'Lambda']);
-    const [server, lambda] = shapes.map(([, fields]) => fields as string[]);
+    expect(shapes.map(([platform]) => platform)).toEqual(['Server', 'Lambda', 'ECS']);
+    const [server, lambda, ecs] = shapes.map(([, fields]) => fields as string[]);
     expect(server).toEqual(expect.arrayContaining(['ignoreApplicationStopFailures', 'fileExistsBehavior', 'trafficWait']));
     expect(lambda).toEqual(expect.arrayContaining(['trafficShifts', 'nextShift', 'revision', 'deploymentStyle']));
+    expect(ecs).toEqual(expect.arrayContaining(['trafficShifts', 'nextShift', 'revision', 'deploymentStyle', 'loadBalancerInfo', 'blueGreenDeploymentConfiguration', 'instanceTerminationWaitTimeStarted']));
     for (const serverOnly of ['ignoreApplicationStopFailures', 'fileExistsBehavior', 'loadBalancerInfo', 'trafficWait']) expect(lambda).not.toContain(serverOnly);
-    const lambdaShape = answer('/deployments/{deploymentId}').properties?.deploymentInfo.oneOf?.[1];
-    expect(lambdaShape?.properties?.trafficShifts.description).toMatch(/^Cutover's own: /);
-    expect(lambdaShape?.properties?.nextShift.description).toMatch(/^Cutover's own: /);
-    expect(JSON.stringify(document)).not.toContain('currentWait');
+    for (const serverOnly of ['ignoreApplicationStopFailures', 'fileExistsBehavior', 'trafficWait']) expect(ecs).not.toContain(serverOnly);
+    for (const trafficShape of answer('/deployments/{deploymentId}').properties?.deploymentInfo.oneOf?.slice(1) ?? []) {
+      expect(trafficShape.properties?.trafficShifts.description).toMatch(/^Cutover's own: /);
+      expect(trafficShape.properties?.nextShift.description).toMatch(/^Cutover's own: /);
+    }
+    for (const hidden of ['currentWait', 'polls', 'taskToken']) expect(JSON.stringify(document)).not.toContain(hidden);
 
     const targets = answer('/deployments/{deploymentId}/targets/{targetId}').properties?.deploymentTarget.oneOf ?? [];
-    expect(targets.map((shape) => shape.properties?.deploymentTargetType.const)).toEqual(['InstanceTarget', 'LambdaTarget']);
+    expect(targets.map((shape) => shape.properties?.deploymentTargetType.const)).toEqual(['InstanceTarget', 'LambdaTarget', 'ECSTarget']);
+    expect(JSON.stringify(targets[2].properties?.ecsTarget.properties?.taskSetsInfo)).toContain('"identifer"');
   });
 });
 

@@ -4,6 +4,7 @@ import { SsmHostRunner } from '../../functions/aws/ssm-host-runner';
 import { AwsTargetDirectory } from '../../functions/aws/aws-target-directory';
 import { ElbTrafficControl } from '../../functions/aws/elb-traffic-control';
 import { CloudWatchAlarmSource } from '../../functions/aws/cloudwatch-alarm-source';
+import { EcsTaskSetTraffic } from '../../functions/aws/ecs-task-set-traffic';
 import { LambdaAliasTraffic } from '../../functions/aws/lambda-alias-traffic';
 import { S3RevisionSource } from '../../functions/aws/s3-revision-source';
 import { ValidationError } from '../../functions/core/errors';
@@ -13,6 +14,7 @@ const ENV = {
   TABLE_NAME: 'cutover',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:Cutover-Service-ServerInPlace',
   LAMBDA_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:Cutover-Service-LambdaTrafficShift',
+  ECS_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:Cutover-Service-EcsBlueGreen',
   SSM_LOG_GROUP: '/cutover/commands',
   EVENT_BUS_NAME: 'cutover',
 };
@@ -24,11 +26,12 @@ describe('parseAwsEnvironment', () => {
 
   it('names every missing variable', () => {
     expect(() => parseAwsEnvironment({ STATE_MACHINE_ARN: ENV.STATE_MACHINE_ARN })).toThrow(
-      'Cutover handler environment: TABLE_NAME is not set; LAMBDA_STATE_MACHINE_ARN is not set; SSM_LOG_GROUP is not set; EVENT_BUS_NAME is not set',
+      'Cutover handler environment: TABLE_NAME is not set; LAMBDA_STATE_MACHINE_ARN is not set; ECS_STATE_MACHINE_ARN is not set; ' +
+        'SSM_LOG_GROUP is not set; EVENT_BUS_NAME is not set',
     );
   });
 
-  it.each(['STATE_MACHINE_ARN', 'LAMBDA_STATE_MACHINE_ARN'])('names a malformed %s and what it should be', (name) => {
+  it.each(['STATE_MACHINE_ARN', 'LAMBDA_STATE_MACHINE_ARN', 'ECS_STATE_MACHINE_ARN'])('names a malformed %s and what it should be', (name) => {
     expect(() => parseAwsEnvironment({ ...ENV, [name]: 'my-machine' })).toThrow(
       `Cutover handler environment: ${name} is invalid (expected a state machine ARN)`,
     );
@@ -53,7 +56,7 @@ describe('createAwsRuntime', () => {
     await expect(deps.targets.resolve(group)).rejects.toThrow(ValidationError);
   });
 
-  it('wires an adapter for every port, load balancers, Lambda aliases and CloudWatch alarms included', () => {
+  it('wires an adapter for every port, load balancers, Lambda aliases, ECS task sets and CloudWatch alarms included', () => {
     const { deps, commandReports } = createAwsRuntime(ENV);
 
     expect(deps.hosts).toBeInstanceOf(SsmHostRunner);
@@ -61,6 +64,7 @@ describe('createAwsRuntime', () => {
     expect(deps.revisions).toBeInstanceOf(S3RevisionSource);
     expect(deps.traffic).toBeInstanceOf(ElbTrafficControl);
     expect(deps.aliases).toBeInstanceOf(LambdaAliasTraffic);
+    expect(deps.ecs).toBeInstanceOf(EcsTaskSetTraffic);
     expect(deps.alarms).toBeInstanceOf(CloudWatchAlarmSource);
     expect(commandReports).toBeInstanceOf(SsmCommandReporter);
   });

@@ -12,16 +12,19 @@ import { executionArnFor, SfnExecutionStarter } from '../../functions/aws/sfn-ex
 
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:Cutover-Service-ServerInPlace';
 const LAMBDA_STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:Cutover-Service-LambdaTrafficShift';
+const ECS_STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:Cutover-Service-EcsBlueGreen';
 const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:Cutover-Service-ServerInPlace:d-ABCDEFGH1';
 const LAMBDA_EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:Cutover-Service-LambdaTrafficShift:d-LAMBDA001';
+const ECS_EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:Cutover-Service-EcsBlueGreen:d-ECS000001';
 
 const SERVER_DEPLOYMENT = { deploymentId: 'd-ABCDEFGH1', computePlatform: 'Server' } as const;
 const LAMBDA_DEPLOYMENT = { deploymentId: 'd-LAMBDA001', computePlatform: 'Lambda' } as const;
+const ECS_DEPLOYMENT = { deploymentId: 'd-ECS000001', computePlatform: 'ECS' } as const;
 
 const sfn = mockClient(SFNClient);
 const starter = new SfnExecutionStarter({
   client: new SFNClient({}),
-  stateMachineArns: { Server: STATE_MACHINE_ARN, Lambda: LAMBDA_STATE_MACHINE_ARN },
+  stateMachineArns: { Server: STATE_MACHINE_ARN, Lambda: LAMBDA_STATE_MACHINE_ARN, ECS: ECS_STATE_MACHINE_ARN },
 });
 
 beforeEach(() => sfn.reset());
@@ -37,17 +40,19 @@ describe('SfnExecutionStarter', () => {
     ]);
   });
 
-  it("starts each deployment on its platform's state machine: Lambda on the traffic shift, Server on in-place", async () => {
+  it("starts each deployment on its platform's state machine: Lambda on the traffic shift, ECS on blue/green, Server on in-place", async () => {
     sfn.on(StartExecutionCommand).callsFake((input: { stateMachineArn: string; name: string }) => ({
       executionArn: executionArnFor(input.stateMachineArn, input.name),
       startDate: new Date(),
     }));
 
     await expect(starter.start(LAMBDA_DEPLOYMENT)).resolves.toEqual({ executionArn: LAMBDA_EXECUTION_ARN });
+    await expect(starter.start(ECS_DEPLOYMENT)).resolves.toEqual({ executionArn: ECS_EXECUTION_ARN });
     await expect(starter.start(SERVER_DEPLOYMENT)).resolves.toEqual({ executionArn: EXECUTION_ARN });
 
     expect(sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input)).toEqual([
       { stateMachineArn: LAMBDA_STATE_MACHINE_ARN, name: 'd-LAMBDA001', input: '{"deploymentId":"d-LAMBDA001","firstBatch":1}' },
+      { stateMachineArn: ECS_STATE_MACHINE_ARN, name: 'd-ECS000001', input: '{"deploymentId":"d-ECS000001","firstBatch":1}' },
       { stateMachineArn: STATE_MACHINE_ARN, name: 'd-ABCDEFGH1', input: '{"deploymentId":"d-ABCDEFGH1","firstBatch":1}' },
     ]);
   });

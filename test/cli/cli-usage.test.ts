@@ -12,6 +12,8 @@ describe('cutover usage and bad input', () => {
     [['validate', '-h'], /usage: cutover validate/],
     [['local', 'deploy', '--platform', 'lambda', '--help'], /usage: cutover local deploy --platform lambda <appspec\.yaml[^]*async \(event\) =>/],
     [['local', 'lambda', '--help'], /usage: cutover local lambda get-alias <function> <alias>/],
+    [['local', 'deploy', '--platform', 'ecs', '-h'], /usage: cutover local deploy --platform ecs <appspec\.yaml[^]*--test-listener[^]*async \(event\) =>/],
+    [['local', 'ecs', '--help'], /usage: cutover local ecs describe-service <service>/],
     [['local', 'alarm', 'set', '--help'], /it reads alarms\.json before each traffic shift/],
   ])('%j prints its usage and exits 0', async (args, usage) => {
     const run = await runCli(args, tempDir('cli-help'));
@@ -26,7 +28,7 @@ describe('cutover usage and bad input', () => {
     [['local', 'deploy', 'x', '--hosts', '2', '--host', 'a'], /--hosts: use either --hosts N or --host NAME/],
     [['local', 'deploy', 'x', '--host', '../etc'], /--host: '\.\.\/etc' is not a usable host name/],
     [['local', 'deploy', 'x', '--file-exists-behavior', 'SOMETIMES'], /--file-exists-behavior: must be one of DISALLOW, OVERWRITE, RETAIN \(got SOMETIMES\)/],
-    [['local', 'deploy', '--platform', 'ecs', 'x'], /--platform: ECS deployments are not available yet/],
+    [['local', 'deploy', '--platform', 'ecs', 'x'], /appspec: x does not exist/],
     [['local', 'deploy', '--platform', 'k8s', 'x'], /--platform: must be one of server, lambda, ecs \(got k8s\)/],
     [['local', 'deploy', '--platform', 'lambda', 'x.yaml', '--time-scale', 'fast'], /--time-scale: must be a number greater than 0 \(got fast\)/],
     [['local', 'deploy', '--platform', 'lambda', 'x.yaml', '--hook', 'pre'], /--hook: expected NAME=PATH, e\.g\. .* \(got 'pre'\)/],

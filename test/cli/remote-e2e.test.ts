@@ -28,6 +28,11 @@ describe('the API commands against cutover local serve', () => {
   beforeAll(async () => {
     dir = tempDir('remote-e2e');
     stateDir = path.join(dir, 'state');
+    // The Lambda function a Lambda deployment shifts, simulated under the state folder: made before the server takes it.
+    for (const args of [['publish', 'fn', '1', '2'], ['create-alias', 'fn', 'live', '1']]) {
+      const made = await runCli(['local', 'lambda', ...args, '--state-dir', stateDir], dir);
+      expect(made.stderr).toBe('');
+    }
     server = spawn(process.execPath, [CLI, 'local', 'serve', '--port', '0', '--state-dir', stateDir, '--time-scale', '100'], { cwd: dir });
     server.stderr.on('data', (c: Buffer) => (serverErrors += c.toString()));
     endpoint = await new Promise<string>((resolve, reject) => {
@@ -172,6 +177,102 @@ describe('the API commands against cutover local serve', () => {
     expect((await cli('delete-deployment-group', '--application-name', 'shop', '--deployment-group-name', 'scratch-2')).code).toBe(0);
     const groups = await cli('list-deployment-groups', '--application-name', 'shop');
     expect(json<{ deploymentGroups: string[] }>(groups).deploymentGroups).toEqual(['web']);
+  });
+
+  describe('a Lambda application', () => {
+    const APPSPEC = 'version: 0.0\nResources:\n  - fn:\n      Type: AWS::Lambda::Function\n      Properties:\n        Name: fn\n        Alias: live\n' +
+      '        CurrentVersion: "1"\n        TargetVersion: "2"\n';
+    let lambdaDeploymentId: string;
+
+    it('creates a Lambda application and a group with alarms, as aws deploy takes them', async () => {
+      expect((await cli('create-application', '--application-name', 'fns', '--compute-platform', 'Lambda')).code).toBe(0);
+      const group = await cli(
+        'create-deployment-group', '--application-name', 'fns', '--deployment-group-name', 'live',
+        '--deployment-config-name', 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+        '--deployment-style', 'deploymentType=BLUE_GREEN,deploymentOption=WITH_TRAFFIC_CONTROL',
+        '--alarm-configuration', 'enabled=false,alarms=[{name=fn-errors}],ignorePollAlarmFailure=true',
+      );
+      expect(group.stderr).toBe('');
+      expect(group.code).toBe(0);
+      const got = await cli('get-deployment-group', '--application-name', 'fns', '--deployment-group-name', 'live');
+      expect(json<{ deploymentGroupInfo: Record<string, unknown> }>(got).deploymentGroupInfo).toMatchObject({
+        computePlatform: 'Lambda',
+        alarmConfiguration: { enabled: false, alarms: [{ name: 'fn-errors' }], ignorePollAlarmFailure: true },
+        deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      });
+    });
+
+    it('deploys an AppSpecContent revision read from file:// with --wait, logging each traffic shift, and ends Succeeded', async () => {
+      fs.writeFileSync(path.join(dir, 'appspec.yaml'), APPSPEC);
+      const run = await cli(
+        'create-deployment', '--application-name', 'fns', '--deployment-group-name', 'live',
+        '--revision', 'revisionType=AppSpecContent,appSpecContent={content=file://appspec.yaml}', '--wait',
+      );
+      expect(run.code).toBe(0);
+      const { deploymentInfo } = json<{ deploymentInfo: { deploymentId: string; status: string; revision: unknown; trafficShifts: unknown[] } }>(run);
+      lambdaDeploymentId = deploymentInfo.deploymentId;
+      expect(deploymentInfo).toMatchObject({ status: 'Succeeded', revision: { revisionType: 'AppSpecContent', appSpecContent: { content: APPSPEC } } });
+      expect(deploymentInfo.trafficShifts).toHaveLength(2);
+      // No hosts and no batches: the alias, and each shift once, in order.
+      expect(run.stderr).not.toMatch(/Batch/);
+      expect(run.stderr).toMatch(/^ {2}fn:live Succeeded$/m);
+      const shifts = run.stderr.match(/^ {2}Traffic shifted at \S+: .*$/gm) ?? [];
+      expect(shifts.map((l) => l.replace(/ at \S+:/, ':'))).toEqual(['  Traffic shifted: version 1: 90%, version 2: 10%', '  Traffic shifted: version 2: 100%']);
+      expect(run.stderr).toMatch(new RegExp(`^Deployment ${lambdaDeploymentId} Succeeded fns/live, CodeDeployDefault.LambdaCanary10Percent5Minutes: 1 succeeded`, 'm'));
+
+      const alias = await runCli(['local', 'lambda', 'get-alias', 'fn', 'live', '--json', '--state-dir', stateDir], dir);
+      expect(JSON.parse(alias.stdout)).toMatchObject({ functionVersion: '2', additionalVersionWeights: {} });
+    });
+
+    it('deploys the same appspec given inline as JSON, shown as a table', async () => {
+      const revision = JSON.stringify({ revisionType: 'AppSpecContent', appSpecContent: { content: APPSPEC.replace('"1"', '"2"').replace('TargetVersion: "2"', 'TargetVersion: "1"') } });
+      const run = await cli('--output', 'table', 'create-deployment', '--application-name', 'fns', '--deployment-group-name', 'live', '--revision', revision, '--wait');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^=> d-\w{9} Succeeded: 1 succeeded, 0 failed, 0 skipped$/m);
+      const alias = await runCli(['local', 'lambda', 'get-alias', 'fn', 'live', '--json', '--state-dir', stateDir], dir);
+      expect(JSON.parse(alias.stdout)).toMatchObject({ functionVersion: '1' });
+    });
+
+    it.each([
+      [['continue-deployment', '--deployment-wait-type', 'TERMINATION_WAIT'], /^InvalidDeploymentWaitType: .*TERMINATION_WAIT.* \(field: deploymentWaitType\)$/m],
+      [['put-lifecycle-event-hook-execution-status', '--lifecycle-event-hook-execution-id', 'not-handed-out', '--status', 'Succeeded'], /^InvalidLifecycleEventHookExecutionId: .*not-handed-out/m],
+    ])('%j reaches the API, which refuses it for this deployment', async (args, message) => {
+      const run = await cli(args[0], '--deployment-id', lambdaDeploymentId, ...args.slice(1));
+      expect(run.stderr).toMatch(message);
+      expect(run.code).toBe(2);
+    });
+  });
+
+  it('creates and updates an ECS group with its service, target group pair and termination wait', async () => {
+    const listener = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2';
+    expect((await cli('create-application', '--application-name', 'containers', '--compute-platform', 'ECS')).code).toBe(0);
+    const group = await cli(
+      'create-deployment-group', '--application-name', 'containers', '--deployment-group-name', 'web',
+      '--ecs-services', 'serviceName=web,clusterName=prod',
+      '--load-balancer-info', `targetGroupPairInfoList=[{targetGroups=[{name=blue},{name=green}],prodTrafficRoute={listenerArns=[${listener}]}}]`,
+      '--blue-green-deployment-configuration', 'terminateBlueInstancesOnDeploymentSuccess={action=TERMINATE,terminationWaitTimeInMinutes=5}',
+    );
+    expect(group.stderr).toBe('');
+    expect(group.code).toBe(0);
+    const update = await cli(
+      'update-deployment-group', '--application-name', 'containers', '--current-deployment-group-name', 'web',
+      '--blue-green-deployment-configuration', '{"terminateBlueInstancesOnDeploymentSuccess":{"terminationWaitTimeInMinutes":0}}',
+    );
+    expect(update.stderr).toBe('');
+    const got = await cli('get-deployment-group', '--application-name', 'containers', '--deployment-group-name', 'web');
+    expect(json<{ deploymentGroupInfo: Record<string, unknown> }>(got).deploymentGroupInfo).toMatchObject({
+      computePlatform: 'ECS',
+      ecsServices: [{ serviceName: 'web', clusterName: 'prod' }],
+      loadBalancerInfo: { targetGroupPairInfoList: [{ targetGroups: [{ name: 'blue' }, { name: 'green' }], prodTrafficRoute: { listenerArns: [listener] } }] },
+      blueGreenDeploymentConfiguration: { terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 0 } },
+    });
+    // The EC2-only part of aws's structure reaches the API, which says why it refuses it.
+    const ready = await cli(
+      'update-deployment-group', '--application-name', 'containers', '--current-deployment-group-name', 'web',
+      '--blue-green-deployment-configuration', 'deploymentReadyOption={actionOnTimeout=STOP_DEPLOYMENT,waitTimeInMinutes=5}',
+    );
+    expect(ready.code).toBe(2);
+    expect(ready.stderr).toMatch(/blueGreenDeploymentConfiguration\.deploymentReadyOption/);
   });
 
   it.each([

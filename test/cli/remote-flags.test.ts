@@ -139,6 +139,76 @@ describe('aws-style flags', () => {
   });
 });
 
+describe('Lambda and ECS group flags', () => {
+  const SPECS = REMOTE_COMMANDS.find((c) => c.name === 'create-deployment-group')!.flags;
+  const UPDATE = REMOTE_COMMANDS.find((c) => c.name === 'update-deployment-group')!.flags;
+  const base = ['--application-name', 'shop', '--deployment-group-name', 'web'];
+  const parse = (args: string[]): ReturnType<typeof parseRemoteFlags> => parseRemoteFlags([...base, ...args], SPECS, 'usage', '/');
+  const LISTENER = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2';
+  const PAIR = { targetGroups: [{ name: 'blue' }, { name: 'green' }], prodTrafficRoute: { listenerArns: [LISTENER] } };
+
+  it('update-deployment-group takes the same settings', () => {
+    for (const flag of ['alarm-configuration', 'ecs-services', 'blue-green-deployment-configuration', 'deployment-style', 'load-balancer-info']) {
+      expect(UPDATE[flag]).toBe(SPECS[flag]);
+    }
+  });
+
+  it.each([
+    ['alarm-configuration', 'enabled=true,alarms=[{name=errors},{name=latency}]', { enabled: true, alarms: [{ name: 'errors' }, { name: 'latency' }] }],
+    ['alarm-configuration', 'enabled=false,ignorePollAlarmFailure=true', { enabled: false, ignorePollAlarmFailure: true }],
+    ['alarm-configuration', '{"enabled":true,"alarms":[{"name":"errors"}]}', { enabled: true, alarms: [{ name: 'errors' }] }],
+    ['ecs-services', 'serviceName=web,clusterName=prod', [{ serviceName: 'web', clusterName: 'prod' }]],
+    ['ecs-services', '[{"serviceName":"web","clusterName":"prod"}]', [{ serviceName: 'web', clusterName: 'prod' }]],
+    [
+      'blue-green-deployment-configuration',
+      'terminateBlueInstancesOnDeploymentSuccess={action=TERMINATE,terminationWaitTimeInMinutes=5}',
+      { terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 5 } },
+    ],
+    [
+      'blue-green-deployment-configuration',
+      'deploymentReadyOption={actionOnTimeout=STOP_DEPLOYMENT,waitTimeInMinutes=10}',
+      { deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 10 } },
+    ],
+    ['deployment-style', 'deploymentType=BLUE_GREEN,deploymentOption=WITH_TRAFFIC_CONTROL', { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' }],
+    ['load-balancer-info', `targetGroupPairInfoList=[{targetGroups=[{name=blue},{name=green}],prodTrafficRoute={listenerArns=[${LISTENER}]}}]`, { targetGroupPairInfoList: [PAIR] }],
+    [
+      'load-balancer-info',
+      `targetGroupPairInfoList=[{targetGroups=[{name=blue},{name=green}],prodTrafficRoute={listenerArns=${LISTENER}},testTrafficRoute={listenerArns=[${LISTENER}]}}]`,
+      { targetGroupPairInfoList: [{ ...PAIR, testTrafficRoute: { listenerArns: [LISTENER] } }] },
+    ],
+    ['load-balancer-info', JSON.stringify({ targetGroupPairInfoList: [PAIR] }), { targetGroupPairInfoList: [PAIR] }],
+    ['load-balancer-info', 'targetGroupInfoList=[{name=tg}]', { targetGroupInfoList: [{ name: 'tg' }] }],
+  ])('--%s %s', (flag, text, expected) => {
+    expect(parse([`--${flag}`, text]).value(flag)).toEqual(expected);
+  });
+
+  it('takes several --ecs-services shorthand values as aws does (the API allows one)', () => {
+    expect(parse(['--ecs-services', 'serviceName=a,clusterName=c', 'serviceName=b,clusterName=c']).value('ecs-services')).toEqual([
+      { serviceName: 'a', clusterName: 'c' },
+      { serviceName: 'b', clusterName: 'c' },
+    ]);
+  });
+
+  it.each([
+    ['alarm-configuration', 'enabled=sometimes', /--alarm-configuration: expected true or false at enabled \(got "sometimes"\)/],
+    ['alarm-configuration', 'enabled=true,alarms=[{nam=errors}]', /--alarm-configuration: 'nam' is not a field here at alarms\[0\]; expected name=…/],
+    ['alarm-configuration', 'enabled=true,alarm=[{name=errors}]', /--alarm-configuration: 'alarm' is not a field here; expected enabled=…,ignorePollAlarmFailure=…,alarms=…/],
+    ['ecs-services', 'serviceName=web,cluster=prod', /--ecs-services: 'cluster' is not a field here at \[0\]; expected serviceName=…,clusterName=…/],
+    ['ecs-services', 'serviceName=web,clusterName={a=b}', /--ecs-services: expected text at \[0\]\.clusterName/],
+    [
+      'blue-green-deployment-configuration',
+      'terminateBlueInstancesOnDeploymentSuccess={action=TERMINATE,terminationWaitTimeInMinutes=soon}',
+      /--blue-green-deployment-configuration: expected a whole number at terminateBlueInstancesOnDeploymentSuccess\.terminationWaitTimeInMinutes/,
+    ],
+    ['blue-green-deployment-configuration', 'terminateBlueInstancesOnDeploymentSuccess=TERMINATE', /--blue-green-deployment-configuration: expected action=…,terminationWaitTimeInMinutes=… at terminateBlueInstancesOnDeploymentSuccess/],
+    ['load-balancer-info', 'targetGroupPairInfoList=[{targetGroups=[{name=a},{name=b}],prodTrafficRoute={listenerArn=x}}]', /--load-balancer-info: 'listenerArn' is not a field here at targetGroupPairInfoList\[0\]\.prodTrafficRoute; expected listenerArns=…/],
+    ['load-balancer-info', 'targetGroupPairInfoList=[{targetGroups=[{name=a}],prodTrafficRoute={listenerArns=[x]}', /--load-balancer-info: cannot read shorthand .*never closed/],
+    ['deployment-style', 'deploymentType=BLUE_GREEN,option=WITH_TRAFFIC_CONTROL', /--deployment-style: 'option' is not a field here/],
+  ])('refuses --%s %s, naming the flag', (flag, text, message) => {
+    expect(() => parse([`--${flag}`, text])).toThrow(message);
+  });
+});
+
 describe('revision flags', () => {
   const SPECS = REMOTE_COMMANDS.find((c) => c.name === 'create-deployment')!.flags;
   const revision = (args: string[]): Record<string, unknown> => revisionOf(parseRemoteFlags(args, SPECS, 'usage', '/work'), '/work');
@@ -151,19 +221,52 @@ describe('revision flags', () => {
     ],
     [['--local-bundle', 'app/v1'], { revisionType: 'Local', localLocation: { bundlePath: '/work/app/v1' } }],
     [['--local-bundle', '/srv/bundle.tgz'], { revisionType: 'Local', localLocation: { bundlePath: '/srv/bundle.tgz' } }],
+    [
+      ['--revision', "revisionType=AppSpecContent,appSpecContent={content='version: 0.0'}"],
+      { revisionType: 'AppSpecContent', appSpecContent: { content: 'version: 0.0' } },
+    ],
+    [
+      ['--revision', `revisionType=AppSpecContent,appSpecContent={content=x,sha256=${'a'.repeat(64)}}`],
+      { revisionType: 'AppSpecContent', appSpecContent: { content: 'x', sha256: 'a'.repeat(64) } },
+    ],
+    [
+      ['--revision', '{"revisionType":"AppSpecContent","appSpecContent":{"content":"version: 0.0\\nResources: []\\n"}}'],
+      { revisionType: 'AppSpecContent', appSpecContent: { content: 'version: 0.0\nResources: []\n' } },
+    ],
+    [
+      ['--revision', 'revisionType=S3,s3Location={bucket=releases,key=shop/v1.zip,bundleType=zip}'],
+      { revisionType: 'S3', s3Location: { bucket: 'releases', key: 'shop/v1.zip', bundleType: 'zip' } },
+    ],
   ])('%j → %j', (args, expected) => {
     expect(revision([...base, ...args])).toEqual(expected);
   });
 
   it.each([
     [['--github-location', 'repository=acme/shop,commitId=0123abc'], /--github-location: GitHub revisions are not supported by Cutover yet/],
-    [[], /revision: give exactly one of --s3-location, --local-bundle \(got none\)/],
+    [[], /revision: give exactly one of --revision, --s3-location, --local-bundle \(got none\)/],
     [['--local-bundle', 'a', '--s3-location', 'bucket=b,key=k,bundleType=zip'], /got --s3-location, --local-bundle/],
     [['--s3-location', 'bucket=b,bundleType=zip'], /--s3-location: needs key=…/],
     [['--s3-location', 'bucket=b,key=k,bundleType=rar'], /bundleType must be one of zip, tar, tgz \(got rar\)/],
     [['--s3-location', 'bucket=b,key=k,bundleType=zip,region=x'], /'region' is not a field here/],
+    [['--revision', 'revisionType=AppSpecContent,appSpecContent={content=x}', '--local-bundle', 'a'], /got --revision, --local-bundle/],
+    [['--revision', 'revisionType=Lambda,appSpecContent={content=x}'], /--revision: revisionType must be one of S3, AppSpecContent, GitHub \(got Lambda\)/],
+    [['--revision', 'appSpecContent={content=x}'], /--revision: revisionType must be one of .* \(got none\)/],
+    [['--revision', 'revisionType=AppSpecContent'], /--revision: revisionType=AppSpecContent needs appSpecContent=\{…\}/],
+    [['--revision', 'revisionType=AppSpecContent,appSpecContent={sha256=abc}'], /--revision: needs appSpecContent=\{content=…\}/],
+    [['--revision', 'revisionType=AppSpecContent,appSpecContent={content=x,body=y}'], /--revision: 'body' is not a field here at appSpecContent/],
+    [['--revision', 'revisionType=AppSpecContent,appSpecContent={content=x},s3Location={bucket=b}'], /--revision: revisionType=AppSpecContent takes appSpecContent=\{…\}, not s3Location/],
+    [['--revision', 'revisionType=S3,s3Location={bucket=b,key=k}'], /--revision: needs bundleType=…/],
+    [['--revision', 'revisionType=GitHub,gitHubLocation={repository=a/b,commitId=c}'], /--revision: GitHub revisions are not supported by Cutover yet/],
+    [['--revision', 'revisionType=AppSpecContent,appSpecContent={content=file://missing.yaml}'], /--revision: cannot read \/work\/missing.yaml: ENOENT/],
   ])('refuses %j', (args, message) => {
     expect(() => revision([...base, ...args])).toThrow(message);
+  });
+
+  it('reads appSpecContent={content=file://…} relative to the working folder, where aws would send the text itself', () => {
+    const dir = tempDir('remote-flags-appspec');
+    fs.writeFileSync(path.join(dir, 'appspec.yaml'), 'version: 0.0\nResources: []\n');
+    const flags = parseRemoteFlags([...base, '--revision', 'revisionType=AppSpecContent,appSpecContent={content=file://appspec.yaml}'], SPECS, 'usage', dir);
+    expect(revisionOf(flags, dir)).toEqual({ revisionType: 'AppSpecContent', appSpecContent: { content: 'version: 0.0\nResources: []\n' } });
   });
 
   it.each([
@@ -209,6 +312,10 @@ describe('global flags and dispatch', () => {
   it.each([
     [['create-deployment', '--application-name', 'shop', '--deployment-group-name', 'web', '--github-location', 'repository=acme/shop,commitId=0123abc'], /--github-location: GitHub revisions are not supported/],
     [['create-application'], /--application-name: is required/],
+    [['put-lifecycle-event-hook-execution-status', '--deployment-id', 'd-AAAAAAAAA', '--lifecycle-event-hook-execution-id', 'x', '--status', 'Done'], /--status: must be one of Succeeded, Failed \(got Done\)/],
+    [['put-lifecycle-event-hook-execution-status', '--deployment-id', 'd-AAAAAAAAA', '--status', 'Failed'], /--lifecycle-event-hook-execution-id: is required/],
+    [['continue-deployment', '--deployment-id', 'd-AAAAAAAAA', '--deployment-wait-type', 'NOW'], /--deployment-wait-type: must be one of READY_WAIT, TERMINATION_WAIT \(got NOW\)/],
+    [['create-deployment-group', '--application-name', 'a', '--deployment-group-name', 'g', '--alarm-configuration', 'enabled=1'], /--alarm-configuration: expected true or false at enabled/],
     [['list-applications', '--output', 'yaml'], /--output: must be one of json, table \(got yaml\)/],
     [['list-applications', '--endpoint', 'ftp://x'], /--endpoint: must be an http:\/\/ or https:\/\/ URL \(got ftp:\/\/x\)/],
     [['create-deployment-config', '--deployment-config-name', 'c', '--minimum-healthy-hosts', 'type=HOST_COUNT,value=two'], /--minimum-healthy-hosts: expected a whole number/],

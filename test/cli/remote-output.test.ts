@@ -168,3 +168,62 @@ describe('batches from event times', () => {
     expect(withBatches(given).map((t) => t.batchNumber)).toEqual([4, undefined]);
   });
 });
+
+describe('--wait for a Lambda or ECS deployment', () => {
+  const TRAFFIC_EVENTS = ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'];
+  const alias = (status: string, done: number): InstanceTargetInfo => ({
+    targetId: 'fn:live',
+    status,
+    lifecycleEvents: TRAFFIC_EVENTS.map((name, i) => ({ lifecycleEventName: name, status: i < done ? 'Succeeded' : i === done ? status : 'Pending' })),
+  });
+  const shift = (time: string, weights: Record<string, number>) => ({ time: `2026-01-01T00:00:${time}Z`, weights });
+  const traffic = (status: string, shifts: ReturnType<typeof shift>[], platform = 'Lambda', next?: ReturnType<typeof shift>): Snapshot['deployment'] => ({
+    deploymentId: 'd-LAMBDA001',
+    status,
+    computePlatform: platform,
+    applicationName: 'fns',
+    deploymentGroupName: 'live',
+    deploymentOverview: { Succeeded: status === 'Succeeded' ? 1 : 0, Failed: 0, Skipped: 0, InProgress: status === 'InProgress' ? 1 : 0, Pending: 0 },
+    trafficShifts: shifts,
+    nextShift: next,
+  });
+
+  it('draws the one target and where the traffic is, without batches', () => {
+    const deployment = traffic('InProgress', [shift('01', { '1': 90, '2': 10 })], 'Lambda', shift('05', { '2': 100 }));
+    expect(boardLines({ deployment, targets: [alias('InProgress', 1)] })).toEqual([
+      'Deployment d-LAMBDA001 InProgress fns/live: 0 succeeded, 0 failed, 0 skipped, 1 to go',
+      '  fn:live  InProgress  AllowTraffic 2/3',
+      '  Traffic: version 1: 90%, version 2: 10%',
+      '  Next shift at 2026-01-01T00:00:05Z: version 2: 100%',
+    ]);
+    expect(boardLines({ deployment: traffic('Created', []), targets: [] })).toEqual([
+      'Deployment d-LAMBDA001 Created fns/live: 0 succeeded, 0 failed, 0 skipped, 0 to go',
+      '  Traffic: not shifted yet',
+    ]);
+  });
+
+  it('logs each traffic shift once, in order, even when a poll missed some', () => {
+    const first = { deployment: traffic('InProgress', [shift('01', { '1': 90, '2': 10 })]), targets: [alias('InProgress', 1)] };
+    const last = {
+      deployment: traffic('Succeeded', [shift('01', { '1': 90, '2': 10 }), shift('02', { '1': 80, '2': 20 }), shift('03', { '2': 100 })]),
+      targets: [alias('Succeeded', 3)],
+    };
+    expect(changeLines(undefined, first)).toEqual([
+      'Deployment d-LAMBDA001 InProgress fns/live: 0 succeeded, 0 failed, 0 skipped, 1 to go',
+      '  fn:live InProgress: AllowTraffic 2/3',
+      '  Traffic shifted at 2026-01-01T00:00:01Z: version 1: 90%, version 2: 10%',
+    ]);
+    expect(changeLines(first, last)).toEqual([
+      'Deployment d-LAMBDA001 Succeeded fns/live: 1 succeeded, 0 failed, 0 skipped, 0 to go',
+      '  fn:live Succeeded',
+      '  Traffic shifted at 2026-01-01T00:00:02Z: version 1: 80%, version 2: 20%',
+      '  Traffic shifted at 2026-01-01T00:00:03Z: version 2: 100%',
+    ]);
+    expect(changeLines(last, last)).toEqual([]);
+  });
+
+  it('names ECS task sets', () => {
+    const deployment = traffic('InProgress', [shift('01', { 'ecs-svc/1': 80, 'ecs-svc/2': 20 })], 'ECS');
+    expect(boardLines({ deployment, targets: [] })).toContain('  Traffic: task set ecs-svc/1: 80%, task set ecs-svc/2: 20%');
+  });
+});

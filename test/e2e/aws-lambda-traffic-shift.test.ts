@@ -6,41 +6,11 @@ import type { DeploymentView, LambdaDeployment } from '../../functions/core/type
 import { createTrafficDeployment } from '../../functions/steps/traffic/create-traffic-deployment';
 import { lambdaDeployment } from '../../functions/steps/deployment-context';
 import { ensureLocalLambdaGroup } from '../../lib/local/local-groups';
-import type { LambdaHandler } from '../support/standins/sfn-standin';
-import { view, waitForEnd } from './aws-deploy';
-import { loadHandler } from './lambda-handlers';
-import { type LoopbackAws, startLoopbackAws } from './loopback-aws';
+import { endedDeployment, trafficSuite } from './traffic-suite';
 
 const CANARY = 'CodeDeployDefault.LambdaCanary10Percent5Minutes';
 
-let aws: LoopbackAws;
-let api: LambdaHandler;
-
-beforeAll(async () => {
-  aws = await startLoopbackAws();
-  api = await loadHandler('api');
-}, 60_000);
-
-afterAll(async () => aws?.close());
-
-afterEach(() => {
-  aws.sfn.tokenTimeoutScale = 1;
-});
-
-/** A hook function as CodeDeploy's are written: it reports its status through PutLifecycleEventHookExecutionStatus. */
-function reportingHook(status: 'Succeeded' | 'Failed') {
-  return async (payload: unknown): Promise<void> => {
-    const { DeploymentId, LifecycleEventHookExecutionId } = payload as HookInvocation;
-    const answer = (await api({
-      httpMethod: 'POST',
-      path: `/deployments/${DeploymentId}/lifecycle-hook-executions/${encodeURIComponent(LifecycleEventHookExecutionId)}`,
-      queryStringParameters: null,
-      body: JSON.stringify({ status }),
-      isBase64Encoded: false,
-    })) as { statusCode: number; body: string };
-    if (answer.statusCode !== 200) throw new Error(`PutLifecycleEventHookExecutionStatus answered ${answer.statusCode}: ${answer.body}`);
-  };
-}
+const suite = trafficSuite();
 
 interface LambdaDeployRequest {
   readonly functionName: string;
@@ -50,9 +20,9 @@ interface LambdaDeployRequest {
 
 /** A function with versions 1 and 2, its alias `live` on 1, and a deployment of version 2 to it, created as the API does. */
 async function startDeployment(request: LambdaDeployRequest): Promise<string> {
-  const { deps } = aws.runtime;
-  aws.lambda.addFunction(request.functionName, ['1', '2']);
-  aws.lambda.createAlias(request.functionName, 'live', '1');
+  const { deps } = suite.aws.runtime;
+  suite.aws.lambda.addFunction(request.functionName, ['1', '2']);
+  suite.aws.lambda.createAlias(request.functionName, 'live', '1');
   await ensureLocalLambdaGroup(
     deps.store,
     { applicationName: request.functionName, deploymentGroupName: 'live', deploymentConfigName: CANARY, alarms: request.alarms ?? [] },
@@ -72,19 +42,16 @@ async function startDeployment(request: LambdaDeployRequest): Promise<string> {
 }
 
 async function finished(deploymentId: string): Promise<DeploymentView & LambdaDeployment> {
-  await waitForEnd(aws.runtime.deps.store, deploymentId);
-  await aws.settle();
-  const ended = await view(aws.runtime.deps.store, deploymentId);
+  const ended = await endedDeployment(suite.aws, deploymentId);
   return { ...lambdaDeployment(ended), targets: ended.targets };
 }
 
 describe('a Lambda deployment through the AWS adapters on loopback stand-ins', () => {
   it('runs on the Lambda machine: hooks report through the API, the alias moves 10 % then all the way, and it succeeds', async () => {
     // The 5-minute canary wait is a task-token timeout: 0.3 s here.
-    aws.sfn.tokenTimeoutScale = 1000;
-    aws.cloudwatch.setAlarm('orders-errors', 'OK');
-    aws.lambda.addFunction('CodeDeployHook_orders-pre', ['1'], reportingHook('Succeeded'));
-    aws.lambda.addFunction('CodeDeployHook_orders-post', ['1'], reportingHook('Succeeded'));
+    suite.aws.sfn.tokenTimeoutScale = 1000;
+    suite.aws.cloudwatch.setAlarm('orders-errors', 'OK');
+    suite.addSucceedingHooks('CodeDeployHook_orders-pre', 'CodeDeployHook_orders-post');
 
     const id = await startDeployment({
       functionName: 'orders-api',
@@ -94,15 +61,15 @@ describe('a Lambda deployment through the AWS adapters on loopback stand-ins', (
     const deployment = await finished(id);
 
     expect(deployment.status).toBe('Succeeded');
-    expect(aws.sfn.started().filter((execution) => execution.name === id).map((execution) => execution.stateMachineArn)).toEqual([
+    expect(suite.aws.sfn.started().filter((execution) => execution.name === id).map((execution) => execution.stateMachineArn)).toEqual([
       expect.stringMatching(/:stateMachine:cutover-e2e-LambdaTrafficShift$/),
     ]);
-    expect(aws.lambda.updates.filter((update) => update.functionName === 'orders-api').map((u) => [u.functionVersion, u.weights])).toEqual([
+    expect(suite.aws.lambda.updates.filter((update) => update.functionName === 'orders-api').map((u) => [u.functionVersion, u.weights])).toEqual([
       ['1', { '2': 0.1 }],
       ['2', {}],
     ]);
-    expect(aws.lambda.alias('orders-api', 'live')).toEqual({ functionVersion: '2', weights: {} });
-    expect(aws.lambda.invocations.map((invocation) => [invocation.functionName, (invocation.payload as HookInvocation).DeploymentId])).toEqual([
+    expect(suite.aws.lambda.alias('orders-api', 'live')).toEqual({ functionVersion: '2', weights: {} });
+    expect(suite.aws.lambda.invocations.map((invocation) => [invocation.functionName, (invocation.payload as HookInvocation).DeploymentId])).toEqual([
       ['CodeDeployHook_orders-pre', id],
       ['CodeDeployHook_orders-post', id],
     ]);
@@ -112,27 +79,28 @@ describe('a Lambda deployment through the AWS adapters on loopback stand-ins', (
       ['AfterAllowTraffic', 'Succeeded'],
     ]);
     // Every shift looked at the group's alarm first, composite alarms included.
-    expect(aws.cloudwatch.describeRequests).toContainEqual({ AlarmNames: ['orders-errors'], AlarmTypes: ['CompositeAlarm', 'MetricAlarm'] });
+    expect(suite.aws.cloudwatch.describeRequests).toContainEqual({ AlarmNames: ['orders-errors'], AlarmTypes: ['CompositeAlarm', 'MetricAlarm'] });
   });
 
   it('stops during the canary wait as soon as an alarm of the group goes to ALARM, and puts the alias back on version 1', async () => {
     // Real time: nothing but the alarm's event, through the stack's rule and the alarm handler, ends this wait.
-    aws.cloudwatch.setAlarm('checkout-errors', 'OK');
+    suite.aws.cloudwatch.setAlarm('checkout-errors', 'OK');
     const id = await startDeployment({ functionName: 'checkout-api', alarms: ['checkout-errors'] });
-    const store = aws.runtime.deps.store;
+    const store = suite.aws.runtime.deps.store;
     const waiting = async (): Promise<boolean> => lambdaDeployment((await store.getDeployment(id))!).currentWait?.kind === 'shift';
     while (!(await waiting())) await new Promise((resolve) => setTimeout(resolve, 20));
 
-    aws.cloudwatch.setAlarm('checkout-errors', 'ALARM');
+    suite.aws.cloudwatch.setAlarm('checkout-errors', 'ALARM');
     const deployment = await finished(id);
 
-    expect(deployment.status).toBe('Failed');
+    // CodeDeploy ends a deployment an alarm stopped as Stopped, with ALARM_ACTIVE.
+    expect(deployment.status).toBe('Stopped');
     expect(deployment.errorInformation?.code).toBe('ALARM_ACTIVE');
-    expect(aws.lambda.alias('checkout-api', 'live')).toEqual({ functionVersion: '1', weights: {} });
-    expect(aws.lambda.updates.filter((update) => update.functionName === 'checkout-api').map((u) => [u.functionVersion, u.weights])).toEqual([
+    expect(suite.aws.lambda.alias('checkout-api', 'live')).toEqual({ functionVersion: '1', weights: {} });
+    expect(suite.aws.lambda.updates.filter((update) => update.functionName === 'checkout-api').map((u) => [u.functionVersion, u.weights])).toEqual([
       ['1', { '2': 0.1 }],
       ['1', {}],
     ]);
-    expect(aws.bus.matched.filter((match) => match.rule === 'AlarmState').map((match) => match.event.detail.alarmName)).toEqual(['checkout-errors']);
+    expect(suite.aws.bus.matched.filter((match) => match.rule === 'AlarmState').map((match) => match.event.detail.alarmName)).toEqual(['checkout-errors']);
   }, 30_000);
 });

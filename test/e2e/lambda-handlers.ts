@@ -18,15 +18,10 @@ export interface CutoverHandlers {
   readonly alarmEvent: LambdaHandler;
 }
 
-/** `StartDeploymentFunctionArn` → `start-deployment`: the file lib/infra/cutover-functions.ts gives that function. */
-export function handlerFileOf(placeholder: string): string {
-  const name = placeholder.replace(/FunctionArn$/, '');
-  return name.replace(/(?<!^)([A-Z])/g, '-$1').toLowerCase();
-}
-
-export async function loadHandlers(placeholders: readonly string[]): Promise<CutoverHandlers> {
+/** `handlerFiles`: ASL placeholder → the handler file of the function the stack substitutes for it. */
+export async function loadHandlers(handlerFiles: Readonly<Record<string, string>>): Promise<CutoverHandlers> {
   const steps = new Map<string, LambdaHandler>();
-  for (const placeholder of placeholders) steps.set(placeholder, await loadHandler(handlerFileOf(placeholder)));
+  for (const [placeholder, file] of Object.entries(handlerFiles)) steps.set(placeholder, await loadHandler(file));
   return { steps, ssmEvent: await loadHandler(SSM_EVENT_HANDLER), alarmEvent: await loadHandler(ALARM_EVENT_HANDLER) };
 }
 

@@ -79,7 +79,8 @@ describe('alarmEventHandler', () => {
 
       expect(unwatched.stopped).toEqual([]);
       expect(outcome).toEqual({ alarmName: 'errors', state: 'ALARM', stopped: [id] });
-      expect(view.status).toBe('Failed');
+      // CodeDeploy ends a deployment an alarm stopped as Stopped, with ALARM_ACTIVE.
+      expect(view.status).toBe('Stopped');
       expect(view.errorInformation?.code).toBe('ALARM_ACTIVE');
       expect(await h.runtime.lambdaFunctions.getAlias('fn', 'live')).toEqual({ functionVersion: '1', additionalVersionWeights: {} });
     });

@@ -1,26 +1,23 @@
 // The Lambda entry points of the state machines' steps, loaded as Lambda loads them (dependencies built at module
-// scope from the environment the stack gives them): every placeholder of every ASL file has a handler file of the name
-// the stack gives its function, and that handler runs the step the embedded runtime maps the placeholder to.
+// scope from the environment the stack gives them): every placeholder of every state machine of the synthesized stack
+// is substituted with a function whose handler file runs the step the embedded runtime maps the placeholder to.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { ValidationError } from '../../functions/core/errors';
 import type { StepDependencies } from '../../functions/ports';
 import { STATE_MACHINE_STEPS } from '../../functions/steps';
-import { LAMBDA_TRAFFIC_SHIFT_ASL, SERVER_IN_PLACE_ASL, aslPlaceholders } from '../../lib/asl-files';
-import { handlerFileOf } from '../e2e/lambda-handlers';
-
-const HANDLERS_DIR = path.join(__dirname, '..', '..', 'functions', 'handlers');
+import { ECS_BLUE_GREEN_ASL, LAMBDA_TRAFFIC_SHIFT_ASL, SERVER_IN_PLACE_ASL, aslPlaceholders } from '../../lib/asl-files';
+import { loadHandler } from '../e2e/lambda-handlers';
+import { templateStateMachines } from '../e2e/stack-template';
 
 const ENVIRONMENT = {
   TABLE_NAME: 'cutover',
   STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:Cutover-Service-ServerInPlace',
   LAMBDA_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:Cutover-Service-LambdaTrafficShift',
+  ECS_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:Cutover-Service-EcsBlueGreen',
   SSM_LOG_GROUP: '/cutover/commands',
   EVENT_BUS_NAME: 'cutover',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 };
-
-type Handler = (event: unknown) => Promise<unknown>;
 
 const saved = { ...process.env };
 beforeAll(() => Object.assign(process.env, ENVIRONMENT));
@@ -31,22 +28,25 @@ afterAll(() => {
   }
 });
 
-async function loadHandler(file: string): Promise<Handler> {
-  const loaded = (await import(path.join(HANDLERS_DIR, `${file}.ts`))) as { handler?: unknown };
-  if (typeof loaded.handler !== 'function') throw new Error(`${file}.ts exports no handler function`);
-  return loaded.handler as Handler;
-}
-
-const placeholdersOf = (file: string): string[] => aslPlaceholders(fs.readFileSync(file, 'utf8'));
+const MACHINES = new Map(templateStateMachines().map((machine) => [machine.flow, machine]));
 
 describe.each([
-  ['server in-place', SERVER_IN_PLACE_ASL],
-  ['Lambda traffic shift', LAMBDA_TRAFFIC_SHIFT_ASL],
-])('the %s flow', (_flow, aslFile) => {
-  it.each(placeholdersOf(aslFile))('%s has a handler that runs its step', async (placeholder) => {
+  ['ServerInPlace', SERVER_IN_PLACE_ASL],
+  ['LambdaTrafficShift', LAMBDA_TRAFFIC_SHIFT_ASL],
+  ['EcsBlueGreen', ECS_BLUE_GREEN_ASL],
+] as const)('the %s flow', (flow, aslFile) => {
+  const machine = MACHINES.get(flow);
+  const placeholders = aslPlaceholders(fs.readFileSync(aslFile, 'utf8'));
+
+  it('is deployed from its ASL file, every placeholder substituted with a function', () => {
+    expect(machine?.definition).toBe(fs.readFileSync(aslFile, 'utf8'));
+    expect(Object.keys(machine?.handlerFiles ?? {}).sort()).toEqual([...placeholders].sort());
+  });
+
+  it.each(placeholders)('%s has a handler that runs its step', async (placeholder) => {
     const step = STATE_MACHINE_STEPS[placeholder];
     expect(step).toBeDefined();
-    const handler = await loadHandler(handlerFileOf(placeholder));
+    const handler = await loadHandler(machine?.handlerFiles[placeholder] ?? `(no function for ${placeholder})`);
 
     // An input no step accepts: the step's own refusal names it, so the same refusal proves the same step.
     const refusal = await step({} as StepDependencies, { unexpected: true }).catch((error: unknown) => error);

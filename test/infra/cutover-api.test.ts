@@ -47,7 +47,9 @@ const HANDLERS = [
   'StartLambdaDeployment',
   'RunHook',
   'ShiftAlias',
-  'FinishLambdaDeployment',
+  'FinishTrafficDeployment',
+  'StartEcsDeployment',
+  'AdvanceEcs',
   'Api',
 ];
 const WAIT_ENDERS = ['WaitForShift', 'AlarmEvent'];

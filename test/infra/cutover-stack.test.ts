@@ -11,6 +11,7 @@ import { aslPlaceholders } from '../../lib/infra/cutover-state-machine';
 const ASL_PATH = path.join(__dirname, '..', '..', 'statemachines', 'server-in-place.asl.json');
 const ASL = fs.readFileSync(ASL_PATH, 'utf8');
 const LAMBDA_ASL = fs.readFileSync(path.join(__dirname, '..', '..', 'statemachines', 'lambda-traffic-shift.asl.json'), 'utf8');
+const ECS_ASL = fs.readFileSync(path.join(__dirname, '..', '..', 'statemachines', 'ecs-blue-green.asl.json'), 'utf8');
 
 type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
 interface CfnResource {
@@ -74,11 +75,19 @@ function definitionText(value: CfnValue): string {
   throw new Error(`Unexpected DefinitionString: ${JSON.stringify(value)}`);
 }
 
-// The steps of each flow, by the construct id of their function: the ASL placeholders without FunctionArn.
+// The steps of each flow, by the construct id of their function: the ASL placeholders without FunctionArn, except the
+// finishes of the two traffic flows, which are one function.
 const STEPS = ['StartDeployment', 'PlanNextBatch', 'RunLifecycleEvent', 'HandleEventTimeout', 'CheckTraffic', 'FinishDeployment'];
-const LAMBDA_STEPS = ['StartLambdaDeployment', 'RunHook', 'ShiftAlias', 'WaitForShift', 'FinishLambdaDeployment'];
+const LAMBDA_STEPS = ['StartLambdaDeployment', 'RunHook', 'ShiftAlias', 'WaitForShift', 'FinishTrafficDeployment'];
+const ECS_STEPS = ['StartEcsDeployment', 'RunHook', 'AdvanceEcs', 'WaitForShift', 'FinishTrafficDeployment'];
+const TRAFFIC_FINISH: Readonly<Record<string, string>> = {
+  FinishLambdaDeploymentFunctionArn: 'FinishTrafficDeployment',
+  FinishEcsDeploymentFunctionArn: 'FinishTrafficDeployment',
+};
+/** The construct id of the function a placeholder stands for. */
+const stepOf = (placeholder: string): string => TRAFFIC_FINISH[placeholder] ?? placeholder.replace(/FunctionArn$/, '');
 // EventBridge invokes HostReport (SSM status events) and AlarmEvent (CloudWatch alarms); API Gateway invokes Api.
-const HANDLERS = [...STEPS, 'HostReport', ...LAMBDA_STEPS, 'AlarmEvent', 'Api'];
+const HANDLERS = [...STEPS, 'HostReport', ...new Set([...LAMBDA_STEPS, ...ECS_STEPS]), 'AlarmEvent', 'Api'];
 const roleOf = (handler: string): string => logicalId('AWS::IAM::Role', `ServiceFunctions${handler}Role`);
 const functionArnOf = (handler: string): CfnValue => ({ 'Fn::GetAtt': [logicalId('AWS::Lambda::Function', `ServiceFunctions${handler}`), 'Arn'] });
 const REVISIONS_BUCKET = 'ServiceRevisionsBucket';
@@ -237,6 +246,7 @@ describe('CutoverStack: outputs', () => {
     ['HostPolicyArn', () => ({ Ref: logicalId('AWS::IAM::ManagedPolicy', 'ServiceHostPolicy') })],
     ['StateMachineArn', () => ({ Ref: logicalId('AWS::StepFunctions::StateMachine', 'ServiceServerInPlace') })],
     ['LambdaStateMachineArn', () => ({ Ref: logicalId('AWS::StepFunctions::StateMachine', 'ServiceLambdaTrafficShift') })],
+    ['EcsStateMachineArn', () => ({ Ref: logicalId('AWS::StepFunctions::StateMachine', 'ServiceEcsBlueGreen') })],
   ])('outputs %s', (name, value) => {
     template.hasOutput(name, { Value: value(), Description: Match.stringLikeRegexp('.+') });
   });
@@ -257,6 +267,7 @@ describe('CutoverStack: functions', () => {
       const variables = (fn.Properties.Environment as { Variables: Record<string, CfnValue> }).Variables;
       expect(Object.keys(variables).sort()).toEqual(
         [
+          'ECS_STATE_MACHINE_ARN',
           'EVENT_BUS_NAME',
           'LAMBDA_STATE_MACHINE_ARN',
           'LOG_LEVEL',
@@ -269,6 +280,7 @@ describe('CutoverStack: functions', () => {
       );
       expect(JSON.stringify(variables.STATE_MACHINE_ARN)).toMatch(/:stateMachine:Cutover-Service-[0-9A-F]+-ServerInPlace"/);
       expect(JSON.stringify(variables.LAMBDA_STATE_MACHINE_ARN)).toMatch(/:stateMachine:Cutover-Service-[0-9A-F]+-LambdaTrafficShift"/);
+      expect(JSON.stringify(variables.ECS_STATE_MACHINE_ARN)).toMatch(/:stateMachine:Cutover-Service-[0-9A-F]+-EcsBlueGreen"/);
       expect(variables.EVENT_BUS_NAME).toEqual({ Ref: logicalId('AWS::Events::EventBus', 'ServiceEvents') });
     }
   });
@@ -291,11 +303,12 @@ describe('CutoverStack: functions', () => {
 describe.each([
   ['ServerInPlace', ASL, STEPS, 'definitionPath', '${FinishDeploymentFunctionArn}'],
   ['LambdaTrafficShift', LAMBDA_ASL, LAMBDA_STEPS, 'lambdaDefinitionPath', '${FinishLambdaDeploymentFunctionArn}'],
+  ['EcsBlueGreen', ECS_ASL, ECS_STEPS, 'ecsDefinitionPath', '${FinishEcsDeploymentFunctionArn}'],
 ] as const)('CutoverStack: %s state machine', (flow, asl, steps, pathProp, lastPlaceholder) => {
   const stateMachine = (): CfnResource => resourcesOf('AWS::StepFunctions::StateMachine')[logicalId('AWS::StepFunctions::StateMachine', `Service${flow}`)];
 
-  it('is one of the two machines of the stack, named after its flow', () => {
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+  it('is one of the three machines of the stack, named after its flow', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 3);
     expect(stateMachine().Properties.StateMachineName).toMatch(new RegExp(`^Cutover-Service-[0-9A-F]+-${flow}$`));
   });
 
@@ -306,9 +319,9 @@ describe.each([
   it('substitutes every placeholder of the ASL file with the ARN of the function of that name', () => {
     const substitutions = stateMachine().Properties.DefinitionSubstitutions as Record<string, CfnValue>;
     expect(Object.keys(substitutions).sort()).toEqual(aslPlaceholders(asl).sort());
-    expect(Object.keys(substitutions).sort()).toEqual(steps.map((handler) => `${handler}FunctionArn`).sort());
+    expect(Object.keys(substitutions).map(stepOf).sort()).toEqual([...steps].sort());
     for (const [placeholder, value] of Object.entries(substitutions)) {
-      expect(value).toEqual(functionArnOf(placeholder.replace(/FunctionArn$/, '')));
+      expect(value).toEqual(functionArnOf(stepOf(placeholder)));
     }
   });
 
@@ -398,10 +411,11 @@ describe('CutoverStack: CloudWatch alarm events', () => {
 describe('CutoverStack: permissions', () => {
   const SERVER_MACHINE = /:stateMachine:Cutover-Service-[0-9A-F]+-ServerInPlace"/;
   const LAMBDA_MACHINE = /:stateMachine:Cutover-Service-[0-9A-F]+-LambdaTrafficShift"/;
+  const ECS_MACHINE = /:stateMachine:Cutover-Service-[0-9A-F]+-EcsBlueGreen"/;
   const callbacksOf = (handler: string): [string[], string][] =>
     statementsOfRole(roleOf(handler))
       .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('states:SendTask')))
-      .map((statement) => [[statement.Action].flat(), JSON.stringify(statement.Resource)]);
+      .map((statement) => [[statement.Action].flat(), JSON.stringify([statement.Resource].flat())]);
 
   it('lets the handlers that end task-token waits do so, each on the state machine of its flow only', () => {
     const granted = Object.fromEntries(HANDLERS.map((handler) => [handler, callbacksOf(handler).map(([actions]) => actions)]));
@@ -418,7 +432,9 @@ describe('CutoverStack: permissions', () => {
       RunHook: [['states:SendTaskSuccess', 'states:SendTaskFailure']],
       ShiftAlias: [],
       WaitForShift: [['states:SendTaskSuccess', 'states:SendTaskFailure']],
-      FinishLambdaDeployment: [],
+      FinishTrafficDeployment: [],
+      StartEcsDeployment: [],
+      AdvanceEcs: [],
       // An alarm only ever fails the waits it ends.
       AlarmEvent: [['states:SendTaskFailure']],
       // Hook statuses, continue and stop.
@@ -427,31 +443,35 @@ describe('CutoverStack: permissions', () => {
     for (const handler of ['RunLifecycleEvent', 'HandleEventTimeout', 'HostReport']) {
       expect(callbacksOf(handler)[0][1]).toMatch(SERVER_MACHINE);
     }
+    // Lambda and ECS waits alike: the same steps, the API and the alarm handler end them.
     for (const handler of ['RunHook', 'WaitForShift', 'AlarmEvent', 'Api']) {
-      expect(callbacksOf(handler)[0][1]).toMatch(LAMBDA_MACHINE);
+      const [lambda, ecs, ...others] = JSON.parse(callbacksOf(handler)[0][1]) as CfnValue[];
+      expect([JSON.stringify(lambda), JSON.stringify(ecs), others]).toEqual([expect.stringMatching(LAMBDA_MACHINE), expect.stringMatching(ECS_MACHINE), []]);
     }
   });
 
-  it('lets the API start either flow, and finish-deployment (rollbacks) and plan-next-batch (hand-over) the server flow only', () => {
+  it('lets the API start any flow, and finish-deployment (rollbacks) and plan-next-batch (hand-over) the server flow only', () => {
     const starts = (handler: string): string[] =>
       statementsOfRole(roleOf(handler))
         .filter((statement) => statement.Action === 'states:StartExecution')
         .flatMap((statement) => [statement.Resource].flat().map((resource) => JSON.stringify(resource)));
     const starters = Object.fromEntries(HANDLERS.map((handler) => [handler, starts(handler).length]).filter(([, count]) => count !== 0));
-    expect(starters).toEqual({ PlanNextBatch: 1, FinishDeployment: 1, Api: 2 });
+    expect(starters).toEqual({ PlanNextBatch: 1, FinishDeployment: 1, Api: 3 });
     expect(starts('PlanNextBatch')[0]).toMatch(SERVER_MACHINE);
     expect(starts('FinishDeployment')[0]).toMatch(SERVER_MACHINE);
     expect(starts('Api')[0]).toMatch(SERVER_MACHINE);
     expect(starts('Api')[1]).toMatch(LAMBDA_MACHINE);
+    expect(starts('Api')[2]).toMatch(ECS_MACHINE);
   });
 
-  it("lets only the API read executions, of both machines, for lock recovery", () => {
+  it('lets only the API read executions, of all three machines, for lock recovery', () => {
     const readers = HANDLERS.filter((handler) => actionsOfRole(roleOf(handler)).includes('states:DescribeExecution'));
     expect(readers).toEqual(['Api']);
     const describe = statementsOfRole(roleOf('Api')).find((statement) => statement.Action === 'states:DescribeExecution');
     expect([describe?.Resource].flat().map((resource) => JSON.stringify(resource).match(/:execution:Cutover-Service-[0-9A-F]+-(\w+):\*"/)?.[1])).toEqual([
       'ServerInPlace',
       'LambdaTrafficShift',
+      'EcsBlueGreen',
     ]);
   });
 
@@ -471,7 +491,9 @@ describe('CutoverStack: permissions', () => {
       RunHook: [],
       ShiftAlias: [],
       WaitForShift: [],
-      FinishLambdaDeployment: [],
+      FinishTrafficDeployment: [],
+      StartEcsDeployment: [],
+      AdvanceEcs: [],
       AlarmEvent: [],
       Api: [],
     });
@@ -512,11 +534,20 @@ describe('CutoverStack: permissions', () => {
     ['WaitForShift', ['cloudwatch:DescribeAlarms']],
     ['StartLambdaDeployment', []],
     ['RunHook', ['cloudwatch:DescribeAlarms']],
-    ['FinishLambdaDeployment', []],
+    ['FinishTrafficDeployment', ['elasticloadbalancing:DescribeListeners']],
+    ['StartEcsDeployment', ['elasticloadbalancing:DescribeTargetGroups']],
     ['AlarmEvent', []],
   ])('grants %s, on * in one statement, only reads that cannot be narrowed: %j', (handler, actions) => {
     const onStar = statementsOfRole(roleOf(handler)).filter((statement) => statement.Resource === '*');
     expect(onStar.map((statement) => [statement.Action].flat())).toEqual(actions.length === 0 ? [] : [actions]);
+  });
+
+  it('grants advance-ecs, on *, the alarm reads of every step that changes traffic and the load balancer reads of ECS deployments', () => {
+    const onStar = statementsOfRole(roleOf('AdvanceEcs')).filter((statement) => statement.Resource === '*');
+    expect(onStar.map((statement) => [statement.Action].flat())).toEqual([
+      ['cloudwatch:DescribeAlarms'],
+      ['elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth', 'elasticloadbalancing:DescribeListeners'],
+    ]);
   });
 
   it('reads the tags of on-premises nodes for target selection, on managed instances only', () => {
@@ -593,32 +624,37 @@ describe('CutoverStack: permissions', () => {
   });
 });
 
+/** `arn:<partition>:<service>:<region>:<account>:<resource>` as the stack writes it. */
+const accountWideArn = (service: string, resource: string): CfnValue => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`]],
+});
+
+/** Each handler's statements granting an action `picked` picks, as [actions, resources]; handlers with none left out. */
+function grantsOf(from: Template, picked: (action: string) => boolean): Record<string, [string[], CfnValue[]][]> {
+  const statementsOf = (handler: string): PolicyStatement[] =>
+    Object.entries(from.findResources('AWS::IAM::Policy') as Record<string, CfnPolicy>)
+      .filter(([id]) => id.startsWith(`ServiceFunctions${handler}Role`))
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+  return Object.fromEntries(
+    HANDLERS.map((handler): [string, [string[], CfnValue[]][]] => [
+      handler,
+      statementsOf(handler)
+        .filter((statement) => [statement.Action].flat().some(picked))
+        .map((statement) => [[statement.Action].flat(), [statement.Resource].flat()]),
+    ]).filter(([, grants]) => grants.length > 0),
+  );
+}
+
 describe('CutoverStack: Lambda deployment permissions', () => {
-  const accountWide = (resourceName: string): CfnValue => ({
-    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:function:${resourceName}`]],
-  });
-  /** Each handler's lambda:* statements, as [actions, resources]; handlers with none left out. */
-  const lambdaGrants = (from: Template): Record<string, [string[], CfnValue[]][]> => {
-    const statementsOf = (handler: string): PolicyStatement[] =>
-      Object.entries(from.findResources('AWS::IAM::Policy') as Record<string, CfnPolicy>)
-        .filter(([id]) => id.startsWith(`ServiceFunctions${handler}Role`))
-        .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
-    return Object.fromEntries(
-      HANDLERS.map((handler): [string, [string[], CfnValue[]][]] => [
-        handler,
-        statementsOf(handler)
-          .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('lambda:')))
-          .map((statement) => [[statement.Action].flat(), [statement.Resource].flat()]),
-      ]).filter(([, grants]) => grants.length > 0),
-    );
-  };
+  const accountWide = (functionName: string): CfnValue => accountWideArn('lambda', `function:${functionName}`);
+  const lambdaGrants = (from: Template): Record<string, [string[], CfnValue[]][]> => grantsOf(from, (action) => action.startsWith('lambda:'));
 
   it('reads and shifts aliases of every function of the account and region, and invokes hooks named CodeDeployHook_*, by default', () => {
     expect(lambdaGrants(template)).toEqual({
       StartLambdaDeployment: [[['lambda:GetAlias', 'lambda:GetFunctionConfiguration'], [accountWide('*')]]],
       RunHook: [[['lambda:InvokeFunction'], [accountWide('CodeDeployHook_*')]]],
       ShiftAlias: [[['lambda:GetAlias', 'lambda:UpdateAlias'], [accountWide('*')]]],
-      FinishLambdaDeployment: [[['lambda:GetAlias', 'lambda:UpdateAlias'], [accountWide('*')]]],
+      FinishTrafficDeployment: [[['lambda:GetAlias', 'lambda:UpdateAlias'], [accountWide('*')]]],
     });
   });
 
@@ -630,7 +666,7 @@ describe('CutoverStack: Lambda deployment permissions', () => {
     expect(lambdaGrants(synthesize({ lambdaFunctionArns: [ORDERS, TEAM] }))).toMatchObject({
       StartLambdaDeployment: [[['lambda:GetAlias', 'lambda:GetFunctionConfiguration'], [ORDERS, `${ORDERS}:*`, TEAM]]],
       ShiftAlias: [[['lambda:GetAlias', 'lambda:UpdateAlias'], [ORDERS, `${ORDERS}:*`, TEAM]]],
-      FinishLambdaDeployment: [[['lambda:GetAlias', 'lambda:UpdateAlias'], [ORDERS, `${ORDERS}:*`, TEAM]]],
+      FinishTrafficDeployment: [[['lambda:GetAlias', 'lambda:UpdateAlias'], [ORDERS, `${ORDERS}:*`, TEAM]]],
     });
   });
 
@@ -639,9 +675,9 @@ describe('CutoverStack: Lambda deployment permissions', () => {
     expect(lambdaGrants(synthesize({ hookFunctionArns: [] })).RunHook).toBeUndefined();
   });
 
-  it('lets only the steps that begin a wait or shift read alarms', () => {
+  it('lets only the steps that begin a wait, shift an alias or change an ECS service read alarms', () => {
     const readers = HANDLERS.filter((handler) => actionsOfRole(roleOf(handler)).some((action) => action.startsWith('cloudwatch:')));
-    expect(readers).toEqual(['RunHook', 'ShiftAlias', 'WaitForShift']);
+    expect(readers).toEqual(['RunHook', 'ShiftAlias', 'WaitForShift', 'AdvanceEcs']);
   });
 
   it('lets the alarm handler list deployments in progress through the index, as the API lists deployments', () => {
@@ -651,5 +687,72 @@ describe('CutoverStack: Lambda deployment permissions', () => {
         .flatMap((statement) => [statement.Resource].flat())
         .filter((resource) => JSON.stringify(resource).includes('/index/gsi1'));
     expect(HANDLERS.filter((handler) => index(handler).length > 0)).toEqual(['AlarmEvent', 'Api']);
+  });
+});
+
+describe('CutoverStack: ECS deployment permissions', () => {
+  /** The ecs:* and elasticloadbalancing:ModifyListener grants: what ECS deployments change. */
+  const ecsGrants = (from: Template): Record<string, [string[], CfnValue[]][]> =>
+    grantsOf(from, (action) => action.startsWith('ecs:') || action === 'elasticloadbalancing:ModifyListener');
+
+  it('changes every service and its task sets, and weights every listener, of the account and region by default', () => {
+    const services = accountWideArn('ecs', 'service/*/*');
+    const taskSets = accountWideArn('ecs', 'task-set/*/*/*');
+    const listeners = accountWideArn('elasticloadbalancing', 'listener/*/*/*/*');
+    expect(ecsGrants(template)).toEqual({
+      StartEcsDeployment: [[['ecs:DescribeServices'], [services]]],
+      AdvanceEcs: [
+        [['ecs:DescribeServices', 'ecs:UpdateServicePrimaryTaskSet'], [services]],
+        [['ecs:CreateTaskSet', 'ecs:DescribeTaskSets', 'ecs:DeleteTaskSet'], [taskSets]],
+        [['elasticloadbalancing:ModifyListener'], [listeners]],
+      ],
+      // A deployment that did not succeed: the original primary again, the replacement gone, the listeners back.
+      FinishTrafficDeployment: [
+        [['ecs:UpdateServicePrimaryTaskSet'], [services]],
+        [['ecs:DeleteTaskSet'], [taskSets]],
+        [['elasticloadbalancing:ModifyListener'], [listeners]],
+      ],
+    });
+  });
+
+  const SERVICE = 'arn:aws:ecs:us-east-1:123456789012:service/orders/orders-web';
+  const TEAM = 'arn:aws:ecs:us-east-1:123456789012:service/team-*/*';
+  const LISTENER = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/orders/0123456789abcdef/fedcba9876543210';
+
+  it('narrows the service and task-set grants to ecsServiceArns, and ModifyListener to ecsListenerArns', () => {
+    expect(ecsGrants(synthesize({ ecsServiceArns: [SERVICE, TEAM], ecsListenerArns: [LISTENER] }))).toEqual({
+      StartEcsDeployment: [[['ecs:DescribeServices'], [SERVICE, TEAM]]],
+      AdvanceEcs: [
+        [['ecs:DescribeServices', 'ecs:UpdateServicePrimaryTaskSet'], [SERVICE, TEAM]],
+        [
+          ['ecs:CreateTaskSet', 'ecs:DescribeTaskSets', 'ecs:DeleteTaskSet'],
+          ['arn:aws:ecs:us-east-1:123456789012:task-set/orders/orders-web/*', 'arn:aws:ecs:us-east-1:123456789012:task-set/team-*/*/*'],
+        ],
+        [['elasticloadbalancing:ModifyListener'], [LISTENER]],
+      ],
+      FinishTrafficDeployment: [
+        [['ecs:UpdateServicePrimaryTaskSet'], [SERVICE, TEAM]],
+        [['ecs:DeleteTaskSet'], ['arn:aws:ecs:us-east-1:123456789012:task-set/orders/orders-web/*', 'arn:aws:ecs:us-east-1:123456789012:task-set/team-*/*/*']],
+        [['elasticloadbalancing:ModifyListener'], [LISTENER]],
+      ],
+    });
+  });
+
+  it('grants no service, task-set or listener change when both lists are empty', () => {
+    expect(ecsGrants(synthesize({ ecsServiceArns: [], ecsListenerArns: [] }))).toEqual({});
+  });
+
+  it.each([
+    ['a cluster ARN', 'arn:aws:ecs:us-east-1:123456789012:cluster/orders'],
+    ['a service ARN of the old format, without its cluster', 'arn:aws:ecs:us-east-1:123456789012:service/orders-web'],
+    ['a service name', 'orders-web'],
+  ])('refuses %s in ecsServiceArns, since its task sets cannot be named', (_case, arn) => {
+    expect(() => synthesize({ ecsServiceArns: [arn] })).toThrow(`ecsServiceArns: '${arn}' is not an ECS service ARN`);
+  });
+
+  it('reads target groups, target health and listeners only where ECS steps need them', () => {
+    const readers = (action: string): string[] => HANDLERS.filter((handler) => actionsOfRole(roleOf(handler)).includes(action));
+    expect(readers('elasticloadbalancing:DescribeListeners')).toEqual(['FinishTrafficDeployment', 'AdvanceEcs']);
+    expect(readers('elasticloadbalancing:DescribeTargetGroups')).toEqual(['RunLifecycleEvent', 'CheckTraffic', 'StartEcsDeployment', 'AdvanceEcs']);
   });
 });

@@ -46,9 +46,11 @@ const STAR_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
   'ssm:DescribeInstanceInformation': 'targets are resolved by on-premises tags; hosts SSM reports offline are not sent commands',
   'ec2:DescribeInstances': 'targets are resolved by EC2 tags',
   'autoscaling:DescribeAutoScalingGroups': 'targets are resolved by Auto Scaling group',
-  'elasticloadbalancing:DescribeTargetGroups': 'BlockTraffic and AllowTraffic find target groups by name',
+  'elasticloadbalancing:DescribeTargetGroups': 'BlockTraffic and AllowTraffic, and ECS deployments, find target groups by name',
   'elasticloadbalancing:DescribeTargetGroupAttributes': 'the deregistration delay sets how long BlockTraffic waits',
-  'elasticloadbalancing:DescribeTargetHealth': 'BlockTraffic and AllowTraffic wait for targets to drain or turn healthy',
+  'elasticloadbalancing:DescribeTargetHealth':
+    'BlockTraffic and AllowTraffic wait for targets to drain or turn healthy; ECS deployments wait for the replacement task set to be',
+  'elasticloadbalancing:DescribeListeners': "ECS deployments read a listener's default actions before they weight it",
   'elasticloadbalancing:DescribeLoadBalancers': 'classic load balancers are found by name',
   'elasticloadbalancing:DescribeLoadBalancerAttributes': 'connection draining sets how long BlockTraffic waits on a classic ELB',
   'elasticloadbalancing:DescribeInstanceHealth': 'instances leave or join a classic ELB',
@@ -78,7 +80,7 @@ const STAR_REQUIRED_ACTIONS: Readonly<Record<string, string>> = {
 
 const onStarAllowed = (action: string): boolean => STAR_RESOURCE_ACTIONS[action] !== undefined || STAR_REQUIRED_ACTIONS[action] !== undefined;
 
-type Flow = 'server' | 'lambda';
+type Flow = 'server' | 'lambda' | 'ecs';
 
 /** Whose executions a handler starts or reads, and whose task tokens it answers. */
 interface Flows {
@@ -88,13 +90,13 @@ interface Flows {
 
 /** The flows of the handlers no state machine invokes. Steps serve the one flow whose definition names them. */
 const EVENT_HANDLER_FLOWS: Readonly<Record<string, Flows>> = {
-  // CreateDeployment starts either flow and recovers locks held by either; hook statuses, continue and stop settle
-  // Lambda waits only (server hooks are scripts that report through SSM).
-  api: { executions: ['server', 'lambda'], tokens: ['lambda'] },
+  // CreateDeployment starts any flow and recovers locks held by any; hook statuses, continue and stop settle Lambda
+  // and ECS waits only (server hooks are scripts that report through SSM).
+  api: { executions: ['server', 'lambda', 'ecs'], tokens: ['lambda', 'ecs'] },
   // SSM status events complete server lifecycle events.
   'ssm-event': { executions: ['server'], tokens: ['server'] },
-  // Alarms end Lambda waits.
-  'alarm-event': { executions: ['lambda'], tokens: ['lambda'] },
+  // Alarms end Lambda and ECS waits.
+  'alarm-event': { executions: ['lambda', 'ecs'], tokens: ['lambda', 'ecs'] },
 };
 
 interface DeployedHandler {
@@ -148,7 +150,11 @@ function resourcesOf(file: string): DeploymentResources {
 
 beforeAll(() => {
   wiring = readPortWiring(PENDING_ADAPTERS);
-  machines = { server: machineOf(stack.service.stateMachine.node.defaultChild), lambda: machineOf(stack.service.lambdaStateMachine.node.defaultChild) };
+  machines = {
+    server: machineOf(stack.service.stateMachine.node.defaultChild),
+    lambda: machineOf(stack.service.lambdaStateMachine.node.defaultChild),
+    ecs: machineOf(stack.service.ecsStateMachine.node.defaultChild),
+  };
   for (const handler of handlers) {
     const derived = reachableSdkCalls(path.join(FUNCTIONS_DIR, 'handlers', `${handler.handlerFile}.ts`), wiring);
     const logGroup = template.Resources[logicalId(handler.function.node.defaultChild)].Properties?.LoggingConfig;
@@ -213,11 +219,21 @@ describe('IAM least privilege: the derivation', () => {
     ['start-lambda-deployment', 'lambda:GetFunctionConfiguration', true],
     ['start-lambda-deployment', 'lambda:UpdateAlias', false],
     ['shift-alias', 'lambda:UpdateAlias', true],
-    ['finish-lambda-deployment', 'lambda:UpdateAlias', true],
+    ['finish-traffic-deployment', 'lambda:UpdateAlias', true],
     ['run-hook', 'lambda:InvokeFunction', true],
     ['shift-alias', 'lambda:InvokeFunction', false],
     ['shift-alias', 'cloudwatch:DescribeAlarms', true],
-    ['finish-lambda-deployment', 'cloudwatch:DescribeAlarms', false],
+    ['finish-traffic-deployment', 'cloudwatch:DescribeAlarms', false],
+    // ECS deployments: the start only reads; the advance makes every change; the finish of a failed one undoes them.
+    ['start-ecs-deployment', 'ecs:DescribeServices', true],
+    ['start-ecs-deployment', 'ecs:CreateTaskSet', false],
+    ['advance-ecs', 'ecs:CreateTaskSet', true],
+    ['advance-ecs', 'elasticloadbalancing:ModifyListener', true],
+    ['advance-ecs', 'cloudwatch:DescribeAlarms', true],
+    ['finish-traffic-deployment', 'ecs:DeleteTaskSet', true],
+    ['finish-traffic-deployment', 'ecs:CreateTaskSet', false],
+    ['finish-traffic-deployment', 'elasticloadbalancing:ModifyListener', true],
+    ['run-hook', 'ecs:DescribeServices', false],
     ['alarm-event', 'states:SendTaskFailure', true],
     ['alarm-event', 'states:SendTaskSuccess', false],
     ['alarm-event', 'events:PutEvents', false],
@@ -255,7 +271,11 @@ describe('IAM least privilege: the derivation', () => {
     ['start-lambda-deployment', 'aliases.shift', false],
     ['run-hook', 'aliases.invokeHook', true],
     ['shift-alias', 'alarms.states', true],
-    ['finish-lambda-deployment', 'alarms.states', false],
+    ['finish-traffic-deployment', 'alarms.states', false],
+    ['start-ecs-deployment', 'ecs.describeService', true],
+    ['advance-ecs', 'ecs.createTaskSet', true],
+    ['finish-traffic-deployment', 'ecs.deleteTaskSet', true],
+    ['finish-traffic-deployment', 'ecs.createTaskSet', false],
   ])('tells port methods apart: %s uses %s: %s', (file, portMethod, expected) => {
     expect(handlerNamed(file).derived.portMethods.includes(portMethod)).toBe(expected);
   });
@@ -265,8 +285,13 @@ describe('IAM least privilege: the flows', () => {
   it.each([
     ['plan-next-batch', { executions: ['server'], tokens: ['server'] }],
     ['shift-alias', { executions: ['lambda'], tokens: ['lambda'] }],
-    ['api', { executions: ['server', 'lambda'], tokens: ['lambda'] }],
-    ['alarm-event', { executions: ['lambda'], tokens: ['lambda'] }],
+    ['advance-ecs', { executions: ['ecs'], tokens: ['ecs'] }],
+    // Steps of both traffic machines: one function each serves both.
+    ['run-hook', { executions: ['lambda', 'ecs'], tokens: ['lambda', 'ecs'] }],
+    ['wait-for-shift', { executions: ['lambda', 'ecs'], tokens: ['lambda', 'ecs'] }],
+    ['finish-traffic-deployment', { executions: ['lambda', 'ecs'], tokens: ['lambda', 'ecs'] }],
+    ['api', { executions: ['server', 'lambda', 'ecs'], tokens: ['lambda', 'ecs'] }],
+    ['alarm-event', { executions: ['lambda', 'ecs'], tokens: ['lambda', 'ecs'] }],
   ])('%s serves %j', (file, flows) => {
     expect(handlerNamed(file).flows).toEqual(flows);
   });

@@ -39,6 +39,12 @@ describe('cdk-nag AwsSolutions', () => {
     ['Lambda functions by pattern', { lambdaFunctionArns: ['arn:aws:lambda:us-east-1:123456789012:function:team-*'] }],
     ['hook functions listed', { hookFunctionArns: ['arn:aws:lambda:us-east-1:123456789012:function:orders-smoke-test'] }],
     ['no hook functions', { hookFunctionArns: [] }],
+    ['ECS services and listeners listed', {
+      ecsServiceArns: ['arn:aws:ecs:us-east-1:123456789012:service/orders/orders-web'],
+      ecsListenerArns: ['arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/orders/0123456789abcdef/fedcba9876543210'],
+    }],
+    ['ECS services by pattern', { ecsServiceArns: ['arn:aws:ecs:us-east-1:123456789012:service/team-*/*'] }],
+    ['no ECS services or listeners', { ecsServiceArns: [], ecsListenerArns: [] }],
   ])('passes the stack with %s', (_name, props) => {
     const { app } = checkedApp(props);
 

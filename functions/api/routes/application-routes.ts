@@ -13,19 +13,17 @@ import { route } from '../route';
 
 const TAG = 'Applications';
 const applicationParams = z.object({ applicationName: resourceName }).strict();
-const PLATFORMS = ['Server', 'Lambda'] as const satisfies readonly ComputePlatform[];
+const PLATFORMS = ['Server', 'Lambda', 'ECS'] as const satisfies readonly ComputePlatform[];
 
 const computePlatform = z
-  .enum(PLATFORMS, {
-    error: (issue) => (issue.input === 'ECS' ? 'must be Server or Lambda: ECS is not available yet' : expected('Server or Lambda')(issue)),
-  })
+  .enum(PLATFORMS, { error: expected('Server, Lambda or ECS') })
   .optional()
   .describe('Server when absent; the deployment groups and deployments of the application share it');
 
 const applicationInfo = z.object({
   applicationId: z.string(),
   applicationName: z.string(),
-  computePlatform: z.enum(['Server', 'Lambda', 'ECS']).describe("ECS only for applications the embedded runtime's CLI made"),
+  computePlatform: z.enum(PLATFORMS),
   createTime: z.string(),
   linkedToGitHub: z.boolean(),
 });

@@ -10,7 +10,7 @@ import { assertNoActiveDeployment } from '../deployment-group-activity';
 import { deploymentGroupInfo, deploymentGroupInfoOf } from '../deployment-group-info';
 import { requireApplication, requireGroup } from '../deployment-group-lookup';
 import { createGroupBody, updateGroupBody } from '../deployment-group-schemas';
-import { applySettings, assertValidSettings, checkConfigPlatform, defaultConfigName, servedPlatform } from '../deployment-group-settings';
+import { applySettings, assertValidSettings, checkConfigPlatform, defaultConfigName } from '../deployment-group-settings';
 import { updateDeploymentGroup } from '../deployment-group-update';
 import { route } from '../route';
 
@@ -29,7 +29,8 @@ export const deploymentGroupRoutes = [
     method: 'POST',
     path: '/applications/{applicationName}/deployment-groups',
     operationId: 'CreateDeploymentGroup',
-    summary: "Creates a deployment group of the application's compute platform: hosts for Server, none for Lambda (the appspec names the alias)",
+    summary:
+      "Creates a deployment group of the application's compute platform: hosts for Server, none for Lambda (the appspec names the alias), one service behind a target group pair for ECS",
     tag: TAG,
     params: applicationParams,
     body: createGroupBody,
@@ -39,7 +40,7 @@ export const deploymentGroupRoutes = [
       const { deploymentGroupName, deploymentStyle, ...settings } = body;
       // The group deploys to what its application does.
       const app = await requireApplication(deps.store, params.applicationName);
-      const computePlatform = servedPlatform(app.computePlatform, app.applicationName);
+      const { computePlatform } = app;
       const fresh: DeploymentGroup = {
         applicationName: params.applicationName,
         deploymentGroupName,

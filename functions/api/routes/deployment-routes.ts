@@ -92,7 +92,7 @@ export const deploymentRoutes = [
     method: 'POST',
     path: '/deployments',
     operationId: 'CreateDeployment',
-    summary: "Deploys a revision to a deployment group: a bundle whose appspec is read for a Server application, the appspec itself (AppSpecContent) for a Lambda one",
+    summary: "Deploys a revision to a deployment group: a bundle whose appspec is read for a Server application, the appspec itself (AppSpecContent) for a Lambda or ECS one",
     tag: TAG,
     body: createDeploymentBody,
     response: z.object({ deploymentId: z.string() }),
@@ -142,7 +142,7 @@ export const deploymentRoutes = [
     path: '/deployments/{deploymentId}/stop',
     operationId: 'StopDeployment',
     summary:
-      'Stops a deployment: a Server one once the hosts in its current batch finish (the rest are skipped), a Lambda one at once if it waits on a hook or a traffic shift; it ends Stopped',
+      'Stops a deployment: a Server one once the hosts in its current batch finish (the rest are skipped), a Lambda or ECS one at once if it waits on a hook or a traffic shift; it ends Stopped',
     tag: TAG,
     params: deploymentParams,
     body: z
@@ -164,7 +164,8 @@ export const deploymentRoutes = [
     method: 'POST',
     path: '/deployments/{deploymentId}/continue',
     operationId: 'ContinueDeployment',
-    summary: 'Lambda deployments in progress: the remaining traffic waits are skipped and all traffic moves now; in-place deployments have no wait to end early',
+    summary:
+      'Lambda and ECS deployments in progress: the remaining traffic waits are skipped and all traffic moves now (READY_WAIT), or an ECS deployment that moved it all removes its original task set now (TERMINATION_WAIT); in-place deployments have no wait to end early',
     tag: TAG,
     params: deploymentParams,
     body: z
@@ -173,7 +174,9 @@ export const deploymentRoutes = [
           deploymentWaitType: z
             .enum(['READY_WAIT', 'TERMINATION_WAIT'], { error: (issue) => `must be READY_WAIT or TERMINATION_WAIT (got ${shown(issue.input)})` })
             .optional()
-            .describe('READY_WAIT (or absent) for a Lambda deployment, which has no termination wait'),
+            .describe(
+              'READY_WAIT: skip the traffic waits; TERMINATION_WAIT: an ECS deployment that moved all its traffic removes its original task set now (Lambda has no termination wait); absent: whichever wait the deployment is in',
+            ),
         },
         { error: expected('a JSON object {deploymentWaitType?}') },
       )

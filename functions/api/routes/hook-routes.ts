@@ -30,7 +30,7 @@ export const hookRoutes = [
     method: 'POST',
     path: '/deployments/{deploymentId}/lifecycle-hook-executions/{lifecycleEventHookExecutionId}',
     operationId: 'PutLifecycleEventHookExecutionStatus',
-    summary: 'Reports the result of a Lambda lifecycle hook, once per hook execution (not used by Server deployments)',
+    summary: 'Reports the result of a Lambda or ECS lifecycle hook, once per hook execution (not used by Server deployments)',
     tag: 'Lifecycle hooks',
     params: z
       .object({

@@ -1,22 +1,22 @@
 // Deployment targets: ListDeploymentTargets, GetDeploymentTarget (spec §6.4): a Server deployment's hosts as
-// InstanceTarget, a Lambda deployment's one alias as LambdaTarget.
+// InstanceTarget, a Lambda deployment's one alias as LambdaTarget, an ECS deployment's one service as ECSTarget.
 import { z } from 'zod';
 import { NotFoundError } from '../../core/errors';
 import { expected } from '../../core/input-messages';
 import { type EventContext, eventContextFromArn, instanceArn } from '../../core/state-change-events';
-import type { Deployment, DeploymentTarget, LambdaDeployment, ServerDeployment, TargetStatus } from '../../core/types';
+import type { Deployment, DeploymentTarget, EcsDeployment, LambdaDeployment, ServerDeployment, TargetStatus, TaskSetRef } from '../../core/types';
 import type { ApiContext } from '../api-context';
 import { ApiError } from '../api-errors';
 import { deploymentId, nextTokenField } from '../api-schemas';
 import { commaList } from '../comma-list';
-import { requireDeployment, unservedDeployment } from '../deployment-lookup';
+import { requireDeployment } from '../deployment-lookup';
 import { route } from '../route';
 
 const TAG = 'Deployment targets';
 const TARGET_STATUSES = ['Pending', 'InProgress', 'Succeeded', 'Failed', 'Skipped', 'Unknown', 'Ready'] as const satisfies readonly TargetStatus[];
 
 const targetId = z
-  .string({ error: expected('a target id: an instance id on AWS, a host name on the embedded runtime, <function>:<alias> for Lambda') })
+  .string({ error: expected('a target id: an instance id on AWS, a host name on the embedded runtime, <function>:<alias> for Lambda, <cluster>:<service> for ECS') })
   .min(1)
   .max(255, { error: (issue) => `must be at most 255 characters (got ${String(issue.input).length})` });
 
@@ -30,40 +30,67 @@ const lifecycleEvent = z.object({
   diagnostics: z.object({ errorCode: z.string(), scriptName: z.string(), message: z.string(), logTail: z.string() }).optional(),
 });
 
-const instanceTarget = z.object({
-  deploymentTargetType: z.literal('InstanceTarget'),
-  instanceTarget: z.object({
+/** A target's shape: the fields every kind has (targetFields fills them), what its id and ARN are, and its own. */
+function targetShape<T extends z.ZodRawShape>(targetId: string, targetArn: z.ZodType, own: T) {
+  return z.object({
     deploymentId: z.string(),
-    targetId: z.string(),
-    targetArn: z.string().describe('An EC2 or SSM managed-instance ARN on AWS; the host name on the embedded runtime'),
+    targetId: z.string().describe(targetId),
+    targetArn,
     status: z.enum(TARGET_STATUSES),
     lastUpdatedAt: z.string(),
     lifecycleEvents: z.array(lifecycleEvent),
-    instanceLabel: z.literal('Blue'),
-  }),
+    ...own,
+  });
+}
+
+const instanceTarget = z.object({
+  deploymentTargetType: z.literal('InstanceTarget'),
+  instanceTarget: targetShape(
+    'An instance id on AWS, a host name on the embedded runtime',
+    z.string().describe('An EC2 or SSM managed-instance ARN on AWS; the host name on the embedded runtime'),
+    { instanceLabel: z.literal('Blue') },
+  ),
 });
 
 const lambdaTarget = z.object({
   deploymentTargetType: z.literal('LambdaTarget'),
-  lambdaTarget: z.object({
-    deploymentId: z.string(),
-    targetId: z.string().describe('<function>:<alias>, as the appspec names them'),
-    targetArn: z.string().optional().describe("The alias's ARN on AWS; absent on the embedded runtime unless the appspec names the function by ARN"),
-    status: z.enum(TARGET_STATUSES),
-    lastUpdatedAt: z.string(),
-    lifecycleEvents: z.array(lifecycleEvent),
-    lambdaFunctionInfo: z.object({
-      functionName: z.string(),
-      functionAlias: z.string(),
-      currentVersion: z.string(),
-      targetVersion: z.string(),
-      targetVersionWeight: z.number().describe('The fraction of the traffic (0 to 1) on targetVersion since the latest shift; 0 before the first'),
-    }),
+  lambdaTarget: targetShape(
+    '<function>:<alias>, as the appspec names them',
+    z.string().optional().describe("The alias's ARN on AWS; absent on the embedded runtime unless the appspec names the function by ARN"),
+    {
+      lambdaFunctionInfo: z.object({
+        functionName: z.string(),
+        functionAlias: z.string(),
+        currentVersion: z.string(),
+        targetVersion: z.string(),
+        targetVersionWeight: z.number().describe('The fraction of the traffic (0 to 1) on targetVersion since the latest shift; 0 before the first'),
+      }),
+    },
+  ),
+});
+
+const TASK_SET_STATUSES = ['PRIMARY', 'ACTIVE', 'DRAINING'] as const;
+type TaskSetStatus = (typeof TASK_SET_STATUSES)[number];
+
+const ecsTarget = z.object({
+  deploymentTargetType: z.literal('ECSTarget'),
+  ecsTarget: targetShape('<cluster>:<service>', z.string().optional().describe("The service's ARN on AWS; absent on the embedded runtime"), {
+    taskSetsInfo: z
+      .array(
+        z.object({
+          identifer: z.string().describe("The task set's id (CodeDeploy's spelling of the field)"),
+          status: z.enum(TASK_SET_STATUSES).describe('As the deployment left it: DRAINING once removed'),
+          trafficWeight: z.number().describe('Percent of the production traffic on the task set since the latest shift'),
+          targetGroup: z.object({ name: z.string() }),
+          taskSetLabel: z.enum(['Blue', 'Green']).describe('Blue: the original task set; Green: the replacement'),
+        }),
+      )
+      .describe('The original task set once the deployment found it, and the replacement once created; the task counts are left out: Cutover does not keep them'),
   }),
 });
 
-/** CodeDeploy's DeploymentTarget: an instance of a Server deployment, or the alias of a Lambda one. */
-const deploymentTarget = z.discriminatedUnion('deploymentTargetType', [instanceTarget, lambdaTarget]);
+/** CodeDeploy's DeploymentTarget: an instance of a Server deployment, the alias of a Lambda one, the service of an ECS one. */
+const deploymentTarget = z.discriminatedUnion('deploymentTargetType', [instanceTarget, lambdaTarget, ecsTarget]);
 
 /** Where a deployment running on AWS runs: its execution's partition, region and account. */
 function awsContext(ctx: ApiContext, deployment: Deployment): EventContext | undefined {
@@ -117,6 +144,44 @@ function lambdaFunctionArn(functionName: string, where: EventContext | undefined
   return /^\d{12}:function:/.test(functionName) ? `${prefix}${functionName}` : `${prefix}${where.accountId}:function:${functionName}`;
 }
 
+function ecsTargetOf(ctx: ApiContext, deployment: EcsDeployment, target: DeploymentTarget): z.infer<typeof ecsTarget> {
+  const where = awsContext(ctx, deployment);
+  const { clusterName, serviceName } = deployment.service;
+  const { originalTaskSet: original, replacementTaskSet: replacement } = deployment;
+  const statuses = taskSetStatuses(deployment);
+  const latest = deployment.trafficShifts[deployment.trafficShifts.length - 1];
+  // Before the first shift, production traffic is all the original's.
+  const weightOf = (taskSet: TaskSetRef) => (latest ? (latest.weights[taskSet.id] ?? 0) : taskSet === original ? 100 : 0);
+  const info = (taskSet: TaskSetRef, status: TaskSetStatus, taskSetLabel: 'Blue' | 'Green') => ({
+    identifer: taskSet.id,
+    status,
+    trafficWeight: weightOf(taskSet),
+    targetGroup: { name: taskSet.targetGroupName },
+    taskSetLabel,
+  });
+  return {
+    deploymentTargetType: 'ECSTarget',
+    ecsTarget: {
+      ...targetFields(target),
+      targetArn: where && `arn:${where.partition}:ecs:${where.region}:${where.accountId}:service/${clusterName}/${serviceName}`,
+      taskSetsInfo: [...(original ? [info(original, statuses.original, 'Blue')] : []), ...(replacement ? [info(replacement, statuses.replacement, 'Green')] : [])],
+    },
+  };
+}
+
+/**
+ * The task sets' statuses, from the record: the replacement becomes PRIMARY once all traffic moved, and the original
+ * is removed after the termination wait. A deployment that failed or stopped before all traffic moved gave it back to
+ * the original and removed the replacement (one that had moved it all keeps the replacement serving).
+ */
+function taskSetStatuses(deployment: EcsDeployment): { readonly original: TaskSetStatus; readonly replacement: TaskSetStatus } {
+  const latest = deployment.trafficShifts[deployment.trafficShifts.length - 1];
+  const allMoved = deployment.replacementTaskSet !== undefined && latest?.weights[deployment.replacementTaskSet.id] === 100;
+  if ((deployment.status === 'Failed' || deployment.status === 'Stopped') && !allMoved) return { original: 'PRIMARY', replacement: 'DRAINING' };
+  if (deployment.terminationWaitDone) return { original: 'DRAINING', replacement: 'PRIMARY' };
+  return deployment.replacementPrimary ? { original: 'ACTIVE', replacement: 'PRIMARY' } : { original: 'PRIMARY', replacement: 'ACTIVE' };
+}
+
 function targetFields(target: DeploymentTarget) {
   return {
     deploymentId: target.deploymentId,
@@ -133,8 +198,8 @@ function deploymentTargetOf(ctx: ApiContext, deployment: Deployment, target: Dep
       return instanceTargetOf(ctx, deployment, target);
     case 'Lambda':
       return lambdaTargetOf(ctx, deployment, target);
-    default:
-      throw unservedDeployment(deployment);
+    case 'ECS':
+      return ecsTargetOf(ctx, deployment, target);
   }
 }
 

@@ -1,53 +1,18 @@
-// First step of an ECS deployment: find the task set now serving production, check that the service is one Cutover
-// can deploy (EXTERNAL controller, one primary task set behind one of the group's two target groups, nothing left
-// over from an earlier deployment), write the one target (the service), and move the deployment to InProgress.
-import { deploymentOverview } from '../../core/deployment-overview';
+// First step of an ECS deployment: the shared start, finding the task set now serving production and checking that
+// the service is one Cutover can deploy (EXTERNAL controller, one primary task set behind one of the group's two
+// target groups, nothing left over from an earlier deployment).
 import { EcsServiceError } from '../../core/errors';
-import { ecsTargetId, initialEcsEvents } from '../../core/ecs-traffic';
-import { finishCursor, type TrafficCursor } from '../../core/traffic-course';
-import type { DeploymentTarget, EcsDeployment, TaskSetRef } from '../../core/types';
+import type { TrafficCursor } from '../../core/traffic-course';
+import type { EcsDeployment, TaskSetRef } from '../../core/types';
 import type { StepDependencies } from '../../ports';
-import { ecsDeployment, loadEcsDeployment, loadGroup } from '../deployment-context';
-import { parseStepInput, startDeploymentInput } from '../step-inputs';
-import { ecsOf, loadTrafficTarget, nextTrafficCursor } from '../traffic/traffic-context';
+import { ecsDeployment } from '../deployment-context';
+import { startTrafficDeployment } from '../traffic/start-traffic-deployment';
+import { ecsOf } from '../traffic/traffic-context';
 
-export async function startEcsDeployment(deps: StepDependencies, raw: unknown): Promise<TrafficCursor> {
-  const input = parseStepInput(startDeploymentInput, raw, 'start-ecs-deployment');
-  const { store } = deps;
-  const deployment = await loadEcsDeployment(store, input.deploymentId);
-  if (deployment.status === 'InProgress') {
-    await store.setGroupLockExecution(deployment.deploymentGroupId, deployment.deploymentId, input.executionArn);
-    return nextTrafficCursor(deployment, await loadTrafficTarget(deps, deployment), deps.clock());
-  }
-  if (deployment.status !== 'Created') return finishCursor(deployment);
-
-  const group = await loadGroup(store, deployment);
-  const now = deps.clock().toISOString();
-  const target: DeploymentTarget = {
-    deploymentId: deployment.deploymentId,
-    targetId: ecsTargetId(deployment.service),
-    status: 'Pending',
-    lastUpdatedAt: now,
-    initiallyHealthy: true,
-    lifecycleEvents: initialEcsEvents(deployment.appSpec, deployment.targetGroupPair),
-  };
-  await store.putTargets([target]);
-  await store.updateDeployment(deployment.deploymentId, { executionArn: input.executionArn, deploymentOverview: deploymentOverview([target]) });
-  const originalTaskSet = await findOriginal(deps, deployment);
-
-  const running: DeploymentTarget = { ...target, status: 'InProgress' };
-  await store.updateTargets([running]);
-  const started = ecsDeployment(
-    await store.updateDeployment(
-      deployment.deploymentId,
-      { status: 'InProgress', startTime: now, originalTaskSet, deploymentOverview: deploymentOverview([running]) },
-      ['Created'],
-    ),
-  );
-  await store.setGroupLockExecution(group.deploymentGroupId, deployment.deploymentId, input.executionArn);
-  await deps.events.publish({ kind: 'deployment', deployment: started });
-  await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target: running });
-  return nextTrafficCursor(started, running, deps.clock());
+export function startEcsDeployment(deps: StepDependencies, raw: unknown): Promise<TrafficCursor> {
+  return startTrafficDeployment(deps, raw, 'start-ecs-deployment', ecsDeployment, async (deployment) => ({
+    originalTaskSet: await findOriginal(deps, deployment),
+  }));
 }
 
 /** The primary task set, behind one of the pair's target groups; the replacement goes behind the other. */

@@ -1,10 +1,10 @@
 // What the Lambda and ECS flows' steps share: their adapters, the deployment's one target (the alias, the service),
 // the next step after any change, and how a hook's recorded status reaches the target and the waiting execution.
 import { CutoverError, NotFoundError } from '../../core/errors';
-import { ecsTargetId, nextEcsCursor } from '../../core/ecs-traffic';
-import { lambdaTargetId, nextLambdaCursor } from '../../core/lambda-traffic';
+import { ecsTargetId, initialEcsEvents, nextEcsCursor } from '../../core/ecs-traffic';
+import { initialLambdaEvents, lambdaTargetId, nextLambdaCursor } from '../../core/lambda-traffic';
 import { hookCursor, upcomingShift, type TrafficCursor } from '../../core/traffic-course';
-import type { DeploymentTarget, LifecycleEventName, TrafficDeployment, TrafficShift } from '../../core/types';
+import type { DeploymentTarget, LifecycleEvent, LifecycleEventName, TrafficDeployment, TrafficShift } from '../../core/types';
 import type { AliasTraffic, HookExecution, StepDependencies, TaskSetTraffic } from '../../ports';
 import { loadDeployment, trafficDeployment } from '../deployment-context';
 import { withEvent } from '../target-updates';
@@ -30,6 +30,11 @@ export function trafficTargetId(deployment: TrafficDeployment): string {
 /** Where the flow goes next, from the record and the target as they are now. */
 export function nextTrafficCursor(deployment: TrafficDeployment, target: DeploymentTarget, now: Date): TrafficCursor {
   return deployment.computePlatform === 'Lambda' ? nextLambdaCursor(deployment, target, now) : nextEcsCursor(deployment, target, now);
+}
+
+/** The target's events at the start: hooks without a function Skipped (and ECS test traffic without a test listener). */
+export function initialTrafficEvents(deployment: TrafficDeployment): LifecycleEvent[] {
+  return deployment.computePlatform === 'Lambda' ? initialLambdaEvents(deployment.appSpec) : initialEcsEvents(deployment.appSpec, deployment.targetGroupPair);
 }
 
 export async function loadTrafficTarget(deps: StepDependencies, deployment: TrafficDeployment): Promise<DeploymentTarget> {

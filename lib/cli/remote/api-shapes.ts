@@ -5,6 +5,7 @@ export interface DeploymentInfo {
   readonly applicationName?: string;
   readonly deploymentGroupName?: string;
   readonly deploymentConfigName?: string;
+  readonly computePlatform?: string;
   readonly status: string;
   readonly creator?: string;
   readonly autoRollbackConfiguration?: { readonly enabled?: boolean; readonly events?: readonly string[] };
@@ -15,6 +16,20 @@ export interface DeploymentInfo {
     readonly rollbackTriggeringDeploymentId?: string;
     readonly rollbackMessage?: string;
   };
+  /** Lambda and ECS: every change of the traffic so far, oldest first, and the next one while it waits. */
+  readonly trafficShifts?: readonly TrafficShift[];
+  readonly nextShift?: TrafficShift;
+}
+
+/** Percent of the traffic per Lambda function version or ECS task set, from a time on. */
+export interface TrafficShift {
+  readonly time: string;
+  readonly weights: Readonly<Record<string, number>>;
+}
+
+/** A Lambda or ECS deployment, which shifts traffic to one target rather than deploying to hosts in batches. */
+export function shiftsTraffic(d: DeploymentInfo): boolean {
+  return d.computePlatform === 'Lambda' || d.computePlatform === 'ECS';
 }
 
 export interface LifecycleEventInfo {
@@ -25,6 +40,7 @@ export interface LifecycleEventInfo {
   readonly diagnostics?: { readonly errorCode?: string; readonly message?: string; readonly scriptName?: string };
 }
 
+/** What the CLI reads of any target: an InstanceTarget's host, a LambdaTarget's alias, an ECSTarget's service. */
 export interface InstanceTargetInfo {
   readonly targetId: string;
   readonly status: string;

@@ -11,7 +11,7 @@ export const APPLICATION_COMMANDS: readonly RemoteCommand[] = [
     summary: 'Creates an application.',
     flags: {
       'application-name': APPLICATION_NAME,
-      'compute-platform': { kind: 'string', help: 'the only platform Cutover deploys to so far', choices: ['Server'] },
+      'compute-platform': { kind: 'string', help: 'Server (hosts, the default), Lambda or ECS', choices: ['Server', 'Lambda', 'ECS'] },
     },
     run: async (run) => {
       const computePlatform = run.flags.string('compute-platform');

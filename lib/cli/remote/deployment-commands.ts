@@ -1,4 +1,5 @@
-// create-deployment (with --wait), get-deployment, list-deployments, stop-deployment, continue-deployment.
+// create-deployment (with --wait), get-deployment, list-deployments, stop-deployment, continue-deployment and
+// put-lifecycle-event-hook-execution-status.
 import { EXIT_FAILED, EXIT_OK } from '../cli-errors';
 import { seg } from './api-client';
 import type { DeploymentInfo } from './api-shapes';
@@ -93,7 +94,9 @@ export const DEPLOYMENT_COMMANDS: readonly RemoteCommand[] = [
   },
   {
     name: 'continue-deployment',
-    summary: 'Continues a deployment that waits (blue/green READY_WAIT or TERMINATION_WAIT).',
+    summary:
+      'Continues a deployment that waits: a Lambda or ECS one between two traffic shifts (READY_WAIT), an ECS one before it removes ' +
+      'its original task set (TERMINATION_WAIT).',
     flags: {
       'deployment-id': DEPLOYMENT_ID,
       'deployment-wait-type': { kind: 'string', help: 'which wait to end', choices: ['READY_WAIT', 'TERMINATION_WAIT'] },
@@ -101,6 +104,21 @@ export const DEPLOYMENT_COMMANDS: readonly RemoteCommand[] = [
     run: async (run) => {
       const path = `/deployments/${seg(run.flags.required('deployment-id'))}/continue`;
       run.print(await run.api.call({ method: 'POST', path, body: bodyOf(run, ['deployment-wait-type']) }));
+      return EXIT_OK;
+    },
+  },
+  {
+    name: 'put-lifecycle-event-hook-execution-status',
+    summary: "Reports a Lambda or ECS validation hook's result, once per hook execution: the deployment waiting on it goes on.",
+    flags: {
+      'deployment-id': DEPLOYMENT_ID,
+      'lifecycle-event-hook-execution-id': { kind: 'string', required: true, help: 'the LifecycleEventHookExecutionId the hook function received', placeholder: 'ID' },
+      status: { kind: 'string', required: true, help: 'the hook passed or failed', choices: ['Succeeded', 'Failed'] },
+    },
+    run: async (run) => {
+      const deployment = seg(run.flags.required('deployment-id'));
+      const path = `/deployments/${deployment}/lifecycle-hook-executions/${seg(run.flags.required('lifecycle-event-hook-execution-id'))}`;
+      run.print(await run.api.call({ method: 'POST', path, body: { status: run.flags.required('status') } }));
       return EXIT_OK;
     },
   },

@@ -13,7 +13,7 @@ export const DEPLOYMENT_CONFIG_COMMANDS: readonly RemoteCommand[] = [
     flags: {
       'deployment-config-name': CONFIG_NAME,
       'minimum-healthy-hosts': { kind: 'structure', required: true, shape: SHAPES.minimumHealthyHosts, help: 'type=HOST_COUNT|FLEET_PERCENT,value=N' },
-      'compute-platform': { kind: 'string', help: 'the only platform Cutover deploys to so far', choices: ['Server'] },
+      'compute-platform': { kind: 'string', help: 'Server (hosts, the default), Lambda or ECS', choices: ['Server', 'Lambda', 'ECS'] },
     },
     run: async (run) => {
       const body = {

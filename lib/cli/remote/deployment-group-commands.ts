@@ -1,6 +1,6 @@
-// create-, get-, list-, update- and delete-deployment-group. `--instance-names` is Cutover's: explicit hosts
-// (instance ids on AWS, folder names under the state folder's hosts/ on the local server), where aws deploy has
-// only tags and Auto Scaling groups.
+// create-, get-, list-, update- and delete-deployment-group, of any compute platform: which settings a Server, Lambda or
+// ECS group takes is the API's to say. `--instance-names` is Cutover's: explicit hosts (instance ids on AWS, folder
+// names under the state folder's hosts/ on the local server), where aws deploy has only tags and Auto Scaling groups.
 import { EXIT_OK } from '../cli-errors';
 import { seg } from './api-client';
 import { bodyOf, listPages, PAGING_FLAGS, type RemoteCommand } from './remote-command';
@@ -29,8 +29,29 @@ const SETTINGS: FlagSpecs = {
     help: 'SNS triggers: triggerName=N,triggerTargetArn=ARN,triggerEvents=DeploymentFailure,InstanceFailure ...',
   },
   'auto-rollback-configuration': { kind: 'structure', shape: SHAPES.autoRollback, help: 'enabled=true,events=DEPLOYMENT_FAILURE' },
-  'load-balancer-info': { kind: 'structure', shape: SHAPES.loadBalancerInfo, help: 'targetGroupInfoList=[{name=tg}] or elbInfoList=[{name=elb}]' },
-  'deployment-style': { kind: 'structure', shape: SHAPES.deploymentStyle, help: 'deploymentType=IN_PLACE,deploymentOption=WITH_TRAFFIC_CONTROL' },
+  'alarm-configuration': {
+    kind: 'structure',
+    shape: SHAPES.alarmConfiguration,
+    help: 'CloudWatch alarms that stop a deployment: enabled=true,alarms=[{name=A},{name=B}][,ignorePollAlarmFailure=false]',
+  },
+  'load-balancer-info': {
+    kind: 'structure',
+    shape: SHAPES.loadBalancerInfo,
+    help:
+      'Server: targetGroupInfoList=[{name=tg}] or elbInfoList=[{name=elb}]; ECS: ' +
+      'targetGroupPairInfoList=[{targetGroups=[{name=blue},{name=green}],prodTrafficRoute={listenerArns=[ARN]}[,testTrafficRoute={listenerArns=[ARN]}]}]',
+  },
+  'ecs-services': { kind: 'structure-list', shape: SHAPES.ecsService, help: 'ECS groups: the one service they deploy, serviceName=S,clusterName=C' },
+  'blue-green-deployment-configuration': {
+    kind: 'structure',
+    shape: SHAPES.blueGreenDeploymentConfiguration,
+    help: 'ECS groups: terminateBlueInstancesOnDeploymentSuccess={action=TERMINATE,terminationWaitTimeInMinutes=5}',
+  },
+  'deployment-style': {
+    kind: 'structure',
+    shape: SHAPES.deploymentStyle,
+    help: 'deploymentType=IN_PLACE|BLUE_GREEN,deploymentOption=WITH_TRAFFIC_CONTROL|WITHOUT_TRAFFIC_CONTROL (Lambda and ECS: BLUE_GREEN with traffic control)',
+  },
   'service-role-arn': { kind: 'string', help: 'accepted for aws compatibility', placeholder: 'ARN' },
 };
 
@@ -43,7 +64,7 @@ function groupPath(application: string, group: string): string {
 export const DEPLOYMENT_GROUP_COMMANDS: readonly RemoteCommand[] = [
   {
     name: 'create-deployment-group',
-    summary: 'Creates a deployment group: which hosts an application deploys to, and how.',
+    summary: 'Creates a deployment group: which hosts, Lambda alias or ECS service an application deploys to, and how.',
     flags: { 'application-name': APPLICATION_NAME, 'deployment-group-name': GROUP_NAME, ...SETTINGS },
     run: async (run) => {
       const application = run.flags.required('application-name');

@@ -1,10 +1,14 @@
 // What `create-deployment --wait` shows while it polls: on a terminal, a board redrawn in place with one bar per
-// batch and a line per host; anywhere else (a log, a pipe, CI), one line per change, so nothing is repeated.
+// batch and a line per host (for Lambda and ECS, the one target and where the traffic is); anywhere else (a log, a
+// pipe, CI), one line per change, so nothing is repeated.
+import { describeWeights } from '../deployment-summary';
 import {
   FINISHED_TARGET_STATUSES,
+  shiftsTraffic,
   type DeploymentInfo,
   type InstanceTargetInfo,
   type LifecycleEventInfo,
+  type TrafficShift,
 } from './api-shapes';
 
 export interface Snapshot {
@@ -55,6 +59,13 @@ export function changeLog(out: NodeJS.WritableStream): ProgressView {
 
 export function boardLines({ deployment, targets }: Snapshot): string[] {
   const lines = [headline(deployment)];
+  if (shiftsTraffic(deployment)) {
+    for (const target of targets) lines.push(`  ${targetLine(target)}`);
+    const shifts = deployment.trafficShifts ?? [];
+    lines.push(shifts.length === 0 ? '  Traffic: not shifted yet' : `  Traffic: ${weightsOf(deployment, shifts[shifts.length - 1])}`);
+    if (deployment.nextShift) lines.push(`  Next shift at ${deployment.nextShift.time}: ${weightsOf(deployment, deployment.nextShift)}`);
+    return lines;
+  }
   const width = Math.max(8, ...targets.map((t) => t.targetId.length));
   for (const [batch, members] of batches(targets)) {
     if (batch === undefined) {
@@ -63,7 +74,7 @@ export function boardLines({ deployment, targets }: Snapshot): string[] {
     }
     const done = members.filter((t) => FINISHED_TARGET_STATUSES.includes(t.status)).length;
     lines.push(`  Batch ${batch} ${bar(batchFraction(members))} ${done}/${members.length} host(s) done`);
-    for (const target of members) lines.push(`    ${target.targetId.padEnd(width)}  ${target.status.padEnd(10)}  ${hostDetail(target)}`.trimEnd());
+    for (const target of members) lines.push(`    ${targetLine(target, width)}`);
   }
   return lines;
 }
@@ -72,18 +83,36 @@ export function changeLines(before: Snapshot | undefined, after: Snapshot): stri
   const lines: string[] = [];
   const d = after.deployment;
   if (before?.deployment.status !== d.status) lines.push(headline(d));
-  const seenBatches = new Set(before?.targets.map((t) => t.batchNumber) ?? []);
-  const previous = new Map(before?.targets.map((t) => [t.targetId, t]) ?? []);
-  for (const [batch, members] of batches(after.targets)) {
-    if (batch !== undefined && !seenBatches.has(batch)) lines.push(`  Batch ${batch}: ${members.map((t) => t.targetId).join(', ')}`);
+  const traffic = shiftsTraffic(d);
+  if (!traffic) {
+    const seenBatches = new Set(before?.targets.map((t) => t.batchNumber) ?? []);
+    for (const [batch, members] of batches(after.targets)) {
+      if (batch !== undefined && !seenBatches.has(batch)) lines.push(`  Batch ${batch}: ${members.map((t) => t.targetId).join(', ')}`);
+    }
   }
+  const previous = new Map(before?.targets.map((t) => [t.targetId, t]) ?? []);
   for (const target of after.targets) {
     const old = previous.get(target.targetId);
     if (old && old.status === target.status && hostDetail(old) === hostDetail(target)) continue;
     if (!old && target.status === 'Pending') continue;
-    lines.push(`    ${target.targetId} ${target.status}${hostDetail(target) === '' ? '' : `: ${hostDetail(target)}`}`);
+    lines.push(`${traffic ? '  ' : '    '}${target.targetId} ${target.status}${hostDetail(target) === '' ? '' : `: ${hostDetail(target)}`}`);
+  }
+  // Each shift once, in order: the ones the earlier snapshot had were shown with it.
+  for (const shift of (d.trafficShifts ?? []).slice(before?.deployment.trafficShifts?.length ?? 0)) {
+    lines.push(`  Traffic shifted at ${shift.time}: ${weightsOf(d, shift)}`);
   }
   return lines;
+}
+
+/** `fn:live  InProgress  AllowTraffic 2/3`, the id padded to `width`. */
+function targetLine(target: InstanceTargetInfo, width = 0): string {
+  return `${target.targetId.padEnd(width)}  ${target.status.padEnd(10)}  ${hostDetail(target)}`.trimEnd();
+}
+
+/** `version 1: 90%, version 2: 10%` (Lambda), `task set ecs-svc/1: 100%` (ECS). */
+function weightsOf(d: DeploymentInfo, shift: TrafficShift): string {
+  const label = d.computePlatform === 'ECS' ? (key: string) => `task set ${key}` : undefined;
+  return describeWeights(shift.weights, label);
 }
 
 function headline(d: DeploymentInfo): string {
@@ -127,7 +156,7 @@ function bar(fraction: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}%`;
 }
 
-/** The event a host is in (`AfterInstall 4/8`), or why it failed. */
+/** The event a host (or Lambda or ECS target) is in (`AfterInstall 4/8`), or why it failed. */
 function hostDetail(target: InstanceTargetInfo): string {
   const events = target.lifecycleEvents ?? [];
   const failed = events.find((e) => e.status === 'Failed');

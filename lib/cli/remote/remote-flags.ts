@@ -142,8 +142,8 @@ function coerceIfShaped(flag: string, spec: FlagSpec, value: unknown): unknown {
   return spec.shape ? coerce(flag, spec.shape, value) : value;
 }
 
-/** `file://tags.json` reads the value from a file, as aws does. */
-function readValue(flag: string, value: string, cwd: string): string {
+/** `file://tags.json` reads the value from a file, as aws does; any other value is returned as it is. */
+export function readValue(flag: string, value: string, cwd: string): string {
   if (!value.startsWith('file://')) return value;
   const file = path.resolve(cwd, value.slice('file://'.length));
   try {

@@ -51,6 +51,10 @@ function keysOf(shape: { readonly fields: Readonly<Record<string, Shape>> }): st
 
 const TAG_FILTER: Shape = { fields: { Key: 'string', Value: 'string', Type: 'string' } };
 const NAMED: Shape = { fields: { name: 'string' } };
+const TRAFFIC_ROUTE: Shape = { fields: { listenerArns: { list: 'string' } } };
+const S3_LOCATION: Shape = { fields: { bucket: 'string', key: 'string', bundleType: 'string', version: 'string', eTag: 'string', sha256: 'string' } };
+const GITHUB_LOCATION: Shape = { fields: { repository: 'string', commitId: 'string' } };
+const APPSPEC_CONTENT: Shape = { fields: { content: 'string', sha256: 'string' } };
 
 /** CodeDeploy's request shapes, by the flag that takes them. */
 export const SHAPES = {
@@ -59,11 +63,30 @@ export const SHAPES = {
   onPremisesTagSet: { fields: { onPremisesTagSetList: { list: { list: TAG_FILTER } } } },
   autoRollback: { fields: { enabled: 'boolean', events: { list: 'string' } } },
   trigger: { fields: { triggerName: 'string', triggerTargetArn: 'string', triggerEvents: { list: 'string' } } },
-  loadBalancerInfo: { fields: { targetGroupInfoList: { list: NAMED }, elbInfoList: { list: NAMED } } },
+  loadBalancerInfo: {
+    fields: {
+      targetGroupInfoList: { list: NAMED },
+      elbInfoList: { list: NAMED },
+      targetGroupPairInfoList: { list: { fields: { targetGroups: { list: NAMED }, prodTrafficRoute: TRAFFIC_ROUTE, testTrafficRoute: TRAFFIC_ROUTE } } },
+    },
+  },
+  alarmConfiguration: { fields: { enabled: 'boolean', ignorePollAlarmFailure: 'boolean', alarms: { list: NAMED } } },
+  ecsService: { fields: { serviceName: 'string', clusterName: 'string' } },
+  // aws's whole BlueGreenDeploymentConfiguration: the API says why it refuses the EC2-only parts.
+  blueGreenDeploymentConfiguration: {
+    fields: {
+      terminateBlueInstancesOnDeploymentSuccess: { fields: { action: 'string', terminationWaitTimeInMinutes: 'integer' } },
+      deploymentReadyOption: { fields: { actionOnTimeout: 'string', waitTimeInMinutes: 'integer' } },
+      greenFleetProvisioningOption: { fields: { action: 'string' } },
+    },
+  },
   deploymentStyle: { fields: { deploymentType: 'string', deploymentOption: 'string' } },
   minimumHealthyHosts: { fields: { type: 'string', value: 'integer' } },
-  s3Location: { fields: { bucket: 'string', key: 'string', bundleType: 'string', version: 'string', eTag: 'string', sha256: 'string' } },
-  gitHubLocation: { fields: { repository: 'string', commitId: 'string' } },
+  s3Location: S3_LOCATION,
+  gitHubLocation: GITHUB_LOCATION,
+  appSpecContent: APPSPEC_CONTENT,
+  // aws's RevisionLocation; `string` (the legacy RawString) is left out: Cutover has no such revisions.
+  revision: { fields: { revisionType: 'string', s3Location: S3_LOCATION, gitHubLocation: GITHUB_LOCATION, appSpecContent: APPSPEC_CONTENT } },
   timeRange: { fields: { start: 'string', end: 'string' } },
   // aws also has ServerInstanceLabel, for blue/green; in-place targets are all Blue, so it is refused, not ignored.
   targetFilters: { fields: { TargetStatus: { list: 'string' } } },

@@ -1,7 +1,7 @@
 // `--wait`: polls the deployment and its targets until it ends, then follows its automatic rollback, if one
 // starts, so that when the command returns the group is quiet again.
 import { RemoteApiError, seg, type ApiClient } from './api-client';
-import { FINISHED_TARGET_STATUSES, TERMINAL_STATUSES, type DeploymentInfo, type InstanceTargetInfo } from './api-shapes';
+import { FINISHED_TARGET_STATUSES, shiftsTraffic, TERMINAL_STATUSES, type DeploymentInfo, type InstanceTargetInfo } from './api-shapes';
 import { withBatches } from './batch-inference';
 import type { ProgressView } from './progress-view';
 
@@ -46,7 +46,8 @@ async function follow(
   for (;;) {
     const deployment = await getDeployment(api, deploymentId);
     const targets = await getTargets(api, deploymentId, finished);
-    options.view.update({ deployment, targets: withBatches(targets) });
+    // A Lambda or ECS deployment has one target and no batches.
+    options.view.update({ deployment, targets: shiftsTraffic(deployment) ? targets : withBatches(targets) });
     if (TERMINAL_STATUSES.includes(deployment.status)) {
       if (!expectRollback || !rollbackMayFollow(deployment) || grace === 0) return deployment;
       grace -= 1;
@@ -66,7 +67,7 @@ export async function getDeployment(api: ApiClient, deploymentId: string): Promi
   return answer.deploymentInfo;
 }
 
-/** Every target; a host that finished is not asked for again. */
+/** Every target (hosts, or a Lambda alias or ECS service); one that finished is not asked for again. */
 async function getTargets(api: ApiClient, deploymentId: string, finished: Map<string, InstanceTargetInfo>): Promise<InstanceTargetInfo[]> {
   const ids: string[] = [];
   let nextToken: string | undefined;
@@ -92,14 +93,18 @@ async function getTargets(api: ApiClient, deploymentId: string, finished: Map<st
 
 const TARGETS_AT_ONCE = 8;
 
+/** Where a DeploymentTarget keeps its fields, by its deploymentTargetType. */
+type TargetKind = 'instanceTarget' | 'lambdaTarget' | 'ecsTarget';
+
 async function getTarget(api: ApiClient, deploymentId: string, id: string, finished: Map<string, InstanceTargetInfo>): Promise<InstanceTargetInfo> {
   const known = finished.get(id);
   if (known) return known;
-  const answer = await api.call<{ deploymentTarget: { instanceTarget: InstanceTargetInfo } }>({
+  const answer = await api.call<{ deploymentTarget: Partial<Record<TargetKind, InstanceTargetInfo>> }>({
     method: 'GET',
     path: `/deployments/${seg(deploymentId)}/targets/${seg(id)}`,
   });
-  const target = answer.deploymentTarget.instanceTarget;
+  const { instanceTarget, lambdaTarget, ecsTarget } = answer.deploymentTarget;
+  const target = instanceTarget ?? lambdaTarget ?? ecsTarget ?? { targetId: id, status: 'Unknown' };
   if (FINISHED_TARGET_STATUSES.includes(target.status)) finished.set(id, target);
   return target;
 }

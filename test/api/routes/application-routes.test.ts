@@ -39,6 +39,7 @@ describe('application routes', () => {
 
   it.each([
     ['Lambda', { computePlatform: 'Lambda' }],
+    ['ECS', { computePlatform: 'ECS' }],
     ['Server', { computePlatform: 'Server' }],
     ['Server', {}],
   ])('creates a %s application from %j and shows its platform', async (platform, request) => {
@@ -53,8 +54,8 @@ describe('application routes', () => {
   });
 
   it.each([
-    ['ECS', /^computePlatform: must be Server or Lambda: ECS is not available yet$/],
-    ['Windows', /^computePlatform: must be Server or Lambda \(got "Windows"\)$/],
+    ['Windows', /^computePlatform: must be Server, Lambda or ECS \(got "Windows"\)$/],
+    ['ecs', /^computePlatform: must be Server, Lambda or ECS \(got "ecs"\)$/],
   ])('says which platforms it takes when given %s, and creates nothing', async (computePlatform, message) => {
     const response = await call('POST', '/applications', { applicationName: `refused-${computePlatform}`, computePlatform });
 
@@ -102,7 +103,6 @@ describe('application routes', () => {
     ['no body', 'POST', '/applications', undefined, 400, 'ValidationError', 'body'],
     ['a name of the wrong type', 'POST', '/applications', { applicationName: 7 }, 400, 'ValidationError', 'applicationName'],
     ['a name with a space', 'POST', '/applications', { applicationName: 'my shop' }, 400, 'ValidationError', 'applicationName'],
-    ['an ECS application', 'POST', '/applications', { applicationName: 'svc', computePlatform: 'ECS' }, 400, 'ValidationError', 'computePlatform'],
     ['an unknown compute platform', 'POST', '/applications', { applicationName: 'box', computePlatform: 'Windows' }, 400, 'ValidationError', 'computePlatform'],
     ['an unknown field', 'POST', '/applications', { applicationName: 'x', tags: [] }, 400, 'ValidationError', 'tags'],
     ['a missing application', 'GET', '/applications/nowhere', undefined, 404, 'ApplicationDoesNotExist', 'applicationName'],

@@ -9,8 +9,36 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:deployments';
 const ROLE = 'arn:aws:iam::123456789012:role/CodeDeployServiceRole';
 const GROUPS = '/applications/shop/deployment-groups';
+const LISTENER = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2';
+const PAIR = { targetGroups: [{ name: 'blue' }, { name: 'green' }], prodTrafficRoute: { listenerArns: [LISTENER] } };
+const TERMINATION_WAIT = { terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 5 } };
 
 type Json = Record<string, unknown>;
+type Refusal = [string, Json, number, string, string, RegExp];
+
+/** The host lists GetDeploymentGroup shows empty for a group without hosts. */
+const NO_HOSTS = { instanceNames: [], ec2TagFilters: [], onPremisesInstanceTagFilters: [], autoScalingGroups: [] };
+
+/** A refusal for each host setting, sent beside `base` to a group without hosts, which `groupIs` describes. */
+function hostSettingRefusals(base: Json, groupIs: string): Refusal[] {
+  const tagFilter = { Key: 'role', Value: 'web', Type: 'KEY_AND_VALUE' };
+  const settings: Json = {
+    instanceNames: ['host-1'],
+    ec2TagFilters: [tagFilter],
+    ec2TagSet: { ec2TagSetList: [[tagFilter]] },
+    onPremisesInstanceTagFilters: [tagFilter],
+    onPremisesTagSet: { onPremisesTagSetList: [[tagFilter]] },
+    autoScalingGroups: ['web-asg'],
+  };
+  return Object.entries(settings).map(([field, value]) => [
+    field,
+    { ...base, [field]: value },
+    400,
+    'ValidationError',
+    field,
+    new RegExp(`^${field}: applies to Server deployment groups only; ${groupIs}`),
+  ]);
+}
 
 describe('deployment group routes', () => {
   let h: Harness;
@@ -147,7 +175,7 @@ describe('deployment group routes', () => {
       ['an unknown field in a tag filter', { ...valid, ec2TagFilters: [{ Key: 'role', Type: 'KEY_ONLY', Valu: 'web' }] }, 'ValidationError', 'ec2TagFilters.0.Valu', /^ec2TagFilters\.0\.Valu: is not a field/],
       ['an unknown field in a tag set group', { ...valid, ec2TagSet: { ec2TagSetList: [[{ Key: 'role', Type: 'KEY_ONLY', Kye: 'x' }]] } }, 'ValidationError', 'ec2TagSet.ec2TagSetList.0.0.Kye', /^ec2TagSet\.ec2TagSetList\.0\.0\.Kye: is not a field/],
       ['an unknown field beside a tag set list', { ...valid, onPremisesTagSet: { onPremisesTagSetList: [], extra: 1 } }, 'ValidationError', 'onPremisesTagSet.extra', /^onPremisesTagSet\.extra: is not a field/],
-      ['an unknown field in loadBalancerInfo', { ...valid, loadBalancerInfo: { targetGroupPairInfoList: [] } }, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList', /is not a field/],
+      ['an unknown field in loadBalancerInfo', { ...valid, loadBalancerInfo: { targetGroupPairs: [] } }, 'ValidationError', 'loadBalancerInfo.targetGroupPairs', /is not a field/],
       ['an unknown field in deploymentStyle', { ...valid, deploymentStyle: { deploymentType: 'IN_PLACE', blueGreen: true } }, 'ValidationError', 'deploymentStyle.blueGreen', /is not a field/],
       ['a tag filter without the Key its Type needs', { ...valid, ec2TagFilters: [{ Value: 'web', Type: 'KEY_AND_VALUE' }] }, 'ValidationError', 'ec2TagFilters.0.Key', /^ec2TagFilters\.0\.Key: is required for Type KEY_AND_VALUE$/],
       ['tag filters and a tag set together', { ...valid, ec2TagFilters: [{ Key: 'a', Type: 'KEY_ONLY' }], ec2TagSet: { ec2TagSetList: [[{ Key: 'b', Type: 'KEY_ONLY' }]] } }, 'ValidationError', 'ec2TagSet', /^ec2TagSet: cannot be combined with ec2TagFilters/],
@@ -168,6 +196,9 @@ describe('deployment group routes', () => {
       ['a Lambda deployment config', { ...valid, deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce' }, 'ValidationError', 'deploymentConfigName', /names a deployment config for Lambda; Server deployments need a Server config/],
       ['traffic control without a load balancer', { ...valid, deploymentStyle: { deploymentOption: 'WITH_TRAFFIC_CONTROL' } }, 'ValidationError', 'deploymentStyle.deploymentOption', /WITH_TRAFFIC_CONTROL needs loadBalancerInfo/],
       ['a load balancer without traffic control', { ...valid, loadBalancerInfo, deploymentStyle: { deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' } }, 'ValidationError', 'deploymentStyle.deploymentOption', /WITHOUT_TRAFFIC_CONTROL cannot be combined with loadBalancerInfo/],
+      ['an ECS service', { ...valid, ecsServices: [{ serviceName: 'web', clusterName: 'main' }] }, 'ValidationError', 'ecsServices', /^ecsServices: applies to ECS deployment groups only; a Server deployment group deploys to hosts, in place$/],
+      ['a target group pair', { ...valid, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] } }, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList', /^loadBalancerInfo\.targetGroupPairInfoList: applies to ECS deployment groups only; a Server deployment group/],
+      ['a termination wait', { ...valid, blueGreenDeploymentConfiguration: TERMINATION_WAIT }, 'ValidationError', 'blueGreenDeploymentConfiguration', /^blueGreenDeploymentConfiguration: applies to ECS deployment groups only/],
       ['a service role that is not an IAM role', { ...valid, serviceRoleArn: 'arn:aws:iam::123456789012:user/deployer' }, 'ValidationError', 'serviceRoleArn', /must be an IAM role ARN like .*\(got "arn:aws:iam::123456789012:user\/deployer"\)$/],
       ['a deploymentConfigName that is not a string', { ...valid, deploymentConfigName: 5 }, 'ValidationError', 'deploymentConfigName', /must be a string of 1 to 100 characters.*\(got 5\)$/],
       ['more than 10 alarms', { ...valid, alarmConfiguration: { enabled: true, alarms: Array.from({ length: 11 }, (_, i) => ({ name: `alarm-${i}` })) } }, 'ValidationError', 'alarmConfiguration.alarms', /^alarmConfiguration\.alarms: lists 11 alarms; at most 10 are allowed$/],
@@ -311,7 +342,6 @@ describe('deployment group routes', () => {
     const LAMBDA_GROUPS = '/applications/fn/deployment-groups';
     const lambdaInfo = async (name: string) => info(name, 'fn');
     const lambdaStored = (name: string) => h.runtime.store.getDeploymentGroup('fn', name);
-    const tagFilter = { Key: 'role', Value: 'web', Type: 'KEY_AND_VALUE' };
 
     beforeAll(async () => {
       expect((await call('POST', '/applications', { applicationName: 'fn', computePlatform: 'Lambda' })).status).toBe(201);
@@ -333,10 +363,7 @@ describe('deployment group routes', () => {
         deploymentGroupName: 'live',
         deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
         computePlatform: 'Lambda',
-        instanceNames: [],
-        ec2TagFilters: [],
-        onPremisesInstanceTagFilters: [],
-        autoScalingGroups: [],
+        ...NO_HOSTS,
         triggerConfigurations: [],
         deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
       });
@@ -360,10 +387,7 @@ describe('deployment group routes', () => {
         deploymentGroupId: id,
         deploymentGroupName: 'canary',
         computePlatform: 'Lambda',
-        instanceNames: [],
-        ec2TagFilters: [],
-        onPremisesInstanceTagFilters: [],
-        autoScalingGroups: [],
+        ...NO_HOSTS,
       });
     });
 
@@ -374,13 +398,8 @@ describe('deployment group routes', () => {
     });
 
     it.each<[string, Json, number, string, string, RegExp]>([
-      ['instanceNames', { instanceNames: ['host-1'] }, 400, 'ValidationError', 'instanceNames', /^instanceNames: applies to Server deployment groups only; a Lambda deployment group has no hosts/],
-      ['ec2TagFilters', { ec2TagFilters: [tagFilter] }, 400, 'ValidationError', 'ec2TagFilters', /^ec2TagFilters: applies to Server deployment groups only/],
-      ['ec2TagSet', { ec2TagSet: { ec2TagSetList: [[tagFilter]] } }, 400, 'ValidationError', 'ec2TagSet', /^ec2TagSet: applies to Server deployment groups only/],
-      ['onPremisesInstanceTagFilters', { onPremisesInstanceTagFilters: [tagFilter] }, 400, 'ValidationError', 'onPremisesInstanceTagFilters', /applies to Server deployment groups only/],
-      ['onPremisesTagSet', { onPremisesTagSet: { onPremisesTagSetList: [[tagFilter]] } }, 400, 'ValidationError', 'onPremisesTagSet', /applies to Server deployment groups only/],
-      ['autoScalingGroups', { autoScalingGroups: ['web-asg'] }, 400, 'ValidationError', 'autoScalingGroups', /applies to Server deployment groups only/],
-      ['loadBalancerInfo', { loadBalancerInfo: { targetGroupInfoList: [{ name: 'web-tg' }] } }, 400, 'ValidationError', 'loadBalancerInfo', /applies to Server deployment groups only/],
+      ...hostSettingRefusals({}, 'a Lambda deployment group has no hosts'),
+      ['a target group', { loadBalancerInfo: { targetGroupInfoList: [{ name: 'web-tg' }] } }, 400, 'ValidationError', 'loadBalancerInfo.targetGroupInfoList', /^loadBalancerInfo\.targetGroupInfoList: applies to Server deployment groups only; a Lambda deployment group has no hosts/],
       ['a predefined Server config', { deploymentConfigName: 'CodeDeployDefault.OneAtATime' }, 400, 'ValidationError', 'deploymentConfigName', /names a deployment config for Server, not Lambda \(got "CodeDeployDefault\.OneAtATime"\)$/],
       ['a custom Server config', { deploymentConfigName: 'Quarter' }, 400, 'ValidationError', 'deploymentConfigName', /names a deployment config for Server, not Lambda \(got "Quarter"\)$/],
       ['an ECS config', { deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce' }, 400, 'ValidationError', 'deploymentConfigName', /names a deployment config for ECS, not Lambda/],
@@ -417,7 +436,10 @@ describe('deployment group routes', () => {
     it.each<[string, Json, number, string, string, RegExp]>([
       ['a Server config', { deploymentConfigName: 'CodeDeployDefault.AllAtOnce' }, 400, 'ValidationError', 'deploymentConfigName', /names a deployment config for Server, not Lambda/],
       ['hosts', { instanceNames: ['host-1'] }, 400, 'ValidationError', 'instanceNames', /applies to Server deployment groups only/],
-      ['a load balancer', { loadBalancerInfo: { elbInfoList: [{ name: 'legacy' }] } }, 400, 'ValidationError', 'loadBalancerInfo', /applies to Server deployment groups only/],
+      ['a load balancer', { loadBalancerInfo: { elbInfoList: [{ name: 'legacy' }] } }, 400, 'ValidationError', 'loadBalancerInfo.elbInfoList', /applies to Server deployment groups only/],
+      ['an ECS service', { ecsServices: [{ serviceName: 'web', clusterName: 'main' }] }, 400, 'ValidationError', 'ecsServices', /^ecsServices: applies to ECS deployment groups only; a Lambda deployment group has no hosts/],
+      ['a target group pair', { loadBalancerInfo: { targetGroupPairInfoList: [PAIR] } }, 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList', /applies to ECS deployment groups only/],
+      ['a termination wait', { blueGreenDeploymentConfiguration: TERMINATION_WAIT }, 400, 'ValidationError', 'blueGreenDeploymentConfiguration', /applies to ECS deployment groups only/],
       ['too many alarms', { alarmConfiguration: { enabled: true, alarms: Array.from({ length: 11 }, (_, i) => ({ name: `a${i}` })) } }, 400, 'ValidationError', 'alarmConfiguration.alarms', /at most 10/],
     ])('refuses %s on update, and changes nothing', async (_case, changes, status, code, field, message) => {
       if (!(await lambdaStored('kept'))) await createGroup('kept', {}, 'fn');
@@ -426,15 +448,154 @@ describe('deployment group routes', () => {
       expect(await call('PATCH', `${LAMBDA_GROUPS}/kept`, changes)).toEqual({ status, body: { code, field, message: expect.stringMatching(message) } });
       expect(await lambdaStored('kept')).toEqual(before);
     });
+  });
 
-    it('refuses a deployment group in an ECS application made outside the API', async () => {
-      await h.runtime.store.createApplication({ applicationId: 'ecs-app', applicationName: 'svc', computePlatform: 'ECS', createTime: new Date().toISOString() });
+  describe('deployment groups of an ECS application', () => {
+    const ECS_GROUPS = '/applications/svc/deployment-groups';
+    const ecsInfo = async (name: string) => info(name, 'svc');
+    const ecsStored = (name: string) => h.runtime.store.getDeploymentGroup('svc', name);
+    const TEST_LISTENER = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/net/web-test/50dc6c495c0c9188/0123456789abcdef';
+    const service = { serviceName: 'web', clusterName: 'main' };
+    const ecs = { ecsServices: [service], loadBalancerInfo: { targetGroupPairInfoList: [PAIR] } };
+    const withPair = (pair: Json) => ({ ...ecs, loadBalancerInfo: { targetGroupPairInfoList: [{ ...PAIR, ...pair }] } });
 
-      expect(await call('POST', '/applications/svc/deployment-groups', { deploymentGroupName: 'web' })).toEqual({
-        status: 400,
-        body: { code: 'InvalidComputePlatform', field: 'applicationName', message: expect.stringMatching(/deploys to ECS, which this API does not serve yet/) },
+    beforeAll(async () => {
+      expect((await call('POST', '/applications', { applicationName: 'svc', computePlatform: 'ECS' })).status).toBe(201);
+    });
+
+    it('creates a group of one service behind a target group pair, with CodeDeployDefault.ECSAllAtOnce, shown as BLUE_GREEN with traffic control', async () => {
+      const id = await createGroup('plain', ecs, 'svc');
+
+      expect(await ecsInfo('plain')).toEqual({
+        applicationName: 'svc',
+        deploymentGroupId: id,
+        deploymentGroupName: 'plain',
+        deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce',
+        computePlatform: 'ECS',
+        ...NO_HOSTS,
+        triggerConfigurations: [],
+        ecsServices: [service],
+        loadBalancerInfo: { targetGroupPairInfoList: [PAIR] },
+        deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
       });
-      expect(await h.runtime.store.getDeploymentGroup('svc', 'web')).toBeUndefined();
+      expect(await ecsStored('plain')).toMatchObject({ computePlatform: 'ECS', ecsServices: [service], loadBalancerInfo: { targetGroupPairInfoList: [PAIR] } });
+    });
+
+    it('keeps every setting an ECS group takes and shows it back', async () => {
+      const settings = {
+        ...withPair({ testTrafficRoute: { listenerArns: [TEST_LISTENER] } }),
+        deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes',
+        serviceRoleArn: ROLE,
+        blueGreenDeploymentConfiguration: TERMINATION_WAIT,
+        triggerConfigurations: [{ triggerName: 'ops', triggerTargetArn: TOPIC, triggerEvents: ['DeploymentFailure'] }],
+        autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] },
+        alarmConfiguration: { enabled: true, alarms: [{ name: 'errors' }] },
+        deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      };
+      const id = await createGroup('full', settings, 'svc');
+
+      expect(await ecsInfo('full')).toEqual({
+        ...settings,
+        applicationName: 'svc',
+        deploymentGroupId: id,
+        deploymentGroupName: 'full',
+        computePlatform: 'ECS',
+        ...NO_HOSTS,
+      });
+    });
+
+    it('takes a termination wait without its action as TERMINATE', async () => {
+      await createGroup('no-action', { ...ecs, blueGreenDeploymentConfiguration: { terminateBlueInstancesOnDeploymentSuccess: { terminationWaitTimeInMinutes: 0 } } }, 'svc');
+
+      expect((await ecsInfo('no-action')).blueGreenDeploymentConfiguration).toEqual({
+        terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 0 },
+      });
+    });
+
+    const blueGreen = (config: Json) => ({ ...ecs, blueGreenDeploymentConfiguration: config });
+    const terminate = (wait: Json) => blueGreen({ terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', ...wait } });
+
+    it.each<[string, Json, number, string, string, RegExp]>([
+      ['no ecsServices', { loadBalancerInfo: ecs.loadBalancerInfo }, 400, 'ValidationError', 'ecsServices', /^ecsServices: is required for an ECS deployment group/],
+      ['empty ecsServices', { ...ecs, ecsServices: [] }, 400, 'ValidationError', 'ecsServices', /^ecsServices: is required for an ECS deployment group/],
+      ['two services', { ...ecs, ecsServices: [service, { serviceName: 'api', clusterName: 'main' }] }, 400, 'ValidationError', 'ecsServices', /^ecsServices: lists 2 ECS services; at most 1 are allowed$/],
+      ['a service name ECS refuses', { ...ecs, ecsServices: [{ ...service, serviceName: 'web.v2' }] }, 400, 'ValidationError', 'ecsServices.0.serviceName', /must be an ECS service name of 1 to 255 letters, digits, - or _ \(got "web\.v2"\)$/],
+      ['a service name over 255 characters', { ...ecs, ecsServices: [{ ...service, serviceName: 's'.repeat(256) }] }, 400, 'ValidationError', 'ecsServices.0.serviceName', /must be an ECS service name of 1 to 255/],
+      ['an empty cluster name', { ...ecs, ecsServices: [{ ...service, clusterName: '' }] }, 400, 'ValidationError', 'ecsServices.0.clusterName', /must be an ECS cluster name of 1 to 255 letters, digits, - or _ \(got ""\)$/],
+      ['a service without its cluster', { ...ecs, ecsServices: [{ serviceName: 'web' }] }, 400, 'ValidationError', 'ecsServices.0.clusterName', /is required: an ECS cluster name/],
+      ['an unknown field of a service', { ...ecs, ecsServices: [{ ...service, arn: 'x' }] }, 400, 'ValidationError', 'ecsServices.0.arn', /is not a field/],
+      ['no loadBalancerInfo', { ecsServices: [service] }, 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList', /^loadBalancerInfo\.targetGroupPairInfoList: is required for an ECS deployment group/],
+      ['an empty pair list', { ...ecs, loadBalancerInfo: { targetGroupPairInfoList: [] } }, 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList', /is required for an ECS deployment group/],
+      ['two pairs', { ...ecs, loadBalancerInfo: { targetGroupPairInfoList: [PAIR, PAIR] } }, 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList', /lists 2 target group pairs; at most 1 are allowed$/],
+      ['one target group', withPair({ targetGroups: [{ name: 'blue' }] }), 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList.0.targetGroups', /must list exactly 2 target groups \{name\}.* \(got 1\)$/],
+      ['three target groups', withPair({ targetGroups: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] }), 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList.0.targetGroups', /\(got 3\)$/],
+      ['the same target group twice', withPair({ targetGroups: [{ name: 'blue' }, { name: 'blue' }] }), 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList.0.targetGroups.1.name', /repeats target group "blue": the pair needs two different target groups$/],
+      ['a target group name ELB refuses', withPair({ targetGroups: [{ name: 'blue' }, { name: 'green-' }] }), 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList.0.targetGroups.1.name', /must be a target group name of 1 to 32 letters, digits or hyphens.*\(got "green-"\)$/],
+      ['a target group name over 32 characters', withPair({ targetGroups: [{ name: 'blue' }, { name: 'g'.repeat(33) }] }), 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList.0.targetGroups.1.name', /must be a target group name/],
+      ['no production route', withPair({ prodTrafficRoute: undefined }), 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList.0.prodTrafficRoute', /is required: an object \{listenerArns\}$/],
+      ['no production listener', withPair({ prodTrafficRoute: { listenerArns: [] } }), 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList.0.prodTrafficRoute.listenerArns', /must list exactly one listener ARN for production traffic \(got 0\)$/],
+      ['two production listeners', withPair({ prodTrafficRoute: { listenerArns: [LISTENER, TEST_LISTENER] } }), 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList.0.prodTrafficRoute.listenerArns', /\(got 2\)$/],
+      ['a production listener that is a target group', withPair({ prodTrafficRoute: { listenerArns: ['arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/blue/50dc6c495c0c9188'] } }), 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList.0.prodTrafficRoute.listenerArns.0', /must be an Application or Network Load Balancer listener ARN like .*\(got "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targ\.\.\.\)$/],
+      ['a Classic Load Balancer name as listener', withPair({ prodTrafficRoute: { listenerArns: ['web'] } }), 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList.0.prodTrafficRoute.listenerArns.0', /listener ARN like/],
+      ['two test listeners', withPair({ testTrafficRoute: { listenerArns: [TEST_LISTENER, LISTENER] } }), 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList.0.testTrafficRoute.listenerArns', /must list exactly one listener ARN for test traffic \(got 2\)$/],
+      ['a test listener that is not an ARN', withPair({ testTrafficRoute: { listenerArns: ['test'] } }), 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList.0.testTrafficRoute.listenerArns.0', /listener ARN like/],
+      ['an unknown field of a pair', withPair({ weights: [] }), 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList.0.weights', /is not a field/],
+      ['a target group list beside the pair', { ...ecs, loadBalancerInfo: { targetGroupPairInfoList: [PAIR], targetGroupInfoList: [{ name: 'web-tg' }] } }, 400, 'ValidationError', 'loadBalancerInfo.targetGroupInfoList', /^loadBalancerInfo\.targetGroupInfoList: applies to Server deployment groups only; an ECS deployment group deploys to the service in ecsServices/],
+      ['a Classic Load Balancer', { ...ecs, loadBalancerInfo: { targetGroupPairInfoList: [PAIR], elbInfoList: [{ name: 'legacy' }] } }, 400, 'ValidationError', 'loadBalancerInfo.elbInfoList', /applies to Server deployment groups only/],
+      ...hostSettingRefusals(ecs, 'an ECS deployment group deploys to the service in ecsServices'),
+      ['a termination wait over two days', terminate({ terminationWaitTimeInMinutes: 2881 }), 400, 'ValidationError', 'blueGreenDeploymentConfiguration.terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes', /must be at most 2880 minutes \(two days\) \(got 2881\)$/],
+      ['a negative termination wait', terminate({ terminationWaitTimeInMinutes: -1 }), 400, 'ValidationError', 'blueGreenDeploymentConfiguration.terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes', /must be 0 or more minutes \(got -1\)$/],
+      ['a fractional termination wait', terminate({ terminationWaitTimeInMinutes: 1.5 }), 400, 'ValidationError', 'blueGreenDeploymentConfiguration.terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes', /must be a whole number of minutes \(got 1\.5\)$/],
+      ['a termination wait as a string', terminate({ terminationWaitTimeInMinutes: '5' }), 400, 'ValidationError', 'blueGreenDeploymentConfiguration.terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes', /must be a whole number of minutes from 0 to 2880 \(got "5"\)$/],
+      ['KEEP_ALIVE', terminate({ action: 'KEEP_ALIVE' }), 400, 'ValidationError', 'blueGreenDeploymentConfiguration.terminateBlueInstancesOnDeploymentSuccess.action', /must be TERMINATE: an ECS deployment removes its original task set .*\(got "KEEP_ALIVE"\)$/],
+      ['deploymentReadyOption', blueGreen({ deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 60 } }), 400, 'ValidationError', 'blueGreenDeploymentConfiguration.deploymentReadyOption', /^blueGreenDeploymentConfiguration\.deploymentReadyOption: is not supported: an ECS deployment moves traffic as soon as its replacement task set is ready/],
+      ['greenFleetProvisioningOption', blueGreen({ greenFleetProvisioningOption: { action: 'DISCOVER_EXISTING' } }), 400, 'ValidationError', 'blueGreenDeploymentConfiguration.greenFleetProvisioningOption', /applies to EC2 blue\/green deployments, which Cutover does not run/],
+      ['an unknown field of blueGreenDeploymentConfiguration', blueGreen({ keepOriginal: true }), 400, 'ValidationError', 'blueGreenDeploymentConfiguration.keepOriginal', /is not a field/],
+      ['an in-place style', { ...ecs, deploymentStyle: { deploymentType: 'IN_PLACE' } }, 400, 'ValidationError', 'deploymentStyle.deploymentType', /^deploymentStyle\.deploymentType: must be BLUE_GREEN for an? ECS deployment group: traffic shifts from the original task set to a replacement$/],
+      ['a style without traffic control', { ...ecs, deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' } }, 400, 'ValidationError', 'deploymentStyle.deploymentOption', /must be WITH_TRAFFIC_CONTROL for an? ECS deployment group: its listeners always route the traffic$/],
+      ['a Lambda config', { ...ecs, deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce' }, 400, 'ValidationError', 'deploymentConfigName', /^deploymentConfigName: names a deployment config for Lambda, not ECS/],
+      ['a Server config', { ...ecs, deploymentConfigName: 'CodeDeployDefault.OneAtATime' }, 400, 'ValidationError', 'deploymentConfigName', /names a deployment config for Server, not ECS/],
+      ['a custom Server config', { ...ecs, deploymentConfigName: 'Quarter' }, 400, 'ValidationError', 'deploymentConfigName', /names a deployment config for Server, not ECS \(got "Quarter"\)$/],
+      ['a config that does not exist', { ...ecs, deploymentConfigName: 'Nope' }, 404, 'DeploymentConfigDoesNotExist', 'deploymentConfigName', /^Deployment config 'Nope' does not exist$/],
+      ['alarms enabled with none named', { ...ecs, alarmConfiguration: { enabled: true, alarms: [] } }, 400, 'ValidationError', 'alarmConfiguration.alarms', /must name at least one alarm when enabled is true/],
+    ])('refuses %s on create, naming the field', async (_case, settings, status, code, field, message) => {
+      const response = await call('POST', ECS_GROUPS, { deploymentGroupName: 'refused', ...settings });
+
+      expect(response).toEqual({ status, body: { code, field, message: expect.stringMatching(message) } });
+      expect(await ecsStored('refused')).toBeUndefined();
+    });
+
+    it('changes the service, pair, termination wait, config and alarms on update, and keeps the platform', async () => {
+      await createGroup('edit', ecs, 'svc');
+      const changes = {
+        ...withPair({ targetGroups: [{ name: 'api-1' }, { name: 'api-2' }], testTrafficRoute: { listenerArns: [TEST_LISTENER] } }),
+        ecsServices: [{ serviceName: 'api', clusterName: 'other' }],
+        blueGreenDeploymentConfiguration: TERMINATION_WAIT,
+        deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes',
+        alarmConfiguration: { enabled: true, alarms: [{ name: 'errors' }], ignorePollAlarmFailure: false },
+      };
+
+      expect(await call('PATCH', `${ECS_GROUPS}/edit`, changes)).toEqual({ status: 200, body: { hooksNotCleanedUp: [] } });
+
+      expect(await ecsInfo('edit')).toMatchObject({ ...changes, computePlatform: 'ECS', deploymentStyle: { deploymentType: 'BLUE_GREEN' } });
+      expect(await ecsStored('edit')).toMatchObject(changes);
+      expect(await call('PATCH', `${ECS_GROUPS}/edit`, { blueGreenDeploymentConfiguration: {} })).toEqual({ status: 200, body: { hooksNotCleanedUp: [] } });
+      expect(await ecsStored('edit')).not.toHaveProperty('blueGreenDeploymentConfiguration');
+    });
+
+    it.each<[string, Json, number, string, string, RegExp]>([
+      ['clearing the service', { ecsServices: [] }, 400, 'ValidationError', 'ecsServices', /is required for an ECS deployment group/],
+      ['clearing the target group pair', { loadBalancerInfo: {} }, 400, 'ValidationError', 'loadBalancerInfo.targetGroupPairInfoList', /is required for an ECS deployment group/],
+      ['hosts', { instanceNames: ['host-1'] }, 400, 'ValidationError', 'instanceNames', /applies to Server deployment groups only/],
+      ['a Lambda config', { deploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' }, 400, 'ValidationError', 'deploymentConfigName', /names a deployment config for Lambda, not ECS/],
+      ['deploymentReadyOption', { blueGreenDeploymentConfiguration: { deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT' } } }, 400, 'ValidationError', 'blueGreenDeploymentConfiguration.deploymentReadyOption', /is not supported/],
+      ['an in-place style', { deploymentStyle: { deploymentType: 'IN_PLACE' } }, 400, 'ValidationError', 'deploymentStyle.deploymentType', /must be BLUE_GREEN for an? ECS deployment group/],
+    ])('refuses %s on update, and changes nothing', async (_case, changes, status, code, field, message) => {
+      if (!(await ecsStored('kept'))) await createGroup('kept', ecs, 'svc');
+      const before = await ecsStored('kept');
+
+      expect(await call('PATCH', `${ECS_GROUPS}/kept`, changes)).toEqual({ status, body: { code, field, message: expect.stringMatching(message) } });
+      expect(await ecsStored('kept')).toEqual(before);
     });
   });
 

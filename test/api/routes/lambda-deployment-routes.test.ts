@@ -5,6 +5,7 @@
 import { localApiClients } from '../../support/api-client';
 import { appSpecContentRevision, HookInbox, lambdaAppSpec, publishFunction, untilDeployment } from '../../support/lambda-api';
 import { addAppGroup, type Harness, openHarness } from '../../support/local-runtime-harness';
+import { ISO_TIME, SUCCEEDED_TRAFFIC_INFO, trafficApi } from '../../support/traffic-api';
 
 const CANARY = 'CodeDeployDefault.LambdaCanary10Percent30Minutes';
 const PRE = 'CodeDeployHook_pre';
@@ -19,6 +20,7 @@ describe('Lambda deployment routes', () => {
   let h: Harness;
   const inbox = new HookInbox();
   const { call, callOnAws } = localApiClients(() => h);
+  const { info, hookStatus, continueWith, stopRunning, expectRecordedSuccess, expectSecondStatusRefused } = trafficApi(call);
 
   /** A Lambda group of application `fn`, created through the API. */
   async function createGroup(deploymentGroupName: string, settings: Json = {}): Promise<void> {
@@ -39,12 +41,6 @@ describe('Lambda deployment routes', () => {
     return created.body?.deploymentId as string;
   }
 
-  async function info(deploymentId: string): Promise<Json> {
-    const got = await call('GET', `/deployments/${deploymentId}`);
-    expect(got.status).toBe(200);
-    return got.body?.deploymentInfo as Json;
-  }
-
   async function lambdaTarget(deploymentId: string, targetId: string): Promise<Json> {
     const got = await call('GET', `/deployments/${deploymentId}/targets/${targetId}`);
     expect(got.status).toBe(200);
@@ -52,8 +48,6 @@ describe('Lambda deployment routes', () => {
   }
 
   const alias = (functionName: string) => h.runtime.lambdaFunctions.getAlias(functionName, 'live');
-  const hookStatus = (deploymentId: string, executionId: string, status: string) =>
-    call('POST', `/deployments/${deploymentId}/lifecycle-hook-executions/${executionId}`, { status });
 
   async function deploymentsOf(group: string): Promise<string[]> {
     const page = await h.runtime.store.listDeploymentsPage({ applicationName: 'fn', deploymentGroupName: group });
@@ -74,10 +68,7 @@ describe('Lambda deployment routes', () => {
     await h.runtime.waitForDeployment(doneId);
   });
   afterAll(async () => {
-    // A deployment a failed test left waiting would keep close() waiting for half an hour.
-    for (const running of await h.runtime.store.listDeployments({ statuses: ['Created', 'InProgress'] })) {
-      await call('POST', `/deployments/${running.deploymentId}/stop`, {});
-    }
+    await stopRunning(h);
     await h.runtime.close();
   });
 
@@ -97,27 +88,13 @@ describe('Lambda deployment routes', () => {
       deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
       deploymentId,
       revision: appSpecContentRevision(content),
-      status: 'Succeeded',
-      createTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      startTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      completeTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      deploymentOverview: { Pending: 0, InProgress: 0, Succeeded: 1, Failed: 0, Skipped: 0, Ready: 0 },
+      ...SUCCEEDED_TRAFFIC_INFO,
       description: 'all at once',
-      creator: 'user',
       computePlatform: 'Lambda',
-      deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
-      trafficShifts: [{ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), weights: { '2': 100 } }],
+      trafficShifts: [{ time: expect.stringMatching(ISO_TIME), weights: { '2': 100 } }],
     });
     expect(await alias('alpha')).toEqual({ functionVersion: '2', additionalVersionWeights: {} });
-    expect(await call('GET', '/deployments', undefined, { applicationName: 'fn', deploymentGroupName: 'alpha', includeOnlyStatuses: 'Succeeded' })).toEqual({
-      status: 200,
-      body: { deployments: [deploymentId] },
-    });
-    const group = await call('GET', '/applications/fn/deployment-groups/alpha');
-    expect(group.body?.deploymentGroupInfo).toMatchObject({
-      targetRevision: appSpecContentRevision(content),
-      lastSuccessfulDeployment: { deploymentId, status: 'Succeeded' },
-    });
+    await expectRecordedSuccess('fn', 'alpha', deploymentId, content);
   });
 
   it('shows the one target of a Lambda deployment as CodeDeploy LambdaTarget', async () => {
@@ -135,7 +112,7 @@ describe('Lambda deployment routes', () => {
             deploymentId: doneId,
             targetId: 'done:live',
             status: 'Succeeded',
-            lastUpdatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+            lastUpdatedAt: expect.stringMatching(ISO_TIME),
             lifecycleEvents: [
               { lifecycleEventName: 'BeforeAllowTraffic', status: 'Skipped' },
               { lifecycleEventName: 'AllowTraffic', status: 'Succeeded', startTime: expect.any(String), endTime: expect.any(String) },
@@ -187,12 +164,8 @@ describe('Lambda deployment routes', () => {
       [before.LifecycleEventHookExecutionId, 'Succeeded'],
       [after.LifecycleEventHookExecutionId, 'Failed'],
     ]) {
-      expect(await hookStatus(deploymentId, execution, status)).toEqual({
-        status: 400,
-        body: { code: 'LifecycleEventAlreadyCompleted', message: expect.stringContaining('already has a status'), field: 'lifecycleEventHookExecutionId' },
-      });
+      await expectSecondStatusRefused(h, deploymentId, execution, status);
     }
-    expect((await h.runtime.store.getDeployment(deploymentId))?.status).toBe('Succeeded');
   });
 
   it('fails the deployment when a hook reports Failed through the API, before any traffic moves', async () => {
@@ -238,14 +211,14 @@ describe('Lambda deployment routes', () => {
     expect((await lambdaTarget(deploymentId, `${functionName}:live`)).lambdaFunctionInfo).toMatchObject({ targetVersionWeight: 0.1 });
     expect(await alias(functionName)).toEqual({ functionVersion: '1', additionalVersionWeights: { '2': 10 } });
 
-    expect(await call('POST', `/deployments/${deploymentId}/continue`, body)).toEqual({ status: 204, body: undefined });
+    expect(await continueWith(deploymentId, body)).toEqual({ status: 204, body: undefined });
 
     expect((await h.runtime.waitForDeployment(deploymentId)).status).toBe('Succeeded');
     expect(await alias(functionName)).toEqual({ functionVersion: '2', additionalVersionWeights: {} });
     const ended = await info(deploymentId);
     expect((ended.trafficShifts as Json[]).map((shift) => shift.weights)).toEqual([{ '1': 90, '2': 10 }, { '2': 100 }]);
     expect(ended).not.toHaveProperty('nextShift');
-    expect(await call('POST', `/deployments/${deploymentId}/continue`, body)).toEqual({
+    expect(await continueWith(deploymentId, body)).toEqual({
       status: 400,
       body: { code: 'DeploymentIsNotInReadyState', message: expect.stringContaining(`Deployment ${deploymentId} is Succeeded`), field: 'deploymentId' },
     });
@@ -272,10 +245,10 @@ describe('Lambda deployment routes', () => {
 
   it.each([
     ['TERMINATION_WAIT', { deploymentWaitType: 'TERMINATION_WAIT' }, 'InvalidDeploymentWaitType', 'deploymentWaitType', /no termination wait/],
-    ['a finished deployment with READY_WAIT', { deploymentWaitType: 'READY_WAIT' }, 'DeploymentIsNotInReadyState', 'deploymentId', /is Succeeded; only a Lambda deployment in progress/],
+    ['a finished deployment with READY_WAIT', { deploymentWaitType: 'READY_WAIT' }, 'DeploymentIsNotInReadyState', 'deploymentId', /is Succeeded; only a Lambda or ECS deployment in progress/],
     ['a finished deployment without a wait type', {}, 'DeploymentIsNotInReadyState', 'deploymentId', /is Succeeded/],
   ])('refuses ContinueDeployment of a Lambda deployment with %s', async (_case, body, code, field, message) => {
-    expect(await call('POST', `/deployments/${doneId}/continue`, body)).toEqual({ status: 400, body: { code, field, message: expect.stringMatching(message) } });
+    expect(await continueWith(doneId, body)).toEqual({ status: 400, body: { code, field, message: expect.stringMatching(message) } });
   });
 
   it('answers a repeated clientToken with the first Lambda deployment and creates only one', async () => {
@@ -352,7 +325,7 @@ describe('Lambda deployment routes', () => {
 
       expect(response).toEqual({
         status: 400,
-        body: { code: 'ValidationError', field: 'revision.revisionType', message: expect.stringMatching(/is 'AppSpecContent', which Lambda applications deploy; application 'app' deploys to Server/) },
+        body: { code: 'ValidationError', field: 'revision.revisionType', message: expect.stringMatching(/is 'AppSpecContent', which Lambda and ECS applications deploy; application 'app' deploys to Server/) },
       });
     });
   });

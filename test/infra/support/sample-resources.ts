@@ -26,6 +26,11 @@ const TRIGGER_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:cutover-deployments`;
 const DEPLOYED_FUNCTION = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:orders-api`;
 const HOOK_FUNCTION = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:CodeDeployHook_orders-before-allow-traffic`;
 const ALARM = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:orders-errors`;
+// An ECS service of a blue/green deployment group, one of its task sets (ECS ids hold a slash), and the listener of
+// the load balancer in front of it.
+const ECS_SERVICE = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/orders/orders-web`;
+const TASK_SET = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-set/orders/orders-web/ecs-svc/1234567890123456789`;
+const LISTENER = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:listener/app/orders/0123456789abcdef/fedcba9876543210`;
 
 /** The ARNs one call of `action` is authorized against; every one must be allowed. */
 export async function sampleResources(action: string, resources: DeploymentResources, queriesIndex: boolean): Promise<string[]> {
@@ -55,6 +60,13 @@ export async function sampleResources(action: string, resources: DeploymentResou
     'lambda:UpdateAlias': [DEPLOYED_FUNCTION],
     'lambda:GetFunctionConfiguration': [`${DEPLOYED_FUNCTION}:8`],
     'lambda:InvokeFunction': [HOOK_FUNCTION],
+    // ECS authorizes service calls against the service, task-set calls (CreateTaskSet included) against the task set.
+    'ecs:DescribeServices': [ECS_SERVICE],
+    'ecs:UpdateServicePrimaryTaskSet': [ECS_SERVICE],
+    'ecs:CreateTaskSet': [TASK_SET],
+    'ecs:DescribeTaskSets': [TASK_SET],
+    'ecs:DeleteTaskSet': [TASK_SET],
+    'elasticloadbalancing:ModifyListener': [LISTENER],
     // Composite alarms come back only to callers allowed DescribeAlarms on *.
     'cloudwatch:DescribeAlarms': [ALARM, '*'],
   };

@@ -1,6 +1,6 @@
-// Hook functions of `cutover local deploy --platform lambda`: local JavaScript modules stand in for the deployed
-// functions an appspec's Hooks name. A module's default export, or its `handler` export, is the function, in one of
-// two forms:
+// Hook functions of `cutover local deploy --platform lambda|ecs`: local JavaScript modules stand in for the deployed
+// Lambda functions an appspec's Hooks name (Lambda and ECS deployments invoke their hooks alike). A module's default
+// export, or its `handler` export, is the function, in one of two forms:
 //   (event, codedeploy) => Promise<void>  reports its own status with codedeploy.putLifecycleEventHookExecutionStatus,
 //                                         as a CodeDeploy hook function does (the LocalHookFunction of the runtime);
 //   (event) => Promise<unknown>           a handler of one argument, reported for: Succeeded when it returns (or its
@@ -9,7 +9,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LAMBDA_HOOK_EVENTS, type LambdaAppSpec } from '../../functions/core/appspec/lambda-appspec';
 import { ValidationError } from '../../functions/core/errors';
 import type { HookInvocation } from '../../functions/ports';
 import type { LocalCodeDeployClient, LocalHookFunction } from '../local/local-runtime';
@@ -19,6 +18,11 @@ export const HOOK_MODULE_EXTENSIONS = ['.js', '.cjs', '.mjs'] as const;
 /** Where hook modules are looked up when no --hook flag is given: beside the appspec. */
 export const HOOKS_FOLDER = 'hooks';
 
+/** What a Lambda or ECS appspec says of its hooks: the function (name or ARN) each event invokes. */
+export interface HookedAppSpec {
+  readonly hooks: Readonly<Partial<Record<string, string>>>;
+}
+
 /** A hook function the appspec names, and the module that runs it. */
 export interface HookModule {
   /** The name or ARN exactly as the appspec gives it: the runtime invokes hooks by it. */
@@ -27,6 +31,17 @@ export interface HookModule {
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;
+
+/** The --hook flag in a deploy command's usage: where modules come from and the two forms of their function. */
+export const HOOK_FLAG_HELP = `  --hook NAME=PATH         the JavaScript module (.js, .cjs, .mjs; PATH from the current folder) that runs the hook
+                           function NAME of the appspec's Hooks. Without --hook, each is looked up beside the appspec
+                           as ${HOOKS_FOLDER}/NAME.js (or .cjs, .mjs). The module's default export or its handler export
+                           is the function, in one of two forms:
+                             async (event, codedeploy) => { … }  reports its own status, as a CodeDeploy hook does:
+                               await codedeploy.putLifecycleEventHookExecutionStatus({ deploymentId: event.DeploymentId,
+                                 lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId, status: 'Succeeded' })
+                             async (event) => { … }              one parameter: Cutover reports for it, Succeeded when
+                                                                 it returns, Failed when it throws`;
 
 /** `--hook NAME=PATH` flags: module files by hook function name, resolved from the current folder. */
 export function parseHookFlags(flags: readonly string[], cwd: string): Map<string, string> {
@@ -46,19 +61,25 @@ export function parseHookFlags(flags: readonly string[], cwd: string): Map<strin
 }
 
 /**
- * The module of each hook function the appspec names: from the --hook flags when there are any, else
- * `<appspec folder>/hooks/<NAME>.js` (or .cjs, .mjs). NAME is the function's name, or the appspec's text as written
+ * The module of each hook function the appspec names, in the order of `hookEvents`: from the --hook flags when there
+ * are any, else `<appspec folder>/hooks/<NAME>.js` (or .cjs, .mjs). NAME is the function's name, or the appspec's text as written
  * (an ARN, a qualified name) when a --hook flag uses that. A hook with no module, or a --hook the appspec does not
  * use, is refused before anything runs, naming the hook and where Cutover looked.
  */
-export function locateHookModules(appSpec: LambdaAppSpec, appSpecDir: string, flags: ReadonlyMap<string, string>, cwd: string): HookModule[] {
-  const named = LAMBDA_HOOK_EVENTS.flatMap((event) => {
+export function locateHookModules(
+  appSpec: HookedAppSpec,
+  hookEvents: readonly string[],
+  appSpecDir: string,
+  flags: ReadonlyMap<string, string>,
+  cwd: string,
+): HookModule[] {
+  const named = hookEvents.flatMap((event) => {
     const hookFunction = appSpec.hooks[event];
     return hookFunction === undefined ? [] : [{ event, hookFunction, name: functionNameOf(hookFunction) }];
   });
   for (const flagName of flags.keys()) {
     if (!named.some((hook) => hook.hookFunction === flagName || hook.name === flagName)) {
-      const uses = named.length === 0 ? 'names no hook function' : `names ${named.map((hook) => hook.hookFunction).join(' and ')}`;
+      const uses = named.length === 0 ? 'names no hook function' : `names ${listed(named.map((hook) => hook.hookFunction))}`;
       throw new UsageError('--hook', `the appspec has no hook function '${flagName}' (it ${uses})`);
     }
   }
@@ -165,6 +186,11 @@ function reportedForHook(fn: AnyFunction, where: string, warn: (line: string) =>
       status,
     });
   };
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 function describeError(error: unknown): string {
