@@ -1,7 +1,7 @@
 // `cutover local deploy` creates the application and the group on first use, and keeps the group's hosts and
 // config in line with the flags on later runs, so one command is enough to try Cutover.
 import { newGroupId } from '../../functions/core/deployment-ids';
-import type { ComputePlatform, DeploymentGroup, TargetGroupPairInfo } from '../../functions/core/types';
+import type { AlarmConfiguration, ComputePlatform, DeploymentGroup, TargetGroupPairInfo } from '../../functions/core/types';
 import type { Store } from '../../functions/ports';
 import { ValidationError } from '../../functions/core/errors';
 import { resolveDeploymentConfig, resolveTrafficConfig } from '../../functions/steps/deployment-config-lookup';
@@ -71,24 +71,14 @@ export interface LocalLambdaGroupRequest {
 /** The Lambda counterpart of ensureLocalGroup: a Lambda application and group, made on first use. */
 export async function ensureLocalLambdaGroup(store: Store, request: LocalLambdaGroupRequest, now: Date): Promise<DeploymentGroup> {
   await ensureApplication(store, request.applicationName, 'Lambda', now);
-  const alarmConfiguration = request.alarms && { enabled: request.alarms.length > 0, alarms: request.alarms.map((name) => ({ name })) };
   const existing = await store.getDeploymentGroup(request.applicationName, request.deploymentGroupName);
   if (existing) {
-    if (!alarmConfiguration) return existing;
-    const updated: DeploymentGroup = { ...existing, alarmConfiguration };
+    if (!request.alarms) return existing;
+    const updated: DeploymentGroup = { ...existing, alarmConfiguration: alarmConfigurationOf(request.alarms) };
     await store.putDeploymentGroup(updated);
     return updated;
   }
-  const deploymentConfigName = request.deploymentConfigName ?? DEFAULT_TRAFFIC_CONFIG_NAMES.Lambda;
-  await resolveTrafficConfig(store, deploymentConfigName, 'Lambda');
-  const group: DeploymentGroup = {
-    applicationName: request.applicationName,
-    deploymentGroupName: request.deploymentGroupName,
-    deploymentGroupId: newGroupId(),
-    deploymentConfigName,
-    computePlatform: 'Lambda',
-    alarmConfiguration,
-  };
+  const group = await newTrafficGroup(store, request, 'Lambda');
   await store.putDeploymentGroup(group);
   return group;
 }
@@ -101,7 +91,7 @@ export interface LocalEcsGroupRequest {
   /** Becomes the group's config only when the group is created. */
   readonly deploymentConfigName?: string;
   readonly terminationWaitMinutes?: number;
-  /** CloudWatch alarm names (simulated) the group watches; undefined keeps the group's. */
+  /** CloudWatch alarm names (simulated) the group watches. This and the settings above count when it is created only. */
   readonly alarms?: readonly string[];
 }
 
@@ -110,23 +100,38 @@ export async function ensureLocalEcsGroup(store: Store, request: LocalEcsGroupRe
   await ensureApplication(store, request.applicationName, 'ECS', now);
   const existing = await store.getDeploymentGroup(request.applicationName, request.deploymentGroupName);
   if (existing) return existing;
-  const deploymentConfigName = request.deploymentConfigName ?? DEFAULT_TRAFFIC_CONFIG_NAMES.ECS;
-  await resolveTrafficConfig(store, deploymentConfigName, 'ECS');
   const group: DeploymentGroup = {
-    applicationName: request.applicationName,
-    deploymentGroupName: request.deploymentGroupName,
-    deploymentGroupId: newGroupId(),
-    deploymentConfigName,
-    computePlatform: 'ECS',
+    ...(await newTrafficGroup(store, request, 'ECS')),
     ecsServices: [request.service],
     loadBalancerInfo: { targetGroupPairInfoList: [request.targetGroupPair] },
     blueGreenDeploymentConfiguration: {
       terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: request.terminationWaitMinutes ?? 0 },
     },
-    alarmConfiguration: request.alarms && { enabled: request.alarms.length > 0, alarms: request.alarms.map((name) => ({ name })) },
   };
   await store.putDeploymentGroup(group);
   return group;
+}
+
+/** A new Lambda or ECS group: the config named (checked to be one of the platform's) or the platform's default. */
+async function newTrafficGroup(
+  store: Store,
+  request: Pick<LocalLambdaGroupRequest, 'applicationName' | 'deploymentGroupName' | 'deploymentConfigName' | 'alarms'>,
+  platform: 'Lambda' | 'ECS',
+): Promise<DeploymentGroup> {
+  const deploymentConfigName = request.deploymentConfigName ?? DEFAULT_TRAFFIC_CONFIG_NAMES[platform];
+  await resolveTrafficConfig(store, deploymentConfigName, platform);
+  return {
+    applicationName: request.applicationName,
+    deploymentGroupName: request.deploymentGroupName,
+    deploymentGroupId: newGroupId(),
+    deploymentConfigName,
+    computePlatform: platform,
+    alarmConfiguration: request.alarms && alarmConfigurationOf(request.alarms),
+  };
+}
+
+function alarmConfigurationOf(alarms: readonly string[]): AlarmConfiguration {
+  return { enabled: alarms.length > 0, alarms: alarms.map((name) => ({ name })) };
 }
 
 /** The application, made on first use; one of another platform is refused, as its groups could not serve. */
