@@ -26,7 +26,7 @@ export async function continueDeployment(deps: StepDependencies, deploymentId: s
   if (wrongWait) throw new ApiError(400, 'InvalidDeploymentWaitType', wrongWait, 'deploymentWaitType');
   if (deployment.status !== 'InProgress') throw notReady(deployment);
   try {
-    await continueTrafficShift(deps, deployment);
+    await continueTrafficShift(deps, deployment, waitType);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     // It ended (or was never started) between the read and the write.

@@ -66,6 +66,11 @@ const PLATFORM_SETTINGS: readonly PlatformSetting[] = [
   { field: 'blueGreenDeploymentConfiguration', platform: 'ECS', value: (group) => group.blueGreenDeploymentConfiguration },
 ];
 
+/** Settings the groups of a platform cannot take yet (accepting one that nothing acts on would mislead). */
+const NOT_YET: readonly { readonly field: string; readonly platform: ComputePlatform; readonly value: (group: DeploymentGroup) => unknown }[] = [
+  { field: 'alarmConfiguration', platform: 'Server', value: (group) => group.alarmConfiguration },
+];
+
 /** Why Lambda and ECS groups are always BLUE_GREEN with traffic control. */
 const BLUE_GREEN_REASONS: Readonly<Record<Exclude<ComputePlatform, 'Server'>, { readonly type: string; readonly option: string }>> = {
   Lambda: { type: 'traffic shifts between two versions of the function', option: 'its alias always routes the traffic' },
@@ -161,7 +166,14 @@ function foreignSettingProblems(group: DeploymentGroup): FieldProblem[] {
   return PLATFORM_SETTINGS.filter(({ platform, value }) => {
     const setting = value(group);
     return platform !== group.computePlatform && setting !== undefined && !isEmptySetting(setting);
-  }).map(({ field, platform }) => ({ field, message: `applies to ${platform} deployment groups only; ${DEPLOYS_TO[group.computePlatform]}` }));
+  })
+    .map(({ field, platform }) => ({ field, message: `applies to ${platform} deployment groups only; ${DEPLOYS_TO[group.computePlatform]}` }))
+    .concat(
+      NOT_YET.filter(({ platform, value }) => platform === group.computePlatform && value(group) !== undefined).map(({ field }) => ({
+        field,
+        message: `is not watched by ${group.computePlatform} deployments yet (Lambda and ECS deployments stop on alarms); leave it out of this group`,
+      })),
+    );
 }
 
 function serverProblems(group: DeploymentGroup, style: DeploymentStyleInput | undefined, naming: ApiContext['hostNaming']): FieldProblem[] {

@@ -7,6 +7,13 @@ import type { DeploymentTarget, LambdaDeployment, LambdaLifecycleEventName, Life
 
 export const LAMBDA_LIFECYCLE_EVENTS: readonly LambdaLifecycleEventName[] = ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'];
 
+/** `arn:aws:lambda:us-east-1:123456789012:function:pre-traffic:live` → `pre-traffic`; a plain name stays as it is. */
+export function functionNameOf(reference: string): string {
+  const marker = ':function:';
+  const at = reference.indexOf(marker);
+  return (at < 0 ? reference : reference.slice(at + marker.length)).split(':')[0];
+}
+
 /** The one target of a Lambda deployment, named as CodeDeploy names it. */
 export function lambdaTargetId(appSpec: Pick<LambdaAppSpec, 'functionName' | 'alias'>): string {
   return `${appSpec.functionName}:${appSpec.alias}`;

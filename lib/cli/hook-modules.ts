@@ -7,6 +7,7 @@
 //                                         promise resolves), Failed when it throws (or its promise rejects).
 // The form is told by the number of parameters the function declares (Function.length).
 import * as fs from 'node:fs';
+import { functionNameOf } from '../../functions/core/lambda-traffic';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ValidationError } from '../../functions/core/errors';
@@ -126,13 +127,6 @@ export async function loadHookFunctions(
     hooks[hookFunction] = fn.length >= 2 ? reportingHook(fn, where, warn) : reportedForHook(fn, where, warn);
   }
   return hooks;
-}
-
-/** `arn:aws:lambda:us-east-1:123456789012:function:pre-traffic:live` → `pre-traffic`. */
-export function functionNameOf(reference: string): string {
-  const marker = ':function:';
-  const at = reference.indexOf(marker);
-  return (at < 0 ? reference : reference.slice(at + marker.length)).split(':')[0];
 }
 
 /** The default export (CommonJS module.exports, ESM default) or the `handler` export, whichever is a function. */

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { DeploymentView } from '../../functions/core/types';
 import { createTrafficDeployment } from '../../functions/steps/traffic/create-traffic-deployment';
 import type { LocalRuntime } from '../local/local-runtime';
+import { checkLocalTrafficGroup } from '../local/local-groups';
 import type { CliContext } from './cli-context';
 import { UsageError } from './cli-errors';
 import { type HookedAppSpec, loadHookFunctions, locateHookModules, parseHookFlags } from './hook-modules';
@@ -92,6 +93,8 @@ export async function runTrafficDeploy<A extends HookedAppSpec>(
   const command = `cutover local deploy --platform ${cli.platform}`;
   return runDeploymentCommand(ctx, { cwd: ctx.cwd, stateDir: values['state-dir'], command, timeScale, hooks, json }, async ({ runtime, lock }) => {
     const stateDirShown = path.relative(ctx.cwd, runtime.stateDir) || '.';
+    // Refused before setup writes anything (a simulated service, the application) for a deployment that cannot be.
+    await checkLocalTrafficGroup(runtime.store, names, cli.platform === 'lambda' ? 'Lambda' : 'ECS');
     await setup({ runtime, appSpec, ...names, note: json ? ctx.stderr : ctx.stdout, stateDirShown });
     const deployment = await createTrafficDeployment(runtime.deps, {
       ...names,

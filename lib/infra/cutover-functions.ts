@@ -16,6 +16,7 @@ import {
   grantEcsServiceChanges,
   grantHookInvoke,
   grantListenerWeights,
+  grantTaskRolePassing,
   grantManagedInstanceTagReads,
   grantPutEvents,
   grantRevisionRead,
@@ -165,16 +166,21 @@ export class CutoverFunctions extends Construct {
       ...common,
       handlerFile: 'finish-traffic-deployment',
       description: 'Cutover: close a Lambda or ECS deployment, giving traffic back when it did not succeed',
+      // Giving an ECS service back is several ELB and ECS calls in a row, each retried by the SDK when throttled.
+      timeout: Duration.minutes(2),
     });
     this.startEcsDeployment = new StepHandler(this, 'StartEcsDeployment', {
       ...common,
       handlerFile: 'start-ecs-deployment',
       description: 'Cutover: check the ECS service, find its original task set and start an ECS deployment',
+      timeout: Duration.minutes(2),
     });
     this.advanceEcs = new StepHandler(this, 'AdvanceEcs', {
       ...common,
       handlerFile: 'advance-ecs',
       description: 'Cutover: make the next change of an ECS deployment to its task sets or listeners',
+      // Creating a task set or weighting several listeners is a few ECS and ELB calls in a row, each retried when throttled.
+      timeout: Duration.minutes(2),
     });
     this.alarmEvent = new StepHandler(this, 'AlarmEvent', {
       ...common,
@@ -313,6 +319,7 @@ export class CutoverFunctions extends Construct {
       'advance-ecs finds the replacement target group by name, waits for its targets to be healthy and reads a listener before weighting it',
     );
     grantListenerWeights(this.advanceEcs, props.ecsListenerArns);
+    grantTaskRolePassing(this.advanceEcs);
     grantEcsServiceChanges(this.finishTrafficDeployment, props.ecsServiceArns, {
       service: ['ecs:UpdateServicePrimaryTaskSet'],
       taskSet: ['ecs:DeleteTaskSet'],

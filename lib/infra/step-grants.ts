@@ -232,6 +232,22 @@ export function grantUnscopedReads(handler: StepHandler, actions: readonly strin
   );
 }
 
+/**
+ * CreateTaskSet hands ECS the roles of the task definition (its execution role pulls images and writes logs), so the
+ * caller needs iam:PassRole on them, for ECS tasks only (as CodeDeploy's own ECS role has it). Which roles the
+ * task definitions name is the user's, known only at run time.
+ */
+export function grantTaskRolePassing(handler: StepHandler): void {
+  handler.role.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['iam:PassRole'], resources: ['*'], conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } }),
+  );
+  acknowledgeWildcard(
+    handler,
+    '*',
+    "iam:PassRole for the roles of the task definitions users deploy, which only they know; limited to ECS tasks by the iam:PassedToService condition",
+  );
+}
+
 // The on-premises tag filters read each managed node's tags; the nodes are whichever the filters match.
 export function grantManagedInstanceTagReads(handler: StepHandler): void {
   const managedInstances = managedInstancesArn(handler);

@@ -134,12 +134,28 @@ function alarmConfigurationOf(alarms: readonly string[]): AlarmConfiguration {
   return { enabled: alarms.length > 0, alarms: alarms.map((name) => ({ name })) };
 }
 
+/**
+ * What ensureLocalLambdaGroup or ensureLocalEcsGroup would refuse, checked without writing anything: an application
+ * of another platform, a config that is not one of the platform's.
+ */
+export async function checkLocalTrafficGroup(
+  store: Store,
+  request: Pick<LocalLambdaGroupRequest, 'applicationName' | 'deploymentConfigName'>,
+  platform: 'Lambda' | 'ECS',
+): Promise<void> {
+  const application = await store.getApplication(request.applicationName);
+  if (application && application.computePlatform !== platform) throw otherPlatform(request.applicationName, application.computePlatform, platform);
+  if (request.deploymentConfigName !== undefined) await resolveTrafficConfig(store, request.deploymentConfigName, platform);
+}
+
+function otherPlatform(applicationName: string, actual: ComputePlatform, wanted: ComputePlatform): ValidationError {
+  return new ValidationError([
+    { field: 'applicationName', message: `application ${applicationName} deploys to ${actual}, not ${wanted}; name another with --application` },
+  ]);
+}
+
 /** The application, made on first use; one of another platform is refused, as its groups could not serve. */
 async function ensureApplication(store: Store, applicationName: string, platform: ComputePlatform, now: Date): Promise<void> {
   const application = await store.createApplication({ applicationId: newGroupId(), applicationName, computePlatform: platform, createTime: now.toISOString() });
-  if (application.computePlatform !== platform) {
-    throw new ValidationError([
-      { field: 'applicationName', message: `application ${applicationName} deploys to ${application.computePlatform}, not ${platform}; name another with --application` },
-    ]);
-  }
+  if (application.computePlatform !== platform) throw otherPlatform(applicationName, application.computePlatform, platform);
 }

@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import { PUBLISHED_VERSION, checkAliasServesOnly, routingFor } from '../../functions/core/alias-routing';
 import { ConflictError, CutoverError, NotFoundError, ValidationError } from '../../functions/core/errors';
+import { functionNameOf } from '../../functions/core/lambda-traffic';
 import type { AliasRouting, AliasTraffic, HookInvocation } from '../../functions/ports';
 import { readStateFile, writeStateFile } from './json-state-file';
 
@@ -91,7 +92,7 @@ export class LocalLambdaFunctions implements AliasTraffic {
   }
 
   public async versionExists(functionName: string, version: string): Promise<boolean> {
-    checkFunctionName(functionName);
+    checkFunctionName(functionNameOf(functionName));
     return PUBLISHED_VERSION.test(version) && (this.readFile(functionName)?.versions.includes(version) ?? false);
   }
 
@@ -174,9 +175,11 @@ export class LocalLambdaFunctions implements AliasTraffic {
     writeStateFile(this.file(functionName), body);
   }
 
+  /** A function named by ARN (as an appspec may) is the simulated function of that name. */
   private file(functionName: string): string {
-    checkFunctionName(functionName);
-    return path.join(this.dir, `${functionName}.json`);
+    const name = functionNameOf(functionName);
+    checkFunctionName(name);
+    return path.join(this.dir, `${name}.json`);
   }
 }
 

@@ -211,6 +211,8 @@ describe('cutover local deploy --platform ecs and cutover local ecs: bad input',
     [['local', 'ecs', 'set-task-definition', `${TASK_DEFINITION}:2`, 'flaky'], /behaviour: must be one of healthy, unhealthy, never-stable \(got flaky\)/],
     [['local', 'ecs', 'delete-task-set', 'web', 'ecs-svc/1'], /ECS service 'local\/web' does not exist/],
     [['local', 'ecs', 'scale', 'web'], /command: expected one of describe-service, set-health, set-task-definition, delete-task-set \(got scale\)/],
+    // Refused before the simulated service is set up: nothing is left behind for a deployment that cannot be.
+    [['local', 'deploy', '--platform', 'ecs', DEMO, '--config', 'CodeDeployDefault.LambdaAllAtOnce'], /names a deployment config for Lambda, not ECS/],
   ])('%j exits 2 and names the problem', async (args, message) => {
     const dir = tempDir('cli-ecs-bad');
     const run = await runCli(args, dir);

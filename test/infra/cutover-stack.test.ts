@@ -176,6 +176,14 @@ describe('CutoverStack: revisions bucket', () => {
     });
   });
 
+  it('lets the ECS advance step pass task definition roles, to ECS tasks only, and no other function pass any role', () => {
+    const passing = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: unknown }[]).map((statement) => ({ policy, statement })))
+      .filter(({ statement }) => [statement.Action].flat().includes('iam:PassRole'));
+    expect(passing.map(({ statement }) => statement.Condition)).toEqual([{ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }]);
+    expect(JSON.stringify(passing[0].policy.Properties.Roles)).toContain('AdvanceEcs');
+  });
+
   it('logs server access to a private access-log bucket that only its own log delivery may write to', () => {
     const logs = logicalId('AWS::S3::Bucket', ACCESS_LOG_BUCKET);
     expect(bucket().Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logs }, LogFilePrefix: 'revisions/' });
@@ -542,11 +550,12 @@ describe('CutoverStack: permissions', () => {
     expect(onStar.map((statement) => [statement.Action].flat())).toEqual(actions.length === 0 ? [] : [actions]);
   });
 
-  it('grants advance-ecs, on *, the alarm reads of every step that changes traffic and the load balancer reads of ECS deployments', () => {
+  it('grants advance-ecs, on *, the alarm reads of every step that changes traffic, the load balancer reads of ECS deployments and passing task roles', () => {
     const onStar = statementsOfRole(roleOf('AdvanceEcs')).filter((statement) => statement.Resource === '*');
     expect(onStar.map((statement) => [statement.Action].flat())).toEqual([
       ['cloudwatch:DescribeAlarms'],
       ['elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth', 'elasticloadbalancing:DescribeListeners'],
+      ['iam:PassRole'],
     ]);
   });
 

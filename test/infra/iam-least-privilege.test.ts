@@ -73,6 +73,9 @@ const STAR_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
  * purpose, each with the AWS documentation that says so.
  */
 const STAR_REQUIRED_ACTIONS: Readonly<Record<string, string>> = {
+  'iam:PassRole':
+    'CreateTaskSet passes the roles of the task definition users deploy, which only they know; the grant holds only ' +
+    'for roles passed to ECS tasks (iam:PassedToService)',
   'cloudwatch:DescribeAlarms':
     'composite alarms are returned only to callers allowed DescribeAlarms on * (DescribeAlarms API reference); ' +
     'run-hook, shift-alias and wait-for-shift read the alarms a group watches, composite ones included',
@@ -164,7 +167,11 @@ beforeAll(() => {
       policies: rolePolicies(template, logicalId(handler.role.node.defaultChild)),
       derived,
       called: actionsCalled(derived.calls),
-      allowances: [{ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [String(logGroupArn)], reason: 'function logs' }],
+      allowances: [
+        { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [String(logGroupArn)], reason: 'function logs' },
+        // Not an SDK call the code makes, but one AWS makes of the caller's role: CreateTaskSet passes the task roles.
+        ...(actionsCalled(derived.calls).has('ecs:CreateTaskSet') ? [{ actions: ['iam:PassRole'], resources: ['*'], reason: 'CreateTaskSet passes task roles' }] : []),
+      ],
       flows: flowsOf(handler),
     });
   }

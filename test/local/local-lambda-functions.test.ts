@@ -100,6 +100,15 @@ describe('LocalLambdaFunctions: functions, versions and aliases as files', () =>
 });
 
 describe('LocalLambdaFunctions as AliasTraffic', () => {
+  it('reads a function an appspec names by ARN (qualified or not) as the simulated function of that name', async () => {
+    const functions = await ordersApi();
+    const byName = await functions.describe(FUNCTION, ALIAS);
+
+    for (const arn of [`arn:aws:lambda:us-east-1:123456789012:function:${FUNCTION}`, `arn:aws:lambda:us-east-1:123456789012:function:${FUNCTION}:${ALIAS}`]) {
+      expect(await functions.describe(arn, ALIAS)).toEqual(byName);
+    }
+  });
+
   it.each([
     ['an alias', 'billing', ALIAS],
     ['a function', FUNCTION, 'canary'],

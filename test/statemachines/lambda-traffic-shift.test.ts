@@ -1,8 +1,8 @@
 // The Lambda traffic-shift state machine on the embedded runtime, end to end: hooks, shifts and their waits, and
 // everything that ends a deployment early (a failing or silent hook, an alarm, a continue, a stop).
 import type { DeploymentView, LambdaDeployment } from '../../functions/core/types';
-import type { StateChange } from '../../functions/ports';
-import { TransientStoreError } from '../../functions/core/errors';
+import type { StateChange, StepDependencies } from '../../functions/ports';
+import { TransientAwsError, TransientStoreError } from '../../functions/core/errors';
 import { reportHookStatus } from '../../functions/steps/traffic/hook-status';
 import { continueTrafficShift } from '../../functions/steps/traffic/traffic-wait-control';
 import { requestStop } from '../../functions/api/deployment-stop';
@@ -255,6 +255,30 @@ describe('Lambda traffic shift', () => {
     expect(onTarget(await load())).toEqual([10]);
     await continueTrafficShift(h.runtime.deps, await load());
     expect(onTarget(await finished(id))).toEqual([10, 100]);
+  });
+
+  it('retries giving the alias back when Lambda throttles, rather than settling for a message', async () => {
+    let throttle = true;
+    h = await openLambdaHarness({
+      decorate: (deps) => ({
+        ...deps,
+        aliases: Object.assign(Object.create(Object.getPrototypeOf(deps.aliases!)) as NonNullable<StepDependencies['aliases']>, deps.aliases!, {
+          shift: async (...args: Parameters<NonNullable<StepDependencies['aliases']>['shift']>) => {
+            if (args[4] === 0 && throttle) {
+              throttle = false;
+              throw new TransientAwsError('TooManyRequestsException: Rate exceeded');
+            }
+            return deps.aliases!.shift(...args);
+          },
+        }),
+      }),
+    });
+    h.hooks.post = 'Failed';
+    const view = await finished(await startLambdaDeployment(h, { config: 'CodeDeployDefault.LambdaAllAtOnce', hooks: ['AfterAllowTraffic'], autoRollback: true }));
+
+    expect(throttle).toBe(false);
+    expect(view.rollbackInfo?.rollbackMessage).toContain('Traffic restored to version 1');
+    expect(await h.runtime.lambdaFunctions.getAlias('fn', 'live')).toEqual({ functionVersion: '1', additionalVersionWeights: {} });
   });
 
   it('refuses to start when the alias does not serve CurrentVersion alone', async () => {

@@ -5,7 +5,7 @@
 import type { EcsDeployment, ErrorInformation, TaskSetRef } from '../../core/types';
 import type { StepDependencies } from '../../ports';
 import { ecsOf } from '../traffic/traffic-context';
-import { rollsBack, type TrafficRestore } from '../traffic/traffic-rollback';
+import { isTransient, rollsBack, type TrafficRestore } from '../traffic/traffic-rollback';
 import { taskSetWeights } from '../../core/ecs-traffic';
 
 export async function restoreTaskSets(
@@ -22,6 +22,8 @@ export async function restoreTaskSets(
   try {
     await (rollBack ? putBack(deps, deployment, original, replacement) : keepReplacement(deps, deployment, original, replacement));
   } catch (error) {
+    // Throttling is retried by the state machine, which runs the finish step again: traffic is given back then.
+    if (isTransient(error)) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     const what = rollBack ? `Traffic could not be given back to task set ${original.id}` : `Task set ${original.id} could not be removed`;
     return { trafficShifts: deployment.trafficShifts, rollbackInfo: { rollbackMessage: `${what}: ${reason}` } };

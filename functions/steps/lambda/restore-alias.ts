@@ -3,7 +3,7 @@ import { aliasWeights } from '../../core/lambda-traffic';
 import type { ErrorInformation, LambdaDeployment } from '../../core/types';
 import type { StepDependencies } from '../../ports';
 import { aliasesOf } from '../traffic/traffic-context';
-import { rollsBack, type TrafficRestore } from '../traffic/traffic-rollback';
+import { isTransient, rollsBack, type TrafficRestore } from '../traffic/traffic-rollback';
 
 /**
  * Puts the alias back on CurrentVersion. Always when it is split between the versions (CodeDeploy leaves a stopped
@@ -25,6 +25,8 @@ export async function restoreAlias(
   try {
     await aliasesOf(deps).shift(functionName, alias, currentVersion, targetVersion, 0);
   } catch (error) {
+    // Throttling is retried by the state machine, which runs the finish step again: the alias is put back then.
+    if (isTransient(error)) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     return {
       trafficShifts: deployment.trafficShifts,

@@ -13,18 +13,24 @@ export function stoppedMessage(deploymentId: string): string {
 
 /**
  * ContinueDeployment on a shifting deployment: the next shift happens now and goes straight to the target. Once an
- * ECS deployment has shifted everything, it ends the termination wait instead: the original task set goes now.
+ * ECS deployment has shifted everything, it ends the termination wait instead (unless only READY_WAIT was asked):
+ * the original task set goes now.
  * ConflictError when the deployment is not InProgress.
  */
-export async function continueTrafficShift(deps: StepDependencies, deployment: Pick<TrafficDeployment, 'deploymentId'>): Promise<void> {
+export async function continueTrafficShift(
+  deps: StepDependencies,
+  deployment: Pick<TrafficDeployment, 'deploymentId'>,
+  waitType?: 'READY_WAIT' | 'TERMINATION_WAIT',
+): Promise<void> {
   const at = { at: deps.clock().toISOString() };
-  // Decided on the record as written, not as read before: the last shift may have been made in between.
+  // Decided on the record as written, not as read before: the last shift may have been made in between. A continue
+  // asked for the shift waits (READY_WAIT) never cuts the termination wait short.
   let continued = trafficDeployment(await deps.store.updateDeployment(deployment.deploymentId, { continueRequested: at }, ['InProgress']));
-  if (isTerminationWait(continued)) {
+  if (isTerminationWait(continued) && waitType !== 'READY_WAIT') {
     continued = trafficDeployment(await deps.store.updateDeployment(deployment.deploymentId, { terminationContinued: at }, ['InProgress']));
   }
   const wait = continued.currentWait;
-  if (wait?.kind === 'shift') await deps.callbacks.succeed(wait.taskToken, advanceCursor(continued));
+  if (wait?.kind === 'shift' && !(waitType === 'READY_WAIT' && isTerminationWait(continued))) await deps.callbacks.succeed(wait.taskToken, advanceCursor(continued));
 }
 
 /** After StopDeployment recorded the stop: a hook or shift wait ends now instead of when it would have. */
@@ -41,8 +47,11 @@ export async function endWaitOnStop(deps: StepDependencies, deployment: Deployme
 export async function alarmStateChanged(deps: StepDependencies, alarmName: string, state: string): Promise<string[]> {
   if (state !== 'ALARM') return [];
   const stopped: string[] = [];
-  for (const deployment of await deps.store.listDeployments({ statuses: ['InProgress'] })) {
-    if (deployment.computePlatform === 'Server' || !deployment.currentWait) continue;
+  for (const listed of await deps.store.listDeployments({ statuses: ['InProgress'] })) {
+    if (listed.computePlatform === 'Server') continue;
+    // The list is read from an index that may lag: the token of the wait in progress comes from the record itself.
+    const deployment = await deps.store.getDeployment(listed.deploymentId);
+    if (deployment?.status !== 'InProgress' || deployment.computePlatform === 'Server' || !deployment.currentWait) continue;
     const group = await deps.store.getDeploymentGroup(deployment.applicationName, deployment.deploymentGroupName);
     if (!group || !watchesAlarm(group, alarmName)) continue;
     const message = `Alarm ${alarmName} of deployment group ${group.deploymentGroupName} went to ALARM`;

@@ -129,18 +129,12 @@ describe('deployment group routes', () => {
       });
     });
 
-    it('keeps an alarm configuration, shows it, and changes it on update', async () => {
-      const alarmConfiguration = { enabled: true, alarms: [{ name: 'errors' }, { name: 'a'.repeat(255) }], ignorePollAlarmFailure: true };
-      await createGroup('watched', { instanceNames: ['host-1'], alarmConfiguration });
-
-      expect((await info('watched')).alarmConfiguration).toEqual(alarmConfiguration);
-
-      const disabled = { enabled: false, alarms: [{ name: 'errors' }] };
-      expect((await call('PATCH', `${GROUPS}/watched`, { alarmConfiguration: disabled })).status).toBe(200);
-      expect((await info('watched')).alarmConfiguration).toEqual(disabled);
-      expect((await stored('watched'))?.alarmConfiguration).toEqual(disabled);
-      expect((await call('PATCH', `${GROUPS}/watched`, { instanceNames: ['host-2'] })).status).toBe(200);
-      expect((await stored('watched'))?.alarmConfiguration).toEqual(disabled);
+    it('refuses an alarm configuration on a Server group, whose deployments do not watch alarms yet', async () => {
+      const alarmConfiguration = { enabled: true, alarms: [{ name: 'errors' }] };
+      const created = await call('POST', GROUPS, { deploymentGroupName: 'watched', instanceNames: ['host-1'], alarmConfiguration });
+      expect([created.status, created.body?.code, created.body?.field]).toEqual([400, 'ValidationError', 'alarmConfiguration']);
+      expect(created.body?.message).toMatch(/is not watched by Server deployments yet/);
+      expect(await stored('watched')).toBeUndefined();
     });
 
     it('takes rollback events as optional while rollback is disabled', async () => {
