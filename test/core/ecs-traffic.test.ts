@@ -1,5 +1,6 @@
 import { ecsTargetId, initialEcsEvents, nextEcsCursor, taskSetWeights, terminationDueAt } from '../../functions/core/ecs-traffic';
 import { trafficSchedule } from '../../functions/core/traffic-schedule';
+import { ecsRecord } from '../support/traffic-records';
 import type { DeploymentTarget, EcsDeployment, EcsLifecycleEventName, LifecycleEventStatus, TargetGroupPairInfo } from '../../functions/core/types';
 
 const T0 = '2026-01-01T00:00:00.000Z';
@@ -10,30 +11,18 @@ const ORIGINAL = { id: 'ecs-svc/1', arn: 'arn:ts/1', targetGroupName: 'blue', ta
 const REPLACEMENT = { id: 'ecs-svc/2', arn: 'arn:ts/2', targetGroupName: 'green', targetGroupArn: 'arn:tg/green' };
 
 function deployment(overrides: Partial<EcsDeployment> = {}): EcsDeployment {
-  return {
+  return ecsRecord({
     deploymentId: 'd-AAAAAAAAA',
-    applicationName: 'app',
-    deploymentGroupName: 'group',
-    deploymentGroupId: 'g',
-    computePlatform: 'ECS',
-    status: 'InProgress',
     deploymentConfigName: 'c',
-    creator: 'user',
     createTime: T0,
-    revision: { revisionType: 'AppSpecContent', appSpecContent: { content: '', sha256: '' } },
     appSpec: APPSPEC,
-    service: { clusterName: 'main', serviceName: 'web' },
     targetGroupPair: PAIR,
     terminationWaitMinutes: 5,
-    lifecycleEventNames: [],
-    deploymentOverview: { Pending: 0, InProgress: 1, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 },
     schedule: trafficSchedule({ type: 'TimeBasedCanary', timeBasedCanary: { canaryPercentage: 10, canaryInterval: 5 } }),
-    shiftsDone: 0,
-    trafficShifts: [],
     originalTaskSet: ORIGINAL,
     replacementTaskSet: REPLACEMENT,
     ...overrides,
-  };
+  });
 }
 
 /** The target with every event up to (not including) `pending` done, and the rest Pending. */

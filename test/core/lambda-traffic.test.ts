@@ -1,6 +1,7 @@
 import { aliasWeights, initialLambdaEvents, lambdaTargetId, nextLambdaCursor } from '../../functions/core/lambda-traffic';
 import { nextShiftIndex, shiftDueAt, upcomingShift } from '../../functions/core/traffic-course';
 import { trafficSchedule } from '../../functions/core/traffic-schedule';
+import { lambdaRecord } from '../support/traffic-records';
 import type { DeploymentTarget, LambdaDeployment, LifecycleEventStatus } from '../../functions/core/types';
 
 const APPSPEC = { functionName: 'fn', alias: 'live', currentVersion: '1', targetVersion: '2', hooks: { BeforeAllowTraffic: 'pre' } };
@@ -8,25 +9,7 @@ const LINEAR_25 = trafficSchedule({ type: 'TimeBasedLinear', timeBasedLinear: { 
 const T0 = '2026-01-01T00:00:00.000Z';
 
 function deployment(overrides: Partial<LambdaDeployment> = {}): LambdaDeployment {
-  return {
-    deploymentId: 'd-AAAAAAAAA',
-    applicationName: 'app',
-    deploymentGroupName: 'group',
-    deploymentGroupId: 'g',
-    computePlatform: 'Lambda',
-    status: 'InProgress',
-    deploymentConfigName: 'custom',
-    creator: 'user',
-    createTime: T0,
-    revision: { revisionType: 'AppSpecContent', appSpecContent: { content: '', sha256: '' } },
-    appSpec: APPSPEC,
-    lifecycleEventNames: ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'],
-    deploymentOverview: { Pending: 0, InProgress: 1, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 },
-    schedule: LINEAR_25,
-    shiftsDone: 0,
-    trafficShifts: [],
-    ...overrides,
-  };
+  return lambdaRecord({ deploymentId: 'd-AAAAAAAAA', deploymentConfigName: 'custom', createTime: T0, appSpec: APPSPEC, schedule: LINEAR_25, ...overrides });
 }
 
 function target(before: LifecycleEventStatus, after: LifecycleEventStatus = 'Pending'): DeploymentTarget {

@@ -15,10 +15,11 @@ import { EcsTaskSetTraffic } from '../../../functions/aws/ecs-task-set-traffic';
 import { parseEcsAppSpec } from '../../../functions/core/appspec';
 import { initialEcsEvents } from '../../../functions/core/ecs-traffic';
 import { trafficSchedule } from '../../../functions/core/traffic-schedule';
-import type { DeploymentTarget, EcsDeployment, TargetGroupPairInfo } from '../../../functions/core/types';
+import type { DeploymentTarget, TargetGroupPairInfo } from '../../../functions/core/types';
 import type { StepDependencies } from '../../../functions/ports';
 import { advanceEcs } from '../../../functions/steps/ecs/advance-ecs';
 import { ecsAppSpec } from '../../support/ecs-harness';
+import { ecsRecord, storeWithGroup } from '../../support/traffic-records';
 import { type Harness, openHarness } from '../../support/local-runtime-harness';
 
 const ecs = mockClient(ECSClient);
@@ -40,31 +41,16 @@ beforeEach(async () => {
   h = await openHarness();
   deps = { ...h.runtime.deps, ecs: new EcsTaskSetTraffic({ ecs: new ECSClient({ region: 'us-east-1' }), elbv2: new ElasticLoadBalancingV2Client({ region: 'us-east-1' }) }) };
   const events = initialEcsEvents(APPSPEC, PAIR).map((e) => (['Install', 'AfterInstall'].includes(e.lifecycleEventName) ? { ...e, status: 'Succeeded' as const } : e));
-  const deployment: EcsDeployment = {
+  const deployment = ecsRecord({
     deploymentId: DEPLOYMENT_ID,
-    applicationName: 'app',
-    deploymentGroupName: 'group',
-    deploymentGroupId: 'g',
-    computePlatform: 'ECS',
-    status: 'InProgress',
     deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes',
-    creator: 'user',
-    createTime: new Date().toISOString(),
-    revision: { revisionType: 'AppSpecContent', appSpecContent: { content: '', sha256: '' } },
     appSpec: APPSPEC,
-    service: { clusterName: 'main', serviceName: 'web' },
     targetGroupPair: PAIR,
-    terminationWaitMinutes: 0,
-    lifecycleEventNames: [],
-    deploymentOverview: { Pending: 0, InProgress: 1, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 },
     schedule: trafficSchedule({ type: 'TimeBasedCanary', timeBasedCanary: { canaryPercentage: 10, canaryInterval: 5 } }),
-    shiftsDone: 0,
-    trafficShifts: [],
     originalTaskSet: { id: 'ecs-svc/1', arn: 'arn:aws:ecs:us-east-1:111122223333:task-set/main/web/ecs-svc/1', targetGroupName: 'blue', targetGroupArn: BLUE },
     replacementTaskSet: { id: 'ecs-svc/2', arn: 'arn:aws:ecs:us-east-1:111122223333:task-set/main/web/ecs-svc/2', targetGroupName: 'green', targetGroupArn: GREEN },
-  };
-  await h.runtime.store.putDeploymentGroup({ applicationName: 'app', deploymentGroupName: 'group', deploymentGroupId: 'g', deploymentConfigName: deployment.deploymentConfigName, computePlatform: 'ECS' });
-  await h.runtime.store.createDeployment(deployment);
+  });
+  await storeWithGroup(h.runtime.store, deployment);
   const target: DeploymentTarget = { deploymentId: DEPLOYMENT_ID, targetId: 'main:web', status: 'InProgress', lastUpdatedAt: deployment.createTime, initiallyHealthy: true, lifecycleEvents: events };
   await h.runtime.store.putTargets([target]);
   elbv2.on(DescribeListenersCommand).resolves({ Listeners: [{ ListenerArn: PROD, DefaultActions: [{ Type: 'forward', TargetGroupArn: BLUE }] }] });

@@ -1,8 +1,8 @@
 // ContinueDeployment on a traffic deployment, one call at a time against the real store: which wait it ends.
-import type { EcsDeployment } from '../../../functions/core/types';
 import type { StepDependencies, TaskCallbacks } from '../../../functions/ports';
 import { continueTrafficShift } from '../../../functions/steps/traffic/traffic-wait-control';
 import { type Harness, openHarness } from '../../support/local-runtime-harness';
+import { ecsRecord } from '../../support/traffic-records';
 
 const DEPLOYMENT_ID = 'd-CONTINUE1';
 
@@ -12,29 +12,19 @@ let resumed: string[];
 
 /** An ECS deployment past its last shift, waiting (token `t-1`) to remove its original task set. */
 async function inTerminationWait(): Promise<void> {
-  const deployment: EcsDeployment = {
-    deploymentId: DEPLOYMENT_ID,
-    applicationName: 'app',
-    deploymentGroupName: 'group',
-    deploymentGroupId: 'g',
-    computePlatform: 'ECS',
-    status: 'InProgress',
-    deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce',
-    creator: 'user',
-    createTime: new Date().toISOString(),
-    revision: { revisionType: 'AppSpecContent', appSpecContent: { content: '', sha256: '' } },
-    appSpec: { taskDefinition: 'arn:aws:ecs:us-east-1:111122223333:task-definition/web:2', containerName: 'web', containerPort: 80, hooks: {} },
-    service: { clusterName: 'main', serviceName: 'web' },
-    targetGroupPair: { targetGroups: [{ name: 'blue' }, { name: 'green' }], prodTrafficRoute: { listenerArns: ['prod'] } },
-    terminationWaitMinutes: 60,
-    lifecycleEventNames: [],
-    deploymentOverview: { Pending: 0, InProgress: 1, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 },
-    schedule: [{ atSeconds: 0, weight: 100 }],
-    shiftsDone: 1,
-    trafficShifts: [{ time: new Date().toISOString(), weights: { 'ecs-svc/2': 100 } }],
-    currentWait: { kind: 'shift', taskToken: 't-1' },
-  };
-  await h.runtime.store.createDeployment(deployment);
+  await h.runtime.store.createDeployment(
+    ecsRecord({
+      deploymentId: DEPLOYMENT_ID,
+      deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce',
+      appSpec: { taskDefinition: 'arn:aws:ecs:us-east-1:111122223333:task-definition/web:2', containerName: 'web', containerPort: 80, hooks: {} },
+      targetGroupPair: { targetGroups: [{ name: 'blue' }, { name: 'green' }], prodTrafficRoute: { listenerArns: ['prod'] } },
+      terminationWaitMinutes: 60,
+      schedule: [{ atSeconds: 0, weight: 100 }],
+      shiftsDone: 1,
+      trafficShifts: [{ time: new Date().toISOString(), weights: { 'ecs-svc/2': 100 } }],
+      currentWait: { kind: 'shift', taskToken: 't-1' },
+    }),
+  );
 }
 
 beforeEach(async () => {

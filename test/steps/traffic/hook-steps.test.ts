@@ -3,11 +3,11 @@
 import { lambdaAppSpec } from '../../support/lambda-harness';
 import { parseLambdaAppSpec } from '../../../functions/core/appspec';
 import { initialLambdaEvents, lambdaTargetId } from '../../../functions/core/lambda-traffic';
-import type { LambdaDeployment } from '../../../functions/core/types';
 import type { AliasTraffic, HookInvocation, StepDependencies, TaskCallbacks } from '../../../functions/ports';
 import { reportHookStatus } from '../../../functions/steps/traffic/hook-status';
 import { hookEventOfExecutionId, runHook } from '../../../functions/steps/traffic/run-hook';
 import { type Harness, openHarness } from '../../support/local-runtime-harness';
+import { lambdaRecord, storeWithGroup } from '../../support/traffic-records';
 
 const DEPLOYMENT_ID = 'd-HOOKSTEP1';
 const APPSPEC = parseLambdaAppSpec(lambdaAppSpec(['BeforeAllowTraffic']));
@@ -27,26 +27,8 @@ beforeEach(async () => {
   };
   const aliases = { invokeHook: async (fn: string, payload: HookInvocation) => void invoked.push({ fn, payload }) } as unknown as AliasTraffic;
   deps = { ...h.runtime.deps, callbacks, aliases };
-  const deployment: LambdaDeployment = {
-    deploymentId: DEPLOYMENT_ID,
-    applicationName: 'app',
-    deploymentGroupName: 'group',
-    deploymentGroupId: 'g',
-    computePlatform: 'Lambda',
-    status: 'InProgress',
-    deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
-    creator: 'user',
-    createTime: new Date().toISOString(),
-    revision: { revisionType: 'AppSpecContent', appSpecContent: { content: '', sha256: '' } },
-    appSpec: APPSPEC,
-    lifecycleEventNames: ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'],
-    deploymentOverview: { Pending: 0, InProgress: 1, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 },
-    schedule: [{ atSeconds: 0, weight: 100 }],
-    shiftsDone: 0,
-    trafficShifts: [],
-  };
-  await h.runtime.store.putDeploymentGroup({ applicationName: 'app', deploymentGroupName: 'group', deploymentGroupId: 'g', deploymentConfigName: deployment.deploymentConfigName, computePlatform: 'Lambda' });
-  await h.runtime.store.createDeployment(deployment);
+  const deployment = lambdaRecord({ deploymentId: DEPLOYMENT_ID, deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce', appSpec: APPSPEC, schedule: [{ atSeconds: 0, weight: 100 }] });
+  await storeWithGroup(h.runtime.store, deployment);
   await h.runtime.store.putTargets([
     { deploymentId: DEPLOYMENT_ID, targetId: lambdaTargetId(APPSPEC), status: 'InProgress', lastUpdatedAt: deployment.createTime, initiallyHealthy: true, lifecycleEvents: initialLambdaEvents(APPSPEC) },
   ]);
