@@ -2,16 +2,14 @@
 // poll until it is stable (Install), send test traffic to it (AllowTestTraffic), make the next shift of production
 // traffic and, after the last, make the replacement primary (AllowTraffic), and remove the original task set once
 // the termination wait is over. The replacement's targets must all be healthy before any traffic moves to them.
-import { DeploymentStoppedError, EcsUpdateError } from '../../core/errors';
+import { EcsUpdateError } from '../../core/errors';
 import { ECS_LIFECYCLE_EVENTS, nextEcsCursor, taskSetWeights } from '../../core/ecs-traffic';
 import { eventDone, nextShiftIndex, pollCursor, type TrafficCursor } from '../../core/traffic-course';
 import type { DeploymentTarget, EcsDeployment, TaskSetRef } from '../../core/types';
 import type { StepDependencies, TaskSetTraffic } from '../../ports';
-import { checkAlarms } from '../alarm-check';
-import { ecsDeployment, loadEcsDeployment, loadGroup } from '../deployment-context';
-import { stoppedMessage } from '../traffic/traffic-wait-control';
+import { ecsDeployment, loadEcsDeployment } from '../deployment-context';
 import { parseStepInput } from '../step-inputs';
-import { ecsOf, loadTrafficTarget, markEvent, recordShift } from '../traffic/traffic-context';
+import { ecsOf, loadTrafficTarget, markEvent, recordShift, refuseIfStoppedOrAlarmed } from '../traffic/traffic-context';
 import { advanceInput } from '../traffic/traffic-step-inputs';
 
 /** How often a replacement that is not stable (or not healthy) yet is looked at again. */
@@ -29,8 +27,7 @@ export async function advanceEcs(deps: StepDependencies, raw: unknown): Promise<
   // A retried call whose first attempt already did the work finds a hook or the end next. A wait that was cut short
   // (its timeout, which the embedded runtime's --time-scale shortens, or a continue) means the step is due now.
   if (cursor.action === 'hook' || cursor.action === 'finish') return cursor;
-  if (deployment.stopRequested) throw new DeploymentStoppedError(stoppedMessage(deployment.deploymentId));
-  await checkAlarms(deps, await loadGroup(deps.store, deployment));
+  await refuseIfStoppedOrAlarmed(deps, deployment);
 
   const pending = ECS_LIFECYCLE_EVENTS.find((name) => !eventDone(target, name));
   if (pending === 'Install') return install(deps, deployment, target);

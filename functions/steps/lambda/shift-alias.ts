@@ -1,16 +1,13 @@
 // One step of the traffic schedule: check the alarms, set the alias to the step's weight, record the shift and say
 // what comes next. The alias is set absolutely, so a retried step changes nothing the first attempt did not.
-import { DeploymentStoppedError } from '../../core/errors';
 import { aliasWeights, nextLambdaCursor } from '../../core/lambda-traffic';
 import { nextShiftIndex, type TrafficCursor } from '../../core/traffic-course';
 import type { DeploymentTarget, LambdaDeployment } from '../../core/types';
 import type { StepDependencies } from '../../ports';
-import { checkAlarms } from '../alarm-check';
-import { lambdaDeployment, loadGroup, loadLambdaDeployment } from '../deployment-context';
+import { lambdaDeployment, loadLambdaDeployment } from '../deployment-context';
 import { parseStepInput } from '../step-inputs';
-import { aliasesOf, loadTrafficTarget, markEvent, recordShift } from '../traffic/traffic-context';
+import { aliasesOf, loadTrafficTarget, markEvent, recordShift, refuseIfStoppedOrAlarmed } from '../traffic/traffic-context';
 import { advanceInput } from '../traffic/traffic-step-inputs';
-import { stoppedMessage } from '../traffic/traffic-wait-control';
 
 export async function shiftAlias(deps: StepDependencies, raw: unknown): Promise<TrafficCursor> {
   const input = parseStepInput(advanceInput, raw, 'shift-alias');
@@ -21,8 +18,7 @@ export async function shiftAlias(deps: StepDependencies, raw: unknown): Promise<
   if (input.shiftsDone !== deployment.shiftsDone || deployment.shiftsDone >= deployment.schedule.length) {
     return nextLambdaCursor(deployment, await finishAllowTraffic(deps, deployment, target), deps.clock());
   }
-  if (deployment.stopRequested) throw new DeploymentStoppedError(stoppedMessage(deployment.deploymentId));
-  await checkAlarms(deps, await loadGroup(store, deployment));
+  await refuseIfStoppedOrAlarmed(deps, deployment);
 
   // Marked before the alias moves, so nothing after the shift's record can fail and have a retry shift again.
   const started = await markEvent(deps, target, 'AllowTraffic', 'InProgress');

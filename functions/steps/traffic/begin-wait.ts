@@ -1,10 +1,10 @@
 // Every wait of a Lambda or ECS execution starts here: its token is recorded so a stop, an alarm or a continue can
 // end it from outside; what arrived before the token was recorded could not, so it is looked for now.
+import { AlarmActiveError, DeploymentStoppedError } from '../../core/errors';
 import type { TrafficDeployment } from '../../core/types';
+import { refuseIfStoppedOrAlarmed } from './traffic-context';
 import type { StepDependencies } from '../../ports';
-import { checkAlarms } from '../alarm-check';
-import { loadGroup, trafficDeployment } from '../deployment-context';
-import { stoppedMessage } from './traffic-wait-control';
+import { trafficDeployment } from '../deployment-context';
 
 /** The deployment with the wait recorded, or undefined when a stop or an alarm already ended the wait. */
 export async function beginWait(
@@ -14,14 +14,10 @@ export async function beginWait(
   taskToken: string,
 ): Promise<TrafficDeployment | undefined> {
   const deployment = trafficDeployment(await deps.store.updateDeployment(deploymentId, { currentWait: { kind, taskToken } }, ['InProgress']));
-  if (deployment.stopRequested) {
-    await deps.callbacks.fail(taskToken, 'DeploymentStoppedError', stoppedMessage(deployment.deploymentId));
-    return undefined;
-  }
   try {
-    await checkAlarms(deps, await loadGroup(deps.store, deployment));
+    await refuseIfStoppedOrAlarmed(deps, deployment);
   } catch (error) {
-    if (!(error instanceof Error) || error.name !== 'AlarmActiveError') throw error;
+    if (!(error instanceof DeploymentStoppedError || error instanceof AlarmActiveError)) throw error;
     await deps.callbacks.fail(taskToken, error.name, error.message);
     return undefined;
   }

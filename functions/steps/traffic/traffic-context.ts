@@ -1,12 +1,14 @@
 // What the Lambda and ECS flows' steps share: their adapters, the deployment's one target (the alias, the service),
 // the next step after any change, and how a hook's recorded status reaches the target and the waiting execution.
-import { CutoverError, NotFoundError } from '../../core/errors';
+import { CutoverError, DeploymentStoppedError, NotFoundError } from '../../core/errors';
 import { ecsTargetId, initialEcsEvents, nextEcsCursor } from '../../core/ecs-traffic';
 import { initialLambdaEvents, lambdaTargetId, nextLambdaCursor } from '../../core/lambda-traffic';
 import { hookCursor, upcomingShift, type TrafficCursor } from '../../core/traffic-course';
 import type { DeploymentTarget, LifecycleEvent, LifecycleEventName, TrafficDeployment, TrafficShift } from '../../core/types';
 import type { AliasTraffic, HookExecution, StepDependencies, TaskSetTraffic } from '../../ports';
-import { loadDeployment, trafficDeployment } from '../deployment-context';
+import { checkAlarms } from '../alarm-check';
+import { loadDeployment, loadGroup, trafficDeployment } from '../deployment-context';
+import { stoppedMessage } from './traffic-wait-control';
 import { withEvent } from '../target-updates';
 
 export function aliasesOf(deps: StepDependencies): AliasTraffic {
@@ -144,6 +146,15 @@ export async function recordShift(
   const updated = trafficDeployment(await deps.store.updateDeployment(deployment.deploymentId, changes, ['InProgress']));
   await deps.events.publish({ kind: 'traffic', deploymentId: deployment.deploymentId, shift });
   return updated;
+}
+
+/**
+ * Before any traffic changes, and as a wait begins: a recorded stop ends the deployment (DeploymentStoppedError),
+ * and so does an alarm of its group in ALARM (AlarmActiveError).
+ */
+export async function refuseIfStoppedOrAlarmed(deps: StepDependencies, deployment: TrafficDeployment): Promise<void> {
+  if (deployment.stopRequested) throw new DeploymentStoppedError(stoppedMessage(deployment.deploymentId));
+  await checkAlarms(deps, await loadGroup(deps.store, deployment));
 }
 
 export function hookFailureMessage(execution: HookExecution): string {
