@@ -1,12 +1,15 @@
 // `npm run bench`: wall time, executions and state transitions of local deployments to 100 and 1,000 hosts with
 // no-op hooks, for the three predefined server configs: a baseline for later work, with no target. Then the Lambda
-// demo (bench/lambda-demo.ts), which has one: it must finish within its wall-time budget, or the bench exits 1.
+// demo (bench/lambda-demo.ts), which has one: it must finish within its wall-time budget, or the bench exits 1; and
+// the alarm stop (bench/alarm-stop.ts): an alarm set from another process must stop a deployment running under
+// `cutover local serve` within a second, or the bench exits 1.
 // With --cost: what one deployment to 10, 100 and 1,000 hosts uses on AWS, counted from the same real runs,
 // priced at list prices (bench/prices.ts), and checked against the budgets of bench/cost-budgets.ts (exit 1 if over).
 // Tests assert no timings; the targets live here.
 //   npm run bench                          the timing tables, server and Lambda
 //   npm run bench -- --hosts 100           one fleet size (and the Lambda demo)
 //   npm run bench -- --lambda              the Lambda demo alone
+//   npm run bench -- --alarm               the alarm stop alone
 //   npm run bench -- --cost                the cost table
 //   npm run --silent bench -- --json       JSON rows instead of tables (with --cost: the cost rows)
 import '../lib/local/polyfills';
@@ -16,6 +19,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { deployLocally } from '../lib/cli/local-deploy';
 import { LocalRuntime } from '../lib/local/local-runtime';
+import { type AlarmStopRow, checkAlarmStopBudget, measureAlarmStop } from './alarm-stop';
 import { checkBudgets } from './cost-budgets';
 import { checkLambdaBudget, type LambdaRow, measureLambdaDemo } from './lambda-demo';
 import { priceOf } from './prices';
@@ -93,10 +97,18 @@ async function measure(hosts: number, config: string, work: string): Promise<Row
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { hosts: { type: 'string', multiple: true }, json: { type: 'boolean' }, cost: { type: 'boolean' }, lambda: { type: 'boolean' } },
+    options: {
+      hosts: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      cost: { type: 'boolean' },
+      lambda: { type: 'boolean' },
+      alarm: { type: 'boolean' },
+    },
   });
-  if (values.lambda && (values.cost || values.hosts)) throw new Error('--lambda runs the Lambda demo alone: leave out --cost and --hosts');
-  const sizes = values.lambda ? [] : (values.hosts ?? (values.cost ? ['10', '100', '1000'] : ['100', '1000'])).map(Number);
+  if (values.lambda && (values.cost || values.hosts || values.alarm)) throw new Error('--lambda runs the Lambda demo alone: leave out --cost, --hosts and --alarm');
+  if (values.alarm && (values.cost || values.hosts)) throw new Error('--alarm runs the alarm stop alone: leave out --cost and --hosts');
+  const alone = values.lambda || values.alarm;
+  const sizes = alone ? [] : (values.hosts ?? (values.cost ? ['10', '100', '1000'] : ['100', '1000'])).map(Number);
   for (const size of sizes) {
     if (!Number.isInteger(size) || size < 1 || size > 1000) throw new Error(`--hosts must be a whole number from 1 to 1000 (got ${size})`);
   }
@@ -104,11 +116,17 @@ async function main(): Promise<void> {
   noopBundle(path.join(work, 'bundle'));
   const rows: Row[] = [];
   const lambdaRows: LambdaRow[] = [];
+  const alarmRows: AlarmStopRow[] = [];
   try {
-    if (!values.cost) {
+    if (!values.cost && !values.alarm) {
       const row = await measureLambdaDemo(work);
       lambdaRows.push(row);
       if (!values.json) process.stderr.write(`measured the Lambda demo: ${row.wallSeconds} s\n`);
+    }
+    if (!values.cost && !values.lambda) {
+      const row = await measureAlarmStop(work);
+      alarmRows.push(row);
+      if (!values.json) process.stderr.write(`measured the alarm stop: ${row.stopSeconds} s\n`);
     }
     for (const hosts of sizes) {
       for (const config of CONFIGS) {
@@ -125,8 +143,7 @@ async function main(): Promise<void> {
     for (const line of budgets.lines) process.stderr.write(`${line}\n`);
     if (budgets.over) process.exitCode = 1;
   }
-  for (const row of lambdaRows) {
-    const budget = checkLambdaBudget(row);
+  for (const budget of [...lambdaRows.map(checkLambdaBudget), ...alarmRows.map(checkAlarmStopBudget)]) {
     process.stderr.write(`${budget.line}\n`);
     if (budget.over) process.exitCode = 1;
   }
@@ -134,8 +151,8 @@ async function main(): Promise<void> {
     const shaped = values.cost
       ? rows.map(({ hosts, config, stateTransitions, lambdaInvocations, dynamodbWrites, ssmCommands, usd }) => ({ hosts, config, stateTransitions, lambdaInvocations, dynamodbWrites, ssmCommands, usd }))
       : rows.map(({ hosts, config, status, batches, executions, stateTransitions, wallSeconds }) => ({ hosts, config, status, batches, executions, stateTransitions, wallSeconds }));
-    // Lambda rows follow the server rows; they are the ones with a `case`.
-    process.stdout.write(`${JSON.stringify([...shaped, ...lambdaRows], null, 2)}\n`);
+    // Lambda rows follow the server rows, then the alarm stop's; they are the ones with a `case`.
+    process.stdout.write(`${JSON.stringify([...shaped, ...lambdaRows, ...alarmRows], null, 2)}\n`);
     return;
   }
   const header = values.cost
@@ -151,6 +168,10 @@ async function main(): Promise<void> {
   if (lambdaRows.length > 0) {
     const lambdaLines = lambdaRows.map((r) => [r.case, r.config, String(r.timeScale), r.status, String(r.shifts), r.wallSeconds.toFixed(2), String(r.budgetSeconds)]);
     tables.push(table(['Lambda', 'config', 'time scale', 'status', 'shifts', 'wall s', 'budget s'], lambdaLines));
+  }
+  if (alarmRows.length > 0) {
+    const alarmLines = alarmRows.map((r) => [r.case, r.config, String(r.timeScale), r.status, r.stopSeconds.toFixed(3), String(r.budgetSeconds)]);
+    tables.push(table(['alarm stop', 'config', 'time scale', 'status', 'stop s', 'budget s'], alarmLines));
   }
   process.stdout.write(`${tables.join('\n')}`);
 }

@@ -21,6 +21,9 @@ const WRITES: Partial<Record<keyof Store, (...args: never[]) => number>> = {
   transferGroupLock: () => 1,
   releaseGroupLock: () => 1,
   setGroupLockExecution: () => 1,
+  nextQueuePosition: () => 1,
+  enqueue: () => 1,
+  dequeue: () => 1,
   putTargets: (targets: readonly unknown[]) => targets.length,
   updateTargets: (targets: readonly unknown[]) => targets.length,
   recordTargetEvent: () => 1,
@@ -55,6 +58,7 @@ export class UsageMeter {
         return deps.hosts.dispatch(dispatch, onSent);
       },
       collect: (collection) => deps.hosts.collect(collection),
+      cancel: (cancellation) => deps.hosts.cancel(cancellation),
     };
     const events: EventSink = {
       publish: (change) => {

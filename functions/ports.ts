@@ -29,6 +29,25 @@ export interface GroupLock {
   readonly executionArn?: string;
 }
 
+/** A deployment and its place in its group's arrival order. */
+export interface QueueEntryRef {
+  readonly deploymentId: string;
+  readonly queuePosition: number;
+}
+
+/** A place taken in a group's arrival order. */
+export interface QueueTicket {
+  readonly queuePosition: number;
+  /** The place of the superseding arrival before this one, if any: what arrived from there on is this one's to stop. */
+  readonly previousSupersedingPosition?: number;
+}
+
+/** A deployment waiting (status Queued) for its group's lock, in arrival order. */
+export interface QueueEntry extends QueueEntryRef {
+  readonly deploymentGroupId: string;
+  readonly queuedAt: string;
+}
+
 /** One batch of one deployment: which targets, and the lifecycle event they are in. */
 export interface Batch {
   readonly deploymentId: string;
@@ -242,6 +261,23 @@ export interface Store {
   /** Records the execution that owns the lock, so a dead owner can be recognised. */
   setGroupLockExecution(deploymentGroupId: string, deploymentId: string, executionArn: string): Promise<void>;
 
+  /**
+   * The group's next place in its arrival order (1, 2, 3 … per group; one atomic counter update). With
+   * `supersedingDeploymentId`, the same write records that deployment as the latest to arrive superseding: every
+   * deployment with a lower position is to be stopped, and getSupersession tells whoever launches one.
+   */
+  nextQueuePosition(deploymentGroupId: string, supersedingDeploymentId?: string): Promise<QueueTicket>;
+  /** The latest deployment that arrived superseding, with its position; undefined when none ever did. */
+  getSupersession(deploymentGroupId: string): Promise<QueueEntryRef | undefined>;
+  /** Writes the deployment's entry in its group's queue; writing it again changes nothing. */
+  enqueue(entry: QueueEntry): Promise<void>;
+  /** The group's queue in arrival order, the first `limit` entries (all when absent); read strongly consistent. */
+  listQueue(deploymentGroupId: string, limit?: number): Promise<QueueEntry[]>;
+  /** The entries from place `first` to place `last` (both included), in arrival order; read strongly consistent. */
+  listQueueBetween(deploymentGroupId: string, first: number, last: number): Promise<QueueEntry[]>;
+  /** Removes an entry; one already gone is not an error. */
+  dequeue(deploymentGroupId: string, queuePosition: number): Promise<void>;
+
   putTargets(targets: readonly DeploymentTarget[]): Promise<void>;
   getTargets(deploymentId: string): Promise<DeploymentTarget[]>;
   /** The deployment's targets by id, ascending, a page at a time. */
@@ -345,7 +381,16 @@ export interface HostRunner {
    * Hosts still running or never reached are left out.
    */
   collect(collection: HostCollection): Promise<HostReport[]>;
+  /**
+   * Stops these hosts' scripts of one dispatched event now (an alarm went to ALARM: an emergency, not a stop request).
+   * Scripts already finished, or never started, are left as they are; a cancelled script reports nothing as its
+   * result (SSM may still send a Cancelled status, which the engine refuses: it closed the event first).
+   */
+  cancel(cancellation: HostCancellation): Promise<void>;
 }
+
+/** The hosts of one dispatched event whose scripts `cancel` stops: the same fields as a collection. */
+export type HostCancellation = HostCollection;
 
 /** Step Functions' callback API. */
 export interface TaskCallbacks {

@@ -1,6 +1,7 @@
-// GetDeploymentGroup's answer: CodeDeploy's DeploymentGroupInfo, plus instanceNames (Cutover's explicit hosts).
+// GetDeploymentGroup's answer: CodeDeploy's DeploymentGroupInfo, plus Cutover's instanceNames (explicit hosts) and
+// concurrencyPolicy (what a deployment that finds the group busy does).
 import { z } from 'zod';
-import type { DeploymentGroup } from '../core/types';
+import { CONCURRENCY_POLICIES, type DeploymentGroup } from '../core/types';
 import { deploymentStyleOf } from './deployment-group-settings';
 import { anyRevisionShown } from './revision-schemas';
 import {
@@ -39,6 +40,10 @@ export const deploymentGroupInfo = z.object({
   ecsServices: z.array(z.object({ serviceName: z.string(), clusterName: z.string() })).optional().describe('ECS groups only: the one service they deploy'),
   blueGreenDeploymentConfiguration: blueGreenDeploymentConfigurationShown.optional().describe('ECS groups only, when set'),
   deploymentStyle: deploymentStyleShown.describe('IN_PLACE for Server groups; BLUE_GREEN with WITH_TRAFFIC_CONTROL for Lambda and ECS groups'),
+  concurrencyPolicy: z
+    .enum(CONCURRENCY_POLICIES)
+    .optional()
+    .describe("Cutover's own, when set: reject (absent means it too), queue or supersede a deployment that finds the group busy"),
   targetRevision: anyRevisionShown.optional(),
   lastSuccessfulDeployment: summary.optional(),
   lastAttemptedDeployment: summary.optional(),
@@ -71,6 +76,7 @@ export function deploymentGroupInfoOf(group: DeploymentGroup): DeploymentGroupIn
     ecsServices: group.ecsServices?.map(({ serviceName, clusterName }) => ({ serviceName, clusterName })),
     blueGreenDeploymentConfiguration: blueGreenDeploymentConfigurationOf(group.blueGreenDeploymentConfiguration),
     deploymentStyle: deploymentStyleOf(group),
+    concurrencyPolicy: group.concurrencyPolicy,
     targetRevision: group.targetRevision,
     lastSuccessfulDeployment: group.lastSuccessfulDeployment,
     lastAttemptedDeployment: group.lastAttemptedDeployment,

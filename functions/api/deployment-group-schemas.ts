@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { expected, shown } from '../core/input-messages';
 import { MAX_INSTANCES_PER_DEPLOYMENT, targetSelectorsSchema } from '../core/target-selection';
-import { TRIGGER_EVENT_TYPES } from '../core/types';
+import { CONCURRENCY_POLICIES, TRIGGER_EVENT_TYPES } from '../core/types';
 import { resourceName } from './api-schemas';
 
 // CodeDeploy's limits: TriggerTargetsLimitExceeded, AlarmsLimitExceeded, and 10 load balancers of each kind.
@@ -263,8 +263,9 @@ const deploymentStyle = z
   )
   .strict();
 
-// CodeDeploy's InvalidAlarmConfig rules: names of 1 to 255 characters, none twice, and some alarm when enabled.
-const alarmConfiguration = z
+// CodeDeploy's InvalidAlarmConfig rules: names of 1 to 255 characters, none twice, and some alarm when enabled. A
+// group's, and CreateDeployment's overrideAlarmConfiguration.
+export const alarmConfiguration = z
   .object(
     {
       enabled: z.boolean({ error: expected('true or false') }),
@@ -306,6 +307,14 @@ const alarmConfiguration = z
   })
   .describe('CloudWatch alarms that stop the deployment when one goes to ALARM; enabled: false keeps them without watching');
 
+/** A group's, and CreateDeployment's for one deployment. */
+export const concurrencyPolicy = z
+  .enum(CONCURRENCY_POLICIES, { error: (issue) => `must be one of ${CONCURRENCY_POLICIES.join(', ')} (got ${shown(issue.input)})` })
+  .describe(
+    'When a deployment finds the group busy: reject refuses it (409 DeploymentLimitExceeded, CodeDeploy\'s behaviour and the default), ' +
+      'queue has it wait as Queued and start when the group frees (first come, first served), supersede stops every deployment that came before it',
+  );
+
 /** Every setting, all optional: what UpdateDeploymentGroup may change and what CreateDeploymentGroup starts from. */
 const groupSettingsSchema = targetSelectorsSchema.safeExtend({
   instanceNames: instanceNamesSchema.optional(),
@@ -329,6 +338,7 @@ const groupSettingsSchema = targetSelectorsSchema.safeExtend({
     .describe('ECS groups only, and required for them: the one service the group deploys'),
   blueGreenDeploymentConfiguration: blueGreenDeploymentConfiguration.optional(),
   deploymentStyle: deploymentStyle.optional(),
+  concurrencyPolicy: concurrencyPolicy.optional(),
 });
 
 export const createGroupBody = groupSettingsSchema.safeExtend({ deploymentGroupName: resourceName }).strict();

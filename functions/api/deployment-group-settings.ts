@@ -26,6 +26,7 @@ const SETTING_FIELDS = [
   'loadBalancerInfo',
   'ecsServices',
   'blueGreenDeploymentConfiguration',
+  'concurrencyPolicy',
 ] as const satisfies readonly (keyof DeploymentGroup)[];
 
 /** What a request sets; deploymentStyle is not among them, as it follows from the platform and loadBalancerInfo. */
@@ -64,11 +65,6 @@ const PLATFORM_SETTINGS: readonly PlatformSetting[] = [
   { field: 'loadBalancerInfo.targetGroupPairInfoList', platform: 'ECS', value: (group) => group.loadBalancerInfo?.targetGroupPairInfoList },
   { field: 'ecsServices', platform: 'ECS', value: (group) => group.ecsServices },
   { field: 'blueGreenDeploymentConfiguration', platform: 'ECS', value: (group) => group.blueGreenDeploymentConfiguration },
-];
-
-/** Settings the groups of a platform cannot take yet (accepting one that nothing acts on would mislead). */
-const NOT_YET: readonly { readonly field: string; readonly platform: ComputePlatform; readonly value: (group: DeploymentGroup) => unknown }[] = [
-  { field: 'alarmConfiguration', platform: 'Server', value: (group) => group.alarmConfiguration },
 ];
 
 /** Why Lambda and ECS groups are always BLUE_GREEN with traffic control. */
@@ -167,13 +163,7 @@ function foreignSettingProblems(group: DeploymentGroup): FieldProblem[] {
     const setting = value(group);
     return platform !== group.computePlatform && setting !== undefined && !isEmptySetting(setting);
   })
-    .map(({ field, platform }) => ({ field, message: `applies to ${platform} deployment groups only; ${DEPLOYS_TO[group.computePlatform]}` }))
-    .concat(
-      NOT_YET.filter(({ platform, value }) => platform === group.computePlatform && value(group) !== undefined).map(({ field }) => ({
-        field,
-        message: `is not watched by ${group.computePlatform} deployments yet (Lambda and ECS deployments stop on alarms); leave it out of this group`,
-      })),
-    );
+    .map(({ field, platform }) => ({ field, message: `applies to ${platform} deployment groups only; ${DEPLOYS_TO[group.computePlatform]}` }));
 }
 
 function serverProblems(group: DeploymentGroup, style: DeploymentStyleInput | undefined, naming: ApiContext['hostNaming']): FieldProblem[] {

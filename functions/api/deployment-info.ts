@@ -1,11 +1,20 @@
 // GetDeployment's answer: CodeDeploy's DeploymentInfo (spec §6.1), one shape per compute platform. A Server
 // deployment is in place, with Cutover's trafficWait while a batch waits on its load balancers; Lambda and ECS
 // deployments are blue/green with traffic control, with Cutover's trafficShifts and nextShift; an ECS one also shows
-// its target group pair and termination wait. The parsed appspec and the engine's bookkeeping (the traffic schedule,
-// the polls, the task token of a wait) stay inside.
+// its target group pair and termination wait. Any deployment shows the overrideAlarmConfiguration it was created with.
+// The parsed appspec and the engine's bookkeeping (the traffic schedule, the polls, the task token of a wait, an
+// alarm's stop) stay inside.
 import { z } from 'zod';
 import { isTerminationWait } from '../core/traffic-course';
-import type { Deployment, DeploymentBase, EcsDeployment, ServerDeployment, TrafficDeployment } from '../core/types';
+import {
+  CONCURRENCY_POLICIES,
+  type AlarmConfiguration,
+  type Deployment,
+  type DeploymentBase,
+  type EcsDeployment,
+  type ServerDeployment,
+  type TrafficDeployment,
+} from '../core/types';
 import { inPlaceStyleOf, BLUE_GREEN_STYLE } from './deployment-group-settings';
 import { anyRevisionShown, appSpecContentShown, revisionLocationShown } from './revision-schemas';
 import {
@@ -35,7 +44,19 @@ const commonInfo = {
   description: z.string().optional(),
   creator: z.enum(['user', 'autoscaling', 'codeDeployRollback']),
   autoRollbackConfiguration: autoRollbackConfigurationShown.optional(),
+  overrideAlarmConfiguration: z
+    .object({ enabled: z.boolean(), alarms: z.array(z.object({ name: z.string() })), ignorePollAlarmFailure: z.boolean().optional() })
+    .optional()
+    .describe("The alarms the deployment watches instead of its group's, when it was created with them"),
   rollbackInfo: z.object({ rollbackDeploymentId: z.string().optional(), rollbackTriggeringDeploymentId: z.string().optional(), rollbackMessage: z.string().optional() }).optional(),
+  concurrencyPolicy: z
+    .enum(CONCURRENCY_POLICIES)
+    .optional()
+    .describe("Cutover's own: the policy the request named, or the group's queue or supersede that admitted it"),
+  queuePosition: z
+    .number()
+    .optional()
+    .describe("Cutover's own: its place in its group's arrival order, when it was admitted by queue or supersede (it runs when the ones before it have ended)"),
 };
 
 const serverDeploymentInfo = z.object({
@@ -126,8 +147,16 @@ function commonInfoOf(deployment: DeploymentBase & Pick<Deployment, 'previousRev
     description: deployment.description,
     creator: deployment.creator,
     autoRollbackConfiguration: autoRollbackConfigurationOf(deployment.autoRollbackConfiguration),
+    overrideAlarmConfiguration: alarmConfigurationOf(deployment.overrideAlarmConfiguration),
     rollbackInfo: deployment.rollbackInfo,
+    concurrencyPolicy: deployment.concurrencyPolicy,
+    queuePosition: deployment.queuePosition,
   };
+}
+
+/** Only the fields CodeDeploy shows, copied, so nothing else the record may hold leaks into the answer. */
+function alarmConfigurationOf(config: AlarmConfiguration | undefined) {
+  return config && { enabled: config.enabled, alarms: config.alarms.map(({ name }) => ({ name })), ignorePollAlarmFailure: config.ignorePollAlarmFailure };
 }
 
 function serverInfoOf(deployment: ServerDeployment): z.infer<typeof serverDeploymentInfo> {

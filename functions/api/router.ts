@@ -2,6 +2,7 @@
 // any failure into `{code, message, field}`. Nothing reaches an operation unvalidated.
 import { z } from 'zod';
 import { type FieldProblem, ValidationError } from '../core/errors';
+import { shown } from '../core/input-messages';
 import type { ApiContext } from './api-context';
 import { ApiError, errorOutcome } from './api-errors';
 import type { ApiRequest, ApiResponse } from './api-types';
@@ -33,10 +34,10 @@ export class Router {
     try {
       const { route, params } = this.match(request);
       const input = {
-        params: validate(route.params, params),
+        params: validate(route.params, params, 'path'),
         // A route without query parameters refuses any, like unknown body fields.
-        query: validate(route.query ?? NO_QUERY, definedOnly(request.query)),
-        body: route.body ? validate(route.body, parseBody(request.body)) : refuseBody(request.body),
+        query: validate(route.query ?? NO_QUERY, definedOnly(request.query), 'query'),
+        body: route.body ? validate(route.body, parseBody(request.body), 'body') : refuseBody(request.body),
       };
       const result = await route.handle(ctx, input);
       if (route.successStatus === 204) return { statusCode: 204, headers: {}, body: '' };
@@ -59,7 +60,7 @@ export class Router {
     const byPath = this.compiled
       .map((candidate) => ({ candidate, params: matchSegments(candidate.segments, segments) }))
       .filter((m): m is { candidate: CompiledRoute; params: Record<string, string> } => m.params !== undefined);
-    if (byPath.length === 0) throw new ApiError(404, 'RouteNotFound', `No operation at ${request.path}`);
+    if (byPath.length === 0) throw new ApiError(404, 'RouteNotFound', `No operation at ${request.path}`, 'path');
     const found = byPath.find((m) => m.candidate.route.method === request.method.toUpperCase());
     if (!found) {
       const allowed = byPath.map((m) => m.candidate.route.method).join(', ');
@@ -110,18 +111,27 @@ function definedOnly(query: Readonly<Record<string, string | undefined>>): Recor
   return Object.fromEntries(Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
+/** The part of a request a schema checks: what a problem with the part as a whole is named. */
+type RequestPart = 'path' | 'query' | 'body';
+
 /** Parses `value` with `schema`; every zod issue becomes a problem naming its field. */
-function validate(schema: z.ZodType | undefined, value: unknown): unknown {
+function validate(schema: z.ZodType | undefined, value: unknown, part: RequestPart): unknown {
   if (!schema) return {};
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new ValidationError(result.error.issues.flatMap(problemsOf));
+  throw new ValidationError(result.error.issues.flatMap((issue) => problemsOf(issue, part)));
 }
 
-function problemsOf(issue: z.core.$ZodIssue): FieldProblem[] {
+function problemsOf(issue: z.core.$ZodIssue, part: RequestPart): FieldProblem[] {
   const at = issue.path.map(String);
+  const field = (path: readonly string[]) => (path.length > 0 ? path.join('.') : part);
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ field: [...at, key].join('.'), message: 'is not a field this operation accepts' }));
+    return issue.keys.map((key) =>
+      // A blank key (`{"": 1}`, `?=1`) would make a blank field: the problem is named where the key sits instead.
+      key.trim() === ''
+        ? { field: field(at), message: `has a field named ${shown(key)}, which this operation does not accept` }
+        : { field: field([...at, key]), message: 'is not a field this operation accepts' },
+    );
   }
-  return [{ field: at.length > 0 ? at.join('.') : 'body', message: issue.message }];
+  return [{ field: field(at), message: issue.message }];
 }

@@ -29,7 +29,7 @@ export function trafficDeploymentCreation({ deps }: ApiContext, platform: Traffi
   }));
   if (problems.length > 0) throw new ValidationError(problems);
 
-  const { applicationName, deploymentGroupName, deploymentConfigName, description, autoRollbackConfiguration } = body;
+  const { applicationName, deploymentGroupName, deploymentConfigName, description, autoRollbackConfiguration, overrideAlarmConfiguration, concurrencyPolicy } = body;
   return async (deploymentId) => {
     // createTrafficDeployment reports a custom Server config as missing (404); it is named for what it is here (400).
     if (deploymentConfigName !== undefined) await checkConfigPlatform(deps.store, platform, deploymentConfigName);
@@ -40,6 +40,8 @@ export function trafficDeploymentCreation({ deps }: ApiContext, platform: Traffi
         deploymentConfigName,
         description,
         autoRollbackConfiguration,
+        overrideAlarmConfiguration,
+        concurrencyPolicy,
         appSpecContent: revision.appSpecContent.content,
         appSpecSource: CONTENT_FIELD,
         deploymentId,

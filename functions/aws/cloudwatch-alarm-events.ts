@@ -1,9 +1,9 @@
 // CloudWatch's "CloudWatch Alarm State Change" events, which CloudWatch sends to the default bus for every alarm of the
-// account without any setup (the rule in lib/infra/aws-event-rules.ts forwards them here). An alarm going to ALARM ends the
-// wait of every Lambda deployment whose group watches it at once, instead of at its next shift's alarm check.
+// account without any setup (the rule in lib/infra/aws-event-rules.ts forwards them here). An alarm going to ALARM stops
+// every deployment that watches it at once, instead of at its next alarm check.
 import { z } from 'zod';
 import type { AlarmState, StepDependencies } from '../ports';
-import { alarmStateChanged } from '../steps/traffic/traffic-wait-control';
+import { alarmStateChanged } from '../steps/alarm-state-changed';
 import { parseStepInput } from '../steps/step-inputs';
 import { withStepErrors } from './retryable-errors';
 
@@ -32,13 +32,13 @@ export function parseAlarmStateChange(event: unknown): AlarmStateChange {
 }
 
 export interface AlarmEventOutcome extends AlarmStateChange {
-  /** The deployments whose wait this change ended. */
+  /** The deployments this change stopped. */
   readonly stopped: readonly string[];
 }
 
 /**
  * The handler of the alarm rule. Throttling rejects as TransientAwsError, so Lambda's asynchronous retry delivers the
- * event again; the alarm check before each shift catches an event lost for good.
+ * event again; the alarm checks between batches and before each shift catch an event lost for good.
  */
 export function alarmEventHandler(deps: StepDependencies): (event: unknown) => Promise<AlarmEventOutcome> {
   return (event) =>

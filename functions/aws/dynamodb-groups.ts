@@ -28,6 +28,7 @@ const SETTING_FIELDS = [
   'alarmConfiguration',
   'ecsServices',
   'blueGreenDeploymentConfiguration',
+  'concurrencyPolicy',
 ] as const satisfies readonly (keyof DeploymentGroupSettings)[];
 
 // Compile-time check that every DeploymentGroupSettings field is listed above: a new setting the list missed

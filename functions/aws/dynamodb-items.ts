@@ -11,7 +11,7 @@ import type {
   RevisionLocation,
 } from '../core/types';
 import type { AnyDeploymentConfig } from '../core/traffic-configs';
-import type { GroupLock, HookEventName, RevisionRecord } from '../ports';
+import type { GroupLock, HookEventName, QueueEntry, RevisionRecord } from '../ports';
 import type { StoredItem } from './dynamodb-errors';
 import { TABLE_KEYS } from './table-schema';
 
@@ -74,6 +74,20 @@ export const deploymentConfigKey = (deploymentConfigName: string): ItemKey => ({
 export const groupLockKey = (deploymentGroupId: string): ItemKey => ({
   pk: groupPartition(deploymentGroupId),
   sk: 'LOCK',
+});
+
+/** The group's arrival counter, and the latest deployment that arrived superseding the ones before it. */
+export const queueSequenceKey = (deploymentGroupId: string): ItemKey => ({
+  pk: groupPartition(deploymentGroupId),
+  sk: 'QUEUESEQ',
+});
+
+export const QUEUE_PREFIX = 'QUEUE#';
+
+/** Zero-padded to 12 digits so entries sort in arrival order under the group's partition. */
+export const queueEntryKey = (deploymentGroupId: string, queuePosition: number): ItemKey => ({
+  pk: groupPartition(deploymentGroupId),
+  sk: `${QUEUE_PREFIX}${String(queuePosition).padStart(12, '0')}`,
 });
 
 export const hostRecordKey = (deploymentGroupId: string, targetId: string): ItemKey => ({
@@ -156,6 +170,10 @@ export function deploymentItem(deployment: Deployment): KeyedItem {
 
 export function groupLockItem(lock: GroupLock): KeyedItem {
   return { ...lock, ...groupLockKey(lock.deploymentGroupId) };
+}
+
+export function queueEntryItem(entry: QueueEntry): KeyedItem {
+  return { ...entry, ...queueEntryKey(entry.deploymentGroupId, entry.queuePosition) };
 }
 
 /** `position` keeps the order targets were put in: the sort key must stay TGT#<targetId>. */

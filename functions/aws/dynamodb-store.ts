@@ -22,6 +22,9 @@ import type {
   HookExecution,
   Page,
   PageRequest,
+  QueueEntry,
+  QueueEntryRef,
+  QueueTicket,
   RevisionRecord,
   Store,
   TargetEventResult,
@@ -36,6 +39,7 @@ import * as groups from './dynamodb-groups';
 import * as hookExecutions from './dynamodb-hook-executions';
 import { fromItem, groupPartition, HOST_PREFIX, hostRecordItem, hostRecordKey } from './dynamodb-items';
 import * as locks from './dynamodb-lock';
+import * as queue from './dynamodb-queue';
 import * as revisions from './dynamodb-revisions';
 import { Table } from './dynamodb-table';
 import * as targets from './dynamodb-targets';
@@ -227,6 +231,30 @@ export class DynamoDbStore implements Store {
 
   public setGroupLockExecution(deploymentGroupId: string, deploymentId: string, executionArn: string): Promise<void> {
     return locks.setGroupLockExecution(this.table, deploymentGroupId, deploymentId, executionArn);
+  }
+
+  public nextQueuePosition(deploymentGroupId: string, supersedingDeploymentId?: string): Promise<QueueTicket> {
+    return queue.nextQueuePosition(this.table, deploymentGroupId, supersedingDeploymentId);
+  }
+
+  public getSupersession(deploymentGroupId: string): Promise<QueueEntryRef | undefined> {
+    return queue.getSupersession(this.table, deploymentGroupId);
+  }
+
+  public enqueue(entry: QueueEntry): Promise<void> {
+    return queue.enqueue(this.table, entry);
+  }
+
+  public listQueue(deploymentGroupId: string, limit?: number): Promise<QueueEntry[]> {
+    return queue.listQueue(this.table, deploymentGroupId, limit);
+  }
+
+  public listQueueBetween(deploymentGroupId: string, first: number, last: number): Promise<QueueEntry[]> {
+    return queue.listQueueBetween(this.table, deploymentGroupId, first, last);
+  }
+
+  public dequeue(deploymentGroupId: string, queuePosition: number): Promise<void> {
+    return queue.dequeue(this.table, deploymentGroupId, queuePosition);
   }
 
   public putTargets(list: readonly DeploymentTarget[]): Promise<void> {

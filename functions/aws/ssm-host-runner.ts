@@ -1,8 +1,18 @@
 // Runs a lifecycle event's rendered scripts on EC2 and on-premises hosts through SSM Run Command. Completion comes
 // back later as an EventBridge status event (functions/aws/ssm-command-report.ts), never as a return value. Those
-// events are best effort, so once a wait has timed out `collect` looks the invocations up itself.
-import { ListCommandInvocationsCommand, SendCommandCommand, type CommandInvocation, type SSMClient } from '@aws-sdk/client-ssm';
-import type { DispatchOutcome, HostCollection, HostDispatch, HostReport, HostRunner } from '../ports';
+// events are best effort, so once a wait has timed out `collect` looks the invocations up itself. An alarm cancels
+// the commands of the event a batch runs (`cancel`).
+import {
+  CancelCommandCommand,
+  ListCommandInvocationsCommand,
+  ListCommandsCommand,
+  SendCommandCommand,
+  type Command,
+  type CommandFilter,
+  type CommandInvocation,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import type { DispatchOutcome, HostCancellation, HostCollection, HostDispatch, HostReport, HostRunner } from '../ports';
 import { type CommandCorrelation, formatCommandComment, parseCommandComment, sameEvent } from './command-correlation';
 import { CommandInvocationNotReadyError, getInvocation, invocationReport, isTerminalStatus } from './ssm-command-report';
 import { mapWithLimit } from './bounded-map';
@@ -23,10 +33,11 @@ export const COLLECT_CONCURRENCY = 5;
 const RUN_SHELL_SCRIPT = 'AWS-RunShellScript';
 // AWS-RunShellScript's executionTimeout accepts 1..172800 seconds (48 hours).
 const MAX_EXECUTION_TIMEOUT_SECONDS = 172_800;
-// ListCommandInvocations' largest page.
+// ListCommandInvocations' and ListCommands' largest page.
 const LIST_PAGE_SIZE = 50;
 // One host's commands since the dispatch: Cutover sends one per event, so a thousand means something else floods the
-// host. The search stops there and the host counts as silent rather than holding up the whole batch.
+// host. The search stops there and the host counts as silent rather than holding up the whole batch. The account's
+// commands still executing since a dispatch (cancel) are searched as far.
 const MAX_LIST_PAGES = 20;
 
 export interface SsmHostRunnerOptions {
@@ -90,6 +101,51 @@ export class SsmHostRunner implements HostRunner {
       this.collectHost(collection, instanceId, invokedAfter),
     );
     return reports.filter((report): report is HostReport => report !== undefined);
+  }
+
+  /**
+   * CancelCommand for each command still running that was sent for this event, limited to these hosts. The commands
+   * are found as `collect` finds invocations, by the Comment that names the event, among those SSM lists as still
+   * executing since the dispatch; one that has finished is left alone. SSM does not promise to stop a script: an
+   * invocation ends Cancelled, or as it would have, and either way its status event is refused (the event is closed).
+   */
+  public async cancel(cancellation: HostCancellation): Promise<void> {
+    const hosts = new Set(cancellation.targetIds);
+    for (const command of await this.runningCommandsOf(cancellation)) {
+      const instanceIds = (command.InstanceIds ?? []).filter((id) => hosts.has(id));
+      if (command.CommandId === undefined || instanceIds.length === 0) continue;
+      try {
+        await this.client.send(new CancelCommandCommand({ CommandId: command.CommandId, InstanceIds: instanceIds }));
+      } catch (error) {
+        // The command ended (or expired) between the list and the cancel: there is nothing left to stop.
+        if (error instanceof Error && error.name === 'InvalidCommandId') continue;
+        throw error;
+      }
+    }
+  }
+
+  /** The commands sent for this event that SSM still lists as executing; a resent dispatch may have left two. */
+  private async runningCommandsOf(cancellation: HostCancellation): Promise<Command[]> {
+    const filters: CommandFilter[] = [
+      { key: 'InvokedAfter', value: invokedAfterFilterValue(cancellation.dispatchedAt) },
+      { key: 'ExecutionStage', value: 'Executing' },
+      { key: 'DocumentName', value: RUN_SHELL_SCRIPT },
+    ];
+    const found: Command[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
+      const response = await this.client.send(
+        new ListCommandsCommand({ Filters: filters, MaxResults: LIST_PAGE_SIZE, ...(nextToken === undefined ? {} : { NextToken: nextToken }) }),
+      );
+      for (const command of response.Commands ?? []) {
+        const correlation = parseCommandComment(command.Comment);
+        // The list can lag behind a command that has just ended.
+        if (correlation !== undefined && sameEvent(correlation, cancellation) && !isTerminalStatus(command.Status)) found.push(command);
+      }
+      nextToken = response.NextToken;
+      if (nextToken === undefined || nextToken === '') break;
+    }
+    return found;
   }
 
   private async collectHost(collection: HostCollection, instanceId: string, invokedAfter: string): Promise<HostReport | undefined> {

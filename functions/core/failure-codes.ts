@@ -5,6 +5,12 @@ import type { ErrorInformation } from './types';
 
 const MAX_MESSAGE = 1024;
 
+/**
+ * The error lock recovery finishes a deployment with when the execution that held its group's lock ended without
+ * finishing it (crashed, timed out, stopped from the console, or its finish step failed for good).
+ */
+export const EXECUTION_ABANDONED = 'ExecutionAbandoned';
+
 export function errorInformationFromFailure(error: string, cause: string | undefined): ErrorInformation {
   const message = causeMessage(cause);
   return { code: codeFor(error, message), message: `${message}`.slice(0, MAX_MESSAGE) };
@@ -22,6 +28,8 @@ function codeFor(error: string, message: string): ErrorInformation['code'] {
   if (error === 'LambdaConfigurationError') return 'INVALID_LAMBDA_CONFIGURATION';
   if (error === 'EcsServiceError') return 'INVALID_ECS_SERVICE';
   if (error === 'EcsUpdateError') return 'ECS_UPDATE_ERROR';
+  // Not the user's timeout, nor anything their revision did: the engine stopped running the deployment.
+  if (error === EXECUTION_ABANDONED) return 'INTERNAL_ERROR';
   if (error === 'NotFoundError') {
     if (message.startsWith('Deployment group ')) return 'DEPLOYMENT_GROUP_MISSING';
     if (message.startsWith('Application ')) return 'APPLICATION_MISSING';

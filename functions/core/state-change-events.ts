@@ -96,9 +96,11 @@ function deploymentState(deployment: Deployment): DeploymentEventState | undefin
     case 'Failed':
       return 'FAILURE';
     case 'Stopped':
+      // Also a deployment stopped while it waited in its group's queue (on request, or superseded): it ended.
       return 'STOP';
     default:
-      // Created and Queued: nothing has started on any host yet.
+      // Created and Queued: nothing has started on any host yet. CodeDeploy has no state for a queued deployment, so
+      // a wait in the queue sends nothing; GetDeployment and the CLI's progress show it.
       return undefined;
   }
 }
@@ -141,6 +143,8 @@ function deploymentEntry(deployment: Deployment, context: EventContext): BusEntr
       ? { rollbackTriggeringDeploymentId: deployment.rollbackInfo.rollbackTriggeringDeploymentId }
       : {}),
     ...(deployment.errorInformation && (state === 'FAILURE' || state === 'STOP') ? { errorInformation: deployment.errorInformation } : {}),
+    // How a Lambda or ECS deployment that ended gave its traffic back (or why it could not): its rollback is no deployment of its own.
+    ...(deployment.rollbackInfo?.rollbackMessage && (state === 'FAILURE' || state === 'STOP') ? { rollbackMessage: deployment.rollbackInfo.rollbackMessage } : {}),
   };
   return entry(DEPLOYMENT_DETAIL_TYPE, detail, groupResources(deployment, context), state === 'START' ? deployment.startTime : deployment.completeTime);
 }

@@ -4,6 +4,13 @@ import type { LambdaAppSpec } from './appspec/lambda-appspec';
 import type { TrafficStep } from './traffic-schedule';
 
 export type DeploymentStatus = 'Created' | 'Queued' | 'InProgress' | 'Succeeded' | 'Failed' | 'Stopped';
+/**
+ * One deployment per group: a deployment that finds the group busy is refused (reject, CodeDeploy's behaviour), waits
+ * its turn as Queued (queue, first come first served), or stops every deployment that arrived before it (supersede).
+ */
+export const CONCURRENCY_POLICIES = ['reject', 'queue', 'supersede'] as const;
+export type ConcurrencyPolicy = (typeof CONCURRENCY_POLICIES)[number];
+
 export const TERMINAL_DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = ['Succeeded', 'Failed', 'Stopped'];
 
 export type TargetStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped' | 'Unknown' | 'Ready';
@@ -252,6 +259,8 @@ export interface DeploymentGroup {
   readonly blueGreenDeploymentConfiguration?: BlueGreenDeploymentConfiguration;
   /** CloudWatch alarms that stop the group's deployments when they go to ALARM (CodeDeploy's AlarmConfiguration). */
   readonly alarmConfiguration?: AlarmConfiguration;
+  /** What a deployment that finds the group busy does; absent means reject, CodeDeploy's behaviour. */
+  readonly concurrencyPolicy?: ConcurrencyPolicy;
   /** The revision of the last deployment that succeeded (CodeDeploy's targetRevision). */
   readonly targetRevision?: AnyRevision;
   readonly lastSuccessfulDeployment?: DeploymentSummary;
@@ -325,6 +334,12 @@ export interface DeploymentBase {
   executionArn?: string;
   /** StopDeployment was called: the batch under way finishes, no other starts, and the deployment ends Stopped. */
   stopRequested?: StopRequest;
+  /** CreateDeployment's overrideAlarmConfiguration: the alarms this deployment watches instead of its group's. */
+  readonly overrideAlarmConfiguration?: AlarmConfiguration;
+  /** The policy that admitted it: the request's own, or the group's when the deployment waited in the queue. */
+  readonly concurrencyPolicy?: ConcurrencyPolicy;
+  /** Its place in the group's arrival order, for deployments admitted by queue or supersede (absent under reject). */
+  readonly queuePosition?: number;
 }
 
 export interface ServerDeployment extends DeploymentBase {
@@ -342,6 +357,17 @@ export interface ServerDeployment extends DeploymentBase {
   executionFirstBatch?: number;
   /** While a batch waits on its load balancers: what for and why it takes this long. Gone once the change is done. */
   trafficWait?: TrafficWaitRecord;
+  /**
+   * An alarm it watches went to ALARM (its state change event): the hosts running the batch's event were cancelled,
+   * and every step after reads this and ends the deployment Stopped with ALARM_ACTIVE.
+   */
+  alarmStop?: AlarmStop;
+}
+
+/** Which alarm stopped a Server deployment, and when its state change came in. */
+export interface AlarmStop {
+  readonly alarmName: string;
+  readonly at: string;
 }
 
 /** A Lambda deployment's appspec, kept inline whatever it came from (CodeDeploy's AppSpecContent revision). */
@@ -444,6 +470,8 @@ export interface StopRequest {
   readonly at: string;
   /** Whether the stopped deployment is rolled back to the group's last good revision (decided when stop was asked). */
   readonly autoRollbackEnabled: boolean;
+  /** Why, when it was not a StopDeployment call (a later deployment superseded this one): the MANUAL_STOP message. */
+  readonly reason?: string;
 }
 
 /** A host a load balancer has not finished with yet. */

@@ -7,9 +7,10 @@ import { deploymentOverview } from '../core/deployment-overview';
 import { ConflictError, DeploymentGroupBusyError, NotFoundError, ValidationError } from '../core/errors';
 import { shown } from '../core/input-messages';
 import { hasLoadBalancer, serverInPlaceEvents } from '../core/lifecycle-order';
-import type { AppSpec, AutoRollbackConfiguration, Deployment, DeploymentGroup, RevisionLocation, ServerDeployment } from '../core/types';
+import { CONCURRENCY_POLICIES, type AppSpec, type AutoRollbackConfiguration, type Deployment, type DeploymentGroup, type RevisionLocation, type ServerDeployment } from '../core/types';
 import type { StepDependencies } from '../ports';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
+import { concurrencyPolicyOf, enqueueDeployment, releaseGroupAndStartNext, startNextQueued } from './deployment-queue';
 import { recoverAbandonedLock } from './lock-recovery';
 import { parseStepInput } from './step-inputs';
 
@@ -26,6 +27,13 @@ export const commonDeploymentOptions = {
       enabled: z.boolean(),
       events: z.array(z.enum(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST'])),
     })
+    .strict()
+    .optional(),
+  /** Instead of the group's: what the deployment does when it finds the group busy. */
+  concurrencyPolicy: z.enum(CONCURRENCY_POLICIES).optional(),
+  /** Instead of the group's alarmConfiguration, for this deployment only (the API checks it as the group's). */
+  overrideAlarmConfiguration: z
+    .object({ enabled: z.boolean(), alarms: z.array(z.object({ name: z.string().min(1).max(255) }).strict()).max(10), ignorePollAlarmFailure: z.boolean().optional() })
     .strict()
     .optional(),
 };
@@ -77,8 +85,7 @@ export async function createDeployment(deps: StepDependencies, request: CreateDe
     appSpec: request.appSpec,
     creator: 'user',
   });
-  await takeGroupLock(deps, group, deployment);
-  return launch(deps, group, deployment);
+  return admit(deps, group, deployment);
 }
 
 /**
@@ -112,6 +119,22 @@ export async function createRollbackDeployment(
   return launch(deps, group, deployment);
 }
 
+/**
+ * Admits a new deployment by its concurrency policy: reject takes the group's lock or refuses (CodeDeploy's way);
+ * queue and supersede take their place in the group's queue (deployment-queue.ts). Returns the record as written.
+ */
+export async function admit<T extends Deployment>(deps: StepDependencies, group: DeploymentGroup, deployment: T): Promise<T> {
+  const policy = concurrencyPolicyOf(group, deployment);
+  if (policy === 'reject') {
+    await takeGroupLock(deps, group, deployment);
+    return launch(deps, group, deployment);
+  }
+  const admission = await enqueueDeployment(deps, group, deployment, policy);
+  // As under reject, the request that finds the group held by a dead deployment recovers it, and the queue moves on.
+  if (admission.busyWith !== undefined && (await recoverAbandonedLock(deps, group, admission.busyWith))) await startNextQueued(deps, group);
+  return admission.deployment;
+}
+
 /** Takes the group's lock; a lock left by a dead deployment is recovered once, a live one refuses with its id. */
 export async function takeGroupLock(deps: StepDependencies, group: DeploymentGroup, deployment: Deployment): Promise<void> {
   const lock = { deploymentGroupId: group.deploymentGroupId, deploymentId: deployment.deploymentId, acquiredAt: deployment.createTime };
@@ -124,7 +147,7 @@ export async function takeGroupLock(deps: StepDependencies, group: DeploymentGro
   }
 }
 
-export async function launch(deps: StepDependencies, group: DeploymentGroup, deployment: Deployment): Promise<Deployment> {
+export async function launch<T extends Deployment>(deps: StepDependencies, group: DeploymentGroup, deployment: T): Promise<T> {
   const { store } = deps;
   const { deploymentId } = deployment;
   const rollback = deployment.creator === 'codeDeployRollback';
@@ -134,7 +157,7 @@ export async function launch(deps: StepDependencies, group: DeploymentGroup, dep
     // The write may have landed with its answer lost: a record that is there goes ahead.
     if (!(await store.getDeployment(deploymentId).catch(() => undefined))) {
       // A rollback's lock stays with the finishing deployment's retry, which completes the hand-over.
-      if (!rollback) await store.releaseGroupLock(group.deploymentGroupId, deploymentId);
+      if (!rollback) await releaseGroupAndStartNext(deps, deployment);
       throw error;
     }
   }
@@ -153,7 +176,7 @@ export async function launch(deps: StepDependencies, group: DeploymentGroup, dep
       },
       ['Created'],
     );
-    await store.releaseGroupLock(group.deploymentGroupId, deploymentId);
+    await releaseGroupAndStartNext(deps, deployment);
     throw error;
   }
   // Until the execution's first step records itself, the lock would name no execution (or, after a transfer, the
@@ -201,6 +224,8 @@ function newDeploymentRecord(deps: StepDependencies, group: DeploymentGroup, fie
     lifecycleEventNames: serverInPlaceEvents({ withLoadBalancer: hasLoadBalancer(group) }),
     deploymentOverview: deploymentOverview([]),
     rollbackInfo: fields.rollbackInfo,
+    concurrencyPolicy: fields.concurrencyPolicy,
+    overrideAlarmConfiguration: fields.overrideAlarmConfiguration,
   };
 }
 

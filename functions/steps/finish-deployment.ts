@@ -15,10 +15,12 @@ import {
 import type { StepDependencies } from '../ports';
 import { loadServerDeployment, revisionKey, serverDeployment } from './deployment-context';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
+import { releaseGroupAndStartNext } from './deployment-queue';
+import { alarmStopMessage, cancelledDiagnostics } from './alarm-stop';
 import { recordOutcome, statusOf } from './deployment-outcome';
 import { ensureRollback, noteRollbackResult } from './rollback';
 import { finishDeploymentInput, parseStepInput } from './step-inputs';
-import { closeOutTargets } from './target-updates';
+import { closeOutTargets, failTarget, isActive } from './target-updates';
 
 export async function finishDeployment(deps: StepDependencies, raw: unknown): Promise<{ status: Deployment['status'] }> {
   const input = parseStepInput(finishDeploymentInput, raw, 'finish-deployment');
@@ -32,9 +34,8 @@ export async function finishDeployment(deps: StepDependencies, raw: unknown): Pr
 
   await recordOutcome(store, group, finished);
   if (finished.creator === 'codeDeployRollback') await noteRollbackResult(deps, finished);
-  const rollbackCandidate = group ? rollbackCandidateOf(finished) : undefined;
-  const handedOver = group !== undefined && rollbackCandidate !== undefined && (await ensureRollback(deps, group, rollbackCandidate));
-  if (!handedOver) await store.releaseGroupLock(finished.deploymentGroupId, finished.deploymentId);
+  const handedOver = group !== undefined && (await ensureRollback(deps, group, finished));
+  if (!handedOver) await releaseGroupAndStartNext(deps, finished);
   return { status };
 }
 
@@ -42,9 +43,15 @@ export async function finishDeployment(deps: StepDependencies, raw: unknown): Pr
 async function decide(deps: StepDependencies, deployment: ServerDeployment, error: { Error: string; Cause?: string } | null): Promise<ServerDeployment> {
   const { store } = deps;
   const now = deps.clock().toISOString();
-  const targets = closeOutTargets(await store.getTargets(deployment.deploymentId), now);
+  const known = knownError(deployment, error);
+  const stored = await store.getTargets(deployment.deploymentId);
+  // Hosts an alarm caught mid-event say why they stopped; the rest of the close-out is the same for every ending.
+  const alarmed = known?.code === 'ALARM_ACTIVE' ? cancelledDiagnostics(known.message) : undefined;
+  const interrupted = alarmed ? stored.map((t) => (isActive(t) ? failTarget(t, alarmed, now) : t)) : stored;
+  const closed = closeOutTargets(interrupted, now);
+  const targets = { all: closed.all, changed: closed.all.filter((t, i) => t !== stored[i]) };
   await store.updateTargets(targets.changed);
-  const errorInformation = await decideError(deps, deployment, targets.all, error);
+  const errorInformation = known ?? (await errorFromPlan(deps, deployment, targets.all));
   const status = statusOf(errorInformation);
   await store.putHostRecords(await healthAfter(deps, deployment, targets.all));
   const finished = serverDeployment(await store.updateDeployment(
@@ -59,23 +66,18 @@ async function decide(deps: StepDependencies, deployment: ServerDeployment, erro
 }
 
 /**
- * The deployment to hand to ensureRollback, or none. A failure follows the deployment's rollback policy; a stop
- * follows what StopDeployment asked (autoRollbackEnabled), which ensureRollback reads as an enabled failure policy.
+ * Why the deployment ended, when that is known without looking at its hosts: the error that ended the execution, the
+ * error a step recorded, or an alarm's stop recorded by its state change event.
  */
-function rollbackCandidateOf(finished: ServerDeployment): ServerDeployment | undefined {
-  if (finished.status === 'Failed') return finished;
-  if (finished.status !== 'Stopped' || finished.stopRequested?.autoRollbackEnabled !== true) return undefined;
-  return { ...finished, autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'] } };
-}
-
-async function decideError(
-  deps: StepDependencies,
-  deployment: ServerDeployment,
-  targets: readonly DeploymentTarget[],
-  error: { Error: string; Cause?: string } | null,
-): Promise<ErrorInformation | undefined> {
+function knownError(deployment: ServerDeployment, error: { Error: string; Cause?: string } | null): ErrorInformation | undefined {
   if (error) return errorInformationFromFailure(error.Error, error.Cause);
   if (deployment.errorInformation) return deployment.errorInformation;
+  if (deployment.alarmStop) return { code: 'ALARM_ACTIVE', message: alarmStopMessage(deployment.alarmStop) };
+  return undefined;
+}
+
+/** The execution ended on its own: its hosts' results decide, as they would have for the next batch. */
+async function errorFromPlan(deps: StepDependencies, deployment: ServerDeployment, targets: readonly DeploymentTarget[]): Promise<ErrorInformation | undefined> {
   const config = await resolveDeploymentConfig(deps.store, deployment.deploymentConfigName);
   const plan = planNextBatch(config, targets);
   if (plan.kind === 'finished' && plan.outcome.status === 'Failed') {

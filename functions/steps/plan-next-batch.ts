@@ -1,11 +1,13 @@
-// Between batches: choose the next batch under the minimum-healthy rule, end the deployment, or hand it over to a
-// new execution when this one has run its share of batches.
+// Between batches: choose the next batch under the minimum-healthy rule, end the deployment (a stop, an alarm, or no
+// host left), or hand it over to a new execution when this one has run its share of batches.
 import { planNextBatch as planBatch } from '../core/batch-planning';
 import { deploymentOverview } from '../core/deployment-overview';
 import { batchesPerExecution } from '../core/execution-segments';
 import type { Deployment, DeploymentTarget } from '../core/types';
 import type { StepDependencies } from '../ports';
-import { loadServerDeployment } from './deployment-context';
+import { checkAlarms } from './alarm-check';
+import { refuseIfAlarmStopped } from './alarm-stop';
+import { loadGroup, loadServerDeployment } from './deployment-context';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
 import { type Cursor, FINISH_CURSOR, parseStepInput, planNextBatchInput } from './step-inputs';
 import { skipTarget } from './target-updates';
@@ -18,6 +20,9 @@ export async function planNextBatch(deps: StepDependencies, raw: unknown): Promi
   // A retry in an execution that already handed over: the newer execution owns the deployment, this one stops.
   const owner = deployment.executionFirstBatch ?? 1;
   if (owner > input.firstBatch) return handOver(deps, deployment.deploymentGroupId, deployment.deploymentId, owner);
+  // An alarm's state change stopped it (and cancelled what its batch ran): no batch resumes or starts, whatever the
+  // cancelled hosts did to its health.
+  refuseIfAlarmStopped(deployment);
   const targets = await store.getTargets(deployment.deploymentId);
 
   // A retry after a partial first attempt: the batch already exists, so resume it rather than plan another.
@@ -56,6 +61,8 @@ export async function planNextBatch(deps: StepDependencies, raw: unknown): Promi
     await store.updateDeployment(deployment.deploymentId, { executionFirstBatch: batchNumber }, ['InProgress']);
     return handOver(deps, deployment.deploymentGroupId, deployment.deploymentId, batchNumber);
   }
+  // The poll between batches: an alarm firing now stops the deployment before any host of this batch is touched.
+  await checkAlarms(deps, deployment, await loadGroup(store, deployment));
   const chosen = new Set(plan.targetIds);
   const started = targets
     .filter((t) => chosen.has(t.targetId))
@@ -81,8 +88,10 @@ async function stopBeforeNextBatch(deps: StepDependencies, deployment: Deploymen
   const now = deps.clock().toISOString();
   if (deployment.errorInformation?.code !== 'MANUAL_STOP') {
     const at = deployment.stopRequested?.at ?? now;
+    // A stop with a reason came from a later deployment that superseded this one.
+    const why = deployment.stopRequested?.reason ?? `The deployment was stopped on request at ${at}`;
     await deps.store.updateDeployment(deployment.deploymentId, {
-      errorInformation: { code: 'MANUAL_STOP', message: `The deployment was stopped on request at ${at}: hosts that had not started were skipped` },
+      errorInformation: { code: 'MANUAL_STOP', message: `${why}: hosts that had not started were skipped` },
     });
   }
   const skipped = targets.filter((t) => t.status === 'Pending').map((t) => skipTarget(t, now));

@@ -1,32 +1,34 @@
-// Automatic rollback on failure (CodeDeploy: a new deployment of the last good revision, creator
-// codeDeployRollback, rollbackInfo on both deployments). The failed deployment names its rollback before the
-// rollback exists, so a retried finish step completes the same rollback instead of starting a second one.
+// Automatic rollback (CodeDeploy: a new deployment of the last good revision, creator codeDeployRollback, rollbackInfo
+// on both deployments), when the deployment's policy asks for it for the way it ended: a failure per DEPLOYMENT_FAILURE,
+// an alarm stop per DEPLOYMENT_STOP_ON_ALARM, a stop on request as StopDeployment decided. The ended deployment names
+// its rollback before the rollback exists, so a retried finish step completes the same rollback instead of starting a
+// second one.
 import { newDeploymentId } from '../core/deployment-ids';
 import { ConflictError } from '../core/errors';
 import type { Deployment, DeploymentGroup, ServerDeployment } from '../core/types';
 import type { StepDependencies } from '../ports';
 import { createRollbackDeployment } from './create-deployment';
 import { serverDeployment } from './deployment-context';
+import { rollsBack } from './traffic/traffic-rollback';
 
 /** Starts (or completes starting) the rollback the policy asks for; true when the lock went to the rollback. */
-export async function ensureRollback(deps: StepDependencies, group: DeploymentGroup, failed: ServerDeployment): Promise<boolean> {
-  const policy = failed.autoRollbackConfiguration;
-  if (!policy?.enabled || !policy.events.includes('DEPLOYMENT_FAILURE')) return false;
+export async function ensureRollback(deps: StepDependencies, group: DeploymentGroup, ended: ServerDeployment): Promise<boolean> {
+  if (!ended.errorInformation || !rollsBack(ended, ended.errorInformation)) return false;
   // A failed rollback is not rolled back again: that could loop between two bad revisions.
-  if (failed.creator === 'codeDeployRollback') return false;
+  if (ended.creator === 'codeDeployRollback') return false;
 
   const lastGoodId = group.lastSuccessfulDeployment?.deploymentId;
   const lastGood = lastGoodId ? await deps.store.getDeployment(lastGoodId).then((d) => d && serverDeployment(d)) : undefined;
-  let rollbackId = failed.rollbackInfo?.rollbackDeploymentId;
+  let rollbackId = ended.rollbackInfo?.rollbackDeploymentId;
   if (!rollbackId) {
     if (!lastGood) {
-      await deps.store.updateDeployment(failed.deploymentId, {
+      await deps.store.updateDeployment(ended.deploymentId, {
         rollbackInfo: { rollbackMessage: 'Automatic rollback could not be attempted: the deployment group has no earlier successful revision' },
       });
       return false;
     }
     rollbackId = newDeploymentId();
-    const named = await deps.store.updateDeployment(failed.deploymentId, {
+    const named = await deps.store.updateDeployment(ended.deploymentId, {
       rollbackInfo: {
         rollbackDeploymentId: rollbackId,
         rollbackMessage: `Automatic rollback in progress: deployment ${rollbackId} redeploys the revision of ${lastGood.deploymentId}`,
@@ -40,8 +42,8 @@ export async function ensureRollback(deps: StepDependencies, group: DeploymentGr
     if (existing.status === 'Created') await deps.executions.start(existing);
     return true;
   }
-  if (!lastGood) throw new ConflictError(`Rollback ${rollbackId} of ${failed.deploymentId} has no last good revision to deploy`);
-  await createRollbackDeployment(deps, group, failed, lastGood, rollbackId);
+  if (!lastGood) throw new ConflictError(`Rollback ${rollbackId} of ${ended.deploymentId} has no last good revision to deploy`);
+  await createRollbackDeployment(deps, group, ended, lastGood, rollbackId);
   return true;
 }
 

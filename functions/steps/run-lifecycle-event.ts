@@ -1,12 +1,14 @@
 // Runs the batch's next lifecycle event that has work on some host. Events that are no-ops on every active host
 // are recorded and passed over in this same call, so the state machine only pauses where a host really works.
-// When the batch has no event left, the execution is resumed at once with a 'plan' cursor.
+// When the batch has no event left, the execution is resumed at once with a 'plan' cursor. A deployment an alarm has
+// stopped (ServerDeployment.alarmStop) dispatches nothing more: the step fails with AlarmActiveError instead.
 import { eventWork, type EventWork } from '../core/event-scripts';
 import { usesPreviousRevision } from '../core/lifecycle-order';
 import type { DeploymentTarget, ServerDeployment } from '../core/types';
 import { ConflictError } from '../core/errors';
 import { unreachableHostReport } from '../core/host-script';
 import type { Batch, HostDispatch, StepDependencies, UnreachableHost } from '../ports';
+import { cancelRunningEvent, refuseIfAlarmStopped } from './alarm-stop';
 import { loadBatch, loadBatchTargets, loadServerDeployment, serverDeployment } from './deployment-context';
 import { hostReport } from './host-report';
 import { type Cursor, parseStepInput, runLifecycleEventInput } from './step-inputs';
@@ -17,6 +19,7 @@ export async function runLifecycleEvent(deps: StepDependencies, raw: unknown): P
   const input = parseStepInput(runLifecycleEventInput, raw, 'run-lifecycle-event');
   const { store } = deps;
   const deployment = await loadServerDeployment(store, input.deploymentId);
+  refuseIfAlarmStopped(deployment);
   const batch = await loadBatch(store, input.deploymentId, input.batchNumber);
   let targets = await loadBatchTargets(store, batch);
   const events = deployment.lifecycleEventNames;
@@ -111,6 +114,7 @@ async function waitForHosts(
     const { unreachable } = await deps.hosts.dispatch(groupScripts(deployment, batchNumber, index, eventName, work, toSend), async (ids) => {
       await store.markBatchSent(deploymentId, batchNumber, index, ids);
     });
+    await cancelIfAlarmStopped(deps, current);
     // Before the dispatch counts as done, so a retry that finds it done has nothing of it left to do. The last of
     // these reports may complete the event and resume the execution, which then moves the batch on. Marked as sent
     // first, so a retry after a report cut short knows to count its result.
@@ -131,6 +135,18 @@ async function waitForHosts(
     await deps.callbacks.succeed(taskToken, cursorAfterEvent(batchTargets, batchNumber, index));
   }
   return { dispatched: sent };
+}
+
+/**
+ * An alarm's state change that came while this step ran found nothing to cancel yet (or a token not yet waiting): the
+ * scripts just sent are cancelled here, and the step fails with AlarmActiveError, which ends the deployment. The
+ * record is read again for it, once per dispatched event.
+ */
+async function cancelIfAlarmStopped(deps: StepDependencies, batch: Batch): Promise<void> {
+  const deployment = await loadServerDeployment(deps.store, batch.deploymentId);
+  if (!deployment.alarmStop) return;
+  await cancelRunningEvent(deps, deployment, batch, deployment.alarmStop);
+  refuseIfAlarmStopped(deployment);
 }
 
 /** Hosts the runner could not reach fail the event now, through the same report step as hosts that ran it. */

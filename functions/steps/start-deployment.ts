@@ -1,9 +1,10 @@
-// First step of an execution: resolve the hosts, order them as CodeDeploy does, check the minimum-healthy rule,
-// write the targets and move the deployment to InProgress.
+// First step of an execution: resolve the hosts, order them as CodeDeploy does, check the deployment's alarms and the
+// minimum-healthy rule, write the targets and move the deployment to InProgress.
 import { checkStart, orderTargets, type RevisionHealth } from '../core/batch-planning';
 import { deploymentOverview } from '../core/deployment-overview';
 import type { DeploymentTarget, HostRecord } from '../core/types';
 import type { StepDependencies } from '../ports';
+import { checkAlarms } from './alarm-check';
 import { loadServerDeployment, loadGroup, revisionKey } from './deployment-context';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
 import { type Cursor, FINISH_CURSOR, PLAN_CURSOR, parseStepInput, startDeploymentInput } from './step-inputs';
@@ -41,6 +42,9 @@ export async function startDeployment(deps: StepDependencies, raw: unknown): Pro
     lifecycleEvents: deployment.lifecycleEventNames.map((lifecycleEventName) => ({ lifecycleEventName, status: 'Pending' })),
   }));
   await store.putTargets(targets);
+  // Before any host is touched: an alarm already firing ends the deployment Stopped (AlarmActiveError, caught by the
+  // state machine), and the finish closes these targets as Skipped.
+  await checkAlarms(deps, deployment, group);
 
   const check = checkStart(config, targets);
   if (!check.ok) {

@@ -9,10 +9,10 @@ import { oneOf, parseFlags } from './parse-flags';
 export const LOCAL_ALARM_USAGE = `usage: cutover local alarm set <name> <OK|ALARM|INSUFFICIENT_DATA> [--state-dir DIR]
 
 Sets a simulated CloudWatch alarm in <state-dir>/alarms.json (an alarm the file does not name reads
-INSUFFICIENT_DATA). Deployment groups watch the alarms given with \`cutover local deploy --platform lambda --alarm
-NAME\`; one in ALARM stops their deployment. A deployment running in another process does not see a change at once:
-it reads alarms.json before each traffic shift (and as each wait between shifts begins), so it stops at its next
-shift at the latest, not in the middle of a wait.`;
+INSUFFICIENT_DATA). Deployment groups watch the alarms given with \`cutover local deploy --alarm NAME\` (on any
+platform) or in their alarmConfiguration; one in ALARM stops their deployment. A deployment running in another
+process (\`cutover local serve\`, \`cutover local deploy\`) sees the change within a fraction of a second, in the
+middle of a wait or a hook script too, as CloudWatch's alarm state change event would tell it.`;
 
 export async function localAlarmCommand(args: readonly string[], ctx: CliContext): Promise<number> {
   const [name, ...rest] = args;
@@ -24,7 +24,7 @@ export async function localAlarmCommand(args: readonly string[], ctx: CliContext
   }
   const [alarmName, given] = positionals;
   const state = oneOf<AlarmState>('state', given, ALARM_STATES) as AlarmState;
-  // Without the runtime (and the state folder's lock): a deployment running meanwhile reads the file itself.
+  // Without the runtime (and the state folder's lock): a server or deployment running meanwhile watches the file.
   await new LocalAlarms(stateDirOf(ctx.cwd, values['state-dir'])).set(alarmName, state);
   ctx.stdout.write(`Alarm ${alarmName} is ${state}\n`);
   return EXIT_OK;

@@ -14,15 +14,18 @@ import { runDeploymentCommand } from './local-session';
 import { DEPLOY_FLAGS, oneOf, parseFlags, positiveInteger, positiveNumber } from './parse-flags';
 
 export const LOCAL_DEPLOY_USAGE = `usage: cutover local deploy <bundle-dir | .zip | .tar | .tgz> [--hosts N | --host NAME ...] [--config NAME]
-       [--application NAME] [--group NAME] [--load-balancer NAME ...] [--auto-rollback] [--ignore-application-stop-failures]
-       [--file-exists-behavior DISALLOW|OVERWRITE|RETAIN] [--description TEXT] [--json] [--state-dir DIR] [--time-scale X]
+       [--application NAME] [--group NAME] [--load-balancer NAME ...] [--alarm NAME ...] [--auto-rollback]
+       [--ignore-application-stop-failures] [--file-exists-behavior DISALLOW|OVERWRITE|RETAIN] [--description TEXT] [--json]
+       [--state-dir DIR] [--time-scale X]
        cutover local deploy --platform lambda <appspec.yaml | appspec.json | folder> [--config NAME] [--hook NAME=PATH ...]
        [--alarm NAME ...] [--time-scale X] [--json] ...   (--platform lambda --help for all its flags)
        cutover local deploy --platform ecs <appspec.yaml | appspec.json | folder> [--service NAME] [--config NAME]
        [--hook NAME=PATH ...] [--test-listener] [--termination-wait MINUTES] [--time-scale X] [--json] ...
        (--platform ecs --help for all its flags)
 --platform server (the default) deploys to hosts; lambda shifts a simulated Lambda alias; ecs replaces the task set
-of a simulated ECS service, blue/green.`;
+of a simulated ECS service, blue/green. --alarm names simulated CloudWatch alarms the group watches (\`cutover local
+alarm set NAME ALARM\`): one in ALARM stops the deployment, cancelling the scripts its batch runs; with
+--auto-rollback the last good revision is then deployed again.`;
 
 const PLATFORMS = ['server', 'lambda', 'ecs'] as const;
 
@@ -39,6 +42,8 @@ export interface LocalDeployRequest {
   readonly deploymentConfigName?: string;
   /** Simulated target groups the hosts sit behind (BlockTraffic/AllowTraffic run around each batch). */
   readonly loadBalancers?: readonly string[];
+  /** Simulated CloudWatch alarms the group watches; undefined keeps the group's. */
+  readonly alarms?: readonly string[];
   readonly autoRollback: boolean;
   readonly ignoreApplicationStopFailures: boolean;
   readonly fileExistsBehavior?: FileExistsBehavior;
@@ -56,6 +61,7 @@ export async function localDeployCommand(args: readonly string[], ctx: CliContex
       hosts: { type: 'string' },
       host: { type: 'string', multiple: true },
       'load-balancer': { type: 'string', multiple: true },
+      alarm: { type: 'string', multiple: true },
       'ignore-application-stop-failures': { type: 'boolean' },
       'file-exists-behavior': { type: 'string' },
     },
@@ -70,6 +76,7 @@ export async function localDeployCommand(args: readonly string[], ctx: CliContex
     hosts: hostsFrom(values.hosts, values.host),
     deploymentConfigName: values.config,
     loadBalancers: values['load-balancer'],
+    alarms: values.alarm,
     autoRollback: values['auto-rollback'] ?? false,
     ignoreApplicationStopFailures: values['ignore-application-stop-failures'] ?? false,
     fileExistsBehavior: oneOf('--file-exists-behavior', values['file-exists-behavior'], ['DISALLOW', 'OVERWRITE', 'RETAIN'] as const),
@@ -98,7 +105,7 @@ export function createDeploymentRequestOf(request: LocalDeployRequest, revision:
     description: request.description,
     ignoreApplicationStopFailures: request.ignoreApplicationStopFailures,
     fileExistsBehavior: request.fileExistsBehavior,
-    autoRollbackConfiguration: request.autoRollback ? { enabled: true, events: ['DEPLOYMENT_FAILURE'] } : undefined,
+    autoRollbackConfiguration: request.autoRollback ? { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] } : undefined,
     revision,
     appSpec,
   };
@@ -120,6 +127,7 @@ export async function deployLocally(
       defaultHosts: numberedHosts(DEFAULT_HOST_COUNT),
       deploymentConfigName: request.deploymentConfigName,
       loadBalancers: request.loadBalancers,
+      alarms: request.alarms,
     },
     new Date(),
   );

@@ -5,6 +5,7 @@ import type { ApiContext } from '../../functions/api/api-context';
 import { Router } from '../../functions/api/router';
 import { API_ROUTES } from '../../functions/api/routes';
 import { LocalRuntime } from '../local/local-runtime';
+import { PeriodicLockSweep } from '../local/periodic-lock-sweep';
 import { StateLock } from '../local/state-lock';
 import type { CliContext } from './cli-context';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './cli-errors';
@@ -19,6 +20,8 @@ Serves Cutover's REST API (GET /openapi.json describes it) on http://${LOOPBACK}
 (cutover create-application …, default endpoint http://${LOOPBACK}:${DEFAULT_PORT}) and any HTTP client. Loopback only, no auth.
 Prints "Cutover API on http://${LOOPBACK}:<port> (state: <dir>)" once it listens, then the progress of deployments.
 SIGINT or SIGTERM stops it: no new requests, running deployments finish, then it exits 0 (a second signal exits at once).
+Locks left by deployments whose process died (a serve or deploy killed mid-way) are recovered at start-up and every
+five minutes (divided by --time-scale): the deployment is finished as abandoned, rolled back when its policy says so.
 
   --port P         port to listen on (default ${DEFAULT_PORT}; 0 picks a free one, read it from the first line)
   --state-dir DIR  local state folder (default .cutover), locked while the server runs
@@ -37,11 +40,11 @@ export async function localServeCommand(args: readonly string[], ctx: CliContext
 
   const lock = StateLock.acquire(stateDir, 'cutover local serve');
   try {
-    const runtime = await LocalRuntime.open({ stateDir, persist: true, timeScale });
+    const runtime = await LocalRuntime.open({ stateDir, persist: true, timeScale, watchAlarmFile: true });
     // Progress stays on through the drain: deployments finishing after the signal still show how they ended.
     const unsubscribe = runtime.events.subscribe(progressPrinter(ctx.stdout));
     try {
-      return await serve(runtime, lock, port, ctx);
+      return await serve(runtime, lock, port, timeScale, ctx);
     } finally {
       await runtime.close();
       unsubscribe();
@@ -51,7 +54,7 @@ export async function localServeCommand(args: readonly string[], ctx: CliContext
   }
 }
 
-async function serve(runtime: LocalRuntime, lock: StateLock, port: number, ctx: CliContext): Promise<number> {
+async function serve(runtime: LocalRuntime, lock: StateLock, port: number, timeScale: number, ctx: CliContext): Promise<number> {
   const context: ApiContext = { deps: runtime.deps, hostNaming: 'local' };
   const router = new Router(API_ROUTES, (message, details) => ctx.stderr.write(`cutover: ${message} ${JSON.stringify(details)}\n`));
   let server;
@@ -68,8 +71,12 @@ async function serve(runtime: LocalRuntime, lock: StateLock, port: number, ctx: 
     if (change.kind === 'deployment' && change.deployment.status === 'InProgress') lock.noteDeployment(change.deployment.deploymentId);
   });
   ctx.stdout.write(`Cutover API on http://${LOOPBACK}:${server.port} (state: ${runtime.stateDir})\n`);
+  // A serve killed mid-deployment leaves its locks behind: recovered now (after the first line, which tells the port),
+  // then periodically until the stop signal.
+  const sweeper = PeriodicLockSweep.start({ sweep: () => runtime.sweepLocks(), timeScale, report: (line) => ctx.stderr.write(`cutover: ${line}\n`) });
 
   await stopSignal(ctx, lock);
+  await sweeper.stop();
   ctx.stderr.write('cutover: stopping: no new requests; waiting for running deployments to finish (a second signal stops at once)\n');
   await server.close();
   unsubscribe();
@@ -87,7 +94,7 @@ function stopSignal(ctx: CliContext, lock: StateLock): Promise<void> {
       resolve();
     };
     const now = (): void => {
-      ctx.stderr.write('cutover: stopped at once; a deployment left running is failed as abandoned when its group next deploys\n');
+      ctx.stderr.write('cutover: stopped at once; a deployment left running is finished as abandoned by the next serve, or when its group next deploys\n');
       lock.release();
       process.exit(130);
     };

@@ -60,13 +60,15 @@ export interface LocalSessionOptions {
   readonly hooks?: LocalRuntimeOptions['hooks'];
   /** Runs while holding the folder's lock, before the store opens (the demo resets the folder here). */
   readonly prepare?: (stateDir: string) => void;
+  /** Acts on alarms other processes set while the session runs (LocalRuntimeOptions.watchAlarmFile). */
+  readonly watchAlarmFile?: boolean;
 }
 
 export async function withLocalSession<T>(options: LocalSessionOptions, work: (session: LocalSession) => Promise<T>): Promise<T> {
   const stateDir = stateDirOf(options.cwd, options.stateDir);
   return withStateLock(stateDir, options.command, async (lock) => {
     options.prepare?.(stateDir);
-    const runtime = await LocalRuntime.open({ stateDir, timeScale: options.timeScale, hooks: options.hooks });
+    const runtime = await LocalRuntime.open({ stateDir, timeScale: options.timeScale, hooks: options.hooks, watchAlarmFile: options.watchAlarmFile });
     try {
       return await work({ runtime, lock });
     } finally {
@@ -84,7 +86,8 @@ export async function runDeploymentCommand(
   options: LocalSessionOptions & { readonly json: boolean },
   deploy: (session: LocalSession) => Promise<DeploymentView>,
 ): Promise<number> {
-  const view = await withLocalSession(options, async (session) => {
+  // A deployment command runs its deployment in the foreground: `cutover local alarm set` elsewhere stops it at once.
+  const view = await withLocalSession({ ...options, watchAlarmFile: true }, async (session) => {
     const unsubscribe = options.json ? () => undefined : session.runtime.events.subscribe(progressPrinter(ctx.stdout));
     try {
       return await deploy(session);

@@ -16,7 +16,9 @@ export function progressPrinter(out: NodeJS.WritableStream): (change: StateChang
       case 'deployment': {
         const d = change.deployment;
         if (d.computePlatform !== 'Server') traffic.set(d.deploymentId, d);
-        if (d.status === 'Created') {
+        if (d.status === 'Queued') {
+          out.write(`\nDeployment ${d.deploymentId} queued in ${d.applicationName}/${d.deploymentGroupName} (arrival ${d.queuePosition ?? '?'}): it starts once the deployments before it have ended\n`);
+        } else if (d.status === 'Created') {
           const why = d.creator === 'codeDeployRollback' ? ` (automatic rollback of ${d.rollbackInfo?.rollbackTriggeringDeploymentId})` : '';
           out.write(`\nDeployment ${d.deploymentId} created${why}: ${d.applicationName}/${d.deploymentGroupName}, ${d.deploymentConfigName}\n`);
         } else if (d.status === 'InProgress' && d.computePlatform !== 'Server') {

@@ -11,6 +11,7 @@ import type { CutoverFlow, StateMachineIdentity } from './cutover-state-machine'
 import type { CutoverTable, StepTableAction } from './cutover-table';
 import {
   grantAlarmReads,
+  grantCommandCancel,
   grantAliasTraffic,
   grantDescribeExecution,
   grantEcsServiceChanges,
@@ -86,6 +87,8 @@ export class CutoverFunctions extends Construct {
   public readonly alarmEvent: StepHandler;
   /** The REST API behind API Gateway. */
   public readonly api: StepHandler;
+  /** Recovers, on a schedule, the group locks of executions that ended without finishing their deployment. */
+  public readonly lockSweep: StepHandler;
 
   public constructor(scope: Construct, id: string, props: CutoverFunctionsProps) {
     super(scope, id);
@@ -185,7 +188,7 @@ export class CutoverFunctions extends Construct {
     this.alarmEvent = new StepHandler(this, 'AlarmEvent', {
       ...common,
       handlerFile: 'alarm-event',
-      description: 'Cutover: end the waits of Lambda and ECS deployments whose alarm went to ALARM',
+      description: 'Cutover: stop the deployments whose alarm went to ALARM, cancelling the scripts a batch runs',
     });
     this.api = new StepHandler(this, 'Api', {
       ...common,
@@ -195,6 +198,14 @@ export class CutoverFunctions extends Construct {
       timeout: Duration.seconds(29),
       // Room to stream a revision bundle from S3 and read its appspec.
       memorySize: 1024,
+    });
+    this.lockSweep = new StepHandler(this, 'LockSweep', {
+      ...common,
+      handlerFile: 'lock-sweep',
+      description: 'Cutover: finish the deployments whose execution ended without releasing its group lock',
+      // Every group is read; each recovery runs a finish step (up to two minutes for an ECS one). Under the five
+      // minutes between sweeps, so two never overlap.
+      timeout: Duration.minutes(4),
     });
 
     // The item actions each step's store calls send; which store method sends which is the adapter's business
@@ -213,20 +224,24 @@ export class CutoverFunctions extends Construct {
       [this.runHook, ['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem']],
       [this.shiftAlias, ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem']],
       [this.waitForShift, ['GetItem', 'UpdateItem']],
-      // Releasing the group lock deletes its item.
-      [this.finishTrafficDeployment, ['GetItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem']],
+      // Releasing the group lock deletes its item; starting the deployment queued next takes the lock for it (PutItem).
+      [this.finishTrafficDeployment, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem']],
       [this.startEcsDeployment, ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem']],
       [this.advanceEcs, ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem']],
-      // Lists the deployments in progress (through gsi1, below) and reads their groups.
-      [this.alarmEvent, ['GetItem', 'Query']],
+      // Lists the deployments in progress (through gsi1, below) and reads their groups; records a Server deployment's
+      // alarm stop and closes the events it cancels.
+      [this.alarmEvent, ['GetItem', 'Query', 'UpdateItem']],
       // Creates, lists, reads and deletes every kind of item; createDeployment takes the group lock and writes the
       // targets, and deleting an application sweeps its partition in batches.
       [this.api, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem']],
+      // Lists the groups, then runs finish steps for dead holders: what finish-deployment writes, rollbacks included.
+      [this.lockSweep, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem']],
     ];
     for (const [handler, actions] of tableAccess) {
       props.table.grantStepAccess(handler.role, actions);
     }
-    for (const lister of [this.api, this.alarmEvent]) {
+    // The sweep lists the deployments still active, to find the locks of groups deleted by hand.
+    for (const lister of [this.api, this.alarmEvent, this.lockSweep]) {
       props.table.grantIndexQuery(lister.role);
     }
 
@@ -245,20 +260,30 @@ export class CutoverFunctions extends Construct {
     for (const settler of [this.runHook, this.waitForShift, this.api]) {
       grantTaskCallbacks(settler, [lambda, ecs], ['states:SendTaskSuccess', 'states:SendTaskFailure']);
     }
-    grantTaskCallbacks(this.alarmEvent, [lambda, ecs], ['states:SendTaskFailure']);
+    grantTaskCallbacks(this.alarmEvent, [server, lambda, ecs], ['states:SendTaskFailure']);
     // The API's createDeployment starts a deployment's first execution, on its platform's machine. Rollbacks of server
-    // deployments (finish-deployment) and the hand-over of a long one (plan-next-batch) start server executions only.
+    // deployments and the next queued deployment of a server group (finish-deployment), and the hand-over of a long one
+    // (plan-next-batch) start server executions only.
     grantStartExecution(this.api, [server, lambda, ecs]);
     for (const starter of [this.finishDeployment, this.planNextBatch]) {
       grantStartExecution(starter, [server]);
     }
-    // createDeployment frees a group lock whose execution has ended without releasing it, whichever flow ran it.
-    grantDescribeExecution(this.api, [server, lambda, ecs]);
+    // A finish step that frees its group starts the deployment queued next in it: a group deploys to one platform.
+    grantStartExecution(this.finishTrafficDeployment, [lambda, ecs]);
+    // The sweep finishes a dead server deployment as its finish step would (its rollback included), and starts the
+    // deployment waiting first in the queue of a group it freed, on that deployment's platform.
+    grantStartExecution(this.lockSweep, [server, lambda, ecs]);
+    // createDeployment and the sweep recover a group lock whose execution has ended without releasing it, whichever
+    // flow ran it.
+    for (const recoverer of [this.api, this.lockSweep]) {
+      grantDescribeExecution(recoverer, [server, lambda, ecs]);
+    }
 
     // The steps publish the changes they make (start, batches, host results, traffic shifts, the end); the API
-    // publishes a created deployment and one failed by lock recovery. wait-for-shift and the alarm handler only end
-    // waits: what follows is published by the steps the execution runs next.
-    for (const publisher of this.all().filter((handler) => handler !== this.waitForShift && handler !== this.alarmEvent)) {
+    // publishes a created deployment, and it and the sweep the end of one finished by lock recovery. The alarm handler
+    // publishes the hosts whose event it cancelled. wait-for-shift only ends waits: what follows is published by the
+    // steps the execution runs next.
+    for (const publisher of this.all().filter((handler) => handler !== this.waitForShift)) {
       grantPutEvents(publisher, props.eventBus);
       grantTriggerPublish(publisher, props.triggerTopicArns, props.triggerTopicKeyArns);
     }
@@ -272,6 +297,11 @@ export class CutoverFunctions extends Construct {
     grantManagedInstanceTagReads(this.startDeployment);
 
     grantSendCommand(this.runLifecycleEvent);
+    // An alarm cancels what a batch runs: its state change handler, and run-lifecycle-event when the alarm came while
+    // it was sending the event.
+    for (const canceller of [this.alarmEvent, this.runLifecycleEvent]) {
+      grantCommandCancel(canceller, `${canceller.handlerFile} cancels the commands of an event an alarm stopped`);
+    }
     grantUnscopedReads(
       this.runLifecycleEvent,
       ['ssm:DescribeInstanceInformation', ...LOAD_BALANCER_READS],
@@ -293,7 +323,10 @@ export class CutoverFunctions extends Construct {
     // Lambda deployments: the start checks the alias and that TargetVersion is published; each shift and the
     // restoring finish re-read the alias (its RevisionId guards the update) and update it.
     grantAliasTraffic(this.startLambdaDeployment, props.lambdaFunctionArns, ['lambda:GetAlias', 'lambda:GetFunctionConfiguration']);
-    for (const shifter of [this.shiftAlias, this.finishTrafficDeployment]) {
+    // Lock recovery (createDeployment's in the API, and the sweep) runs the finish step for a dead execution, so it
+    // gives traffic back as that step does.
+    const trafficFinishers = [this.finishTrafficDeployment, this.api, this.lockSweep];
+    for (const shifter of [this.shiftAlias, ...trafficFinishers]) {
       grantAliasTraffic(shifter, props.lambdaFunctionArns, ['lambda:GetAlias', 'lambda:UpdateAlias']);
     }
     grantHookInvoke(this.runHook, props.hookFunctionArns);
@@ -301,6 +334,12 @@ export class CutoverFunctions extends Construct {
     grantAlarmReads(this.advanceEcs, 'advance-ecs checks the alarms of the group before every change to the service');
     grantAlarmReads(this.waitForShift, 'wait-for-shift checks them once more when its wait begins');
     grantAlarmReads(this.runHook, 'run-hook checks them when a hook wait begins');
+    grantAlarmReads(this.startLambdaDeployment, 'start-lambda-deployment checks them before anything moves');
+    grantAlarmReads(this.startEcsDeployment, 'start-ecs-deployment checks them before anything moves');
+    // Server deployments: before the first host is touched, between batches, and at each look at a load balancer wait.
+    grantAlarmReads(this.startDeployment, 'start-deployment checks them before any host is touched');
+    grantAlarmReads(this.planNextBatch, 'plan-next-batch checks them before each batch');
+    grantAlarmReads(this.checkTraffic, 'check-traffic checks them while a batch waits on its load balancers');
 
     // ECS deployments (functions/aws/ecs-task-set-traffic.ts): the start reads the service and finds the pair's target
     // groups; the advance creates the replacement task set (reading the service for its settings), waits for it to be
@@ -320,12 +359,15 @@ export class CutoverFunctions extends Construct {
     );
     grantListenerWeights(this.advanceEcs, props.ecsListenerArns);
     grantTaskRolePassing(this.advanceEcs);
-    grantEcsServiceChanges(this.finishTrafficDeployment, props.ecsServiceArns, {
-      service: ['ecs:UpdateServicePrimaryTaskSet'],
-      taskSet: ['ecs:DeleteTaskSet'],
-    });
-    grantUnscopedReads(this.finishTrafficDeployment, ['elasticloadbalancing:DescribeListeners'], 'finish-traffic-deployment reads a listener before weighting it back');
-    grantListenerWeights(this.finishTrafficDeployment, props.ecsListenerArns);
+    for (const finisher of trafficFinishers) {
+      // DescribeServices: which task sets the service really has, when a step died after changing it (restore-task-sets).
+      grantEcsServiceChanges(finisher, props.ecsServiceArns, {
+        service: ['ecs:DescribeServices', 'ecs:UpdateServicePrimaryTaskSet'],
+        taskSet: ['ecs:DeleteTaskSet'],
+      });
+      grantUnscopedReads(finisher, ['elasticloadbalancing:DescribeListeners'], `${finisher.handlerFile} reads a listener before weighting it back (finish-traffic-deployment)`);
+      grantListenerWeights(finisher, props.ecsListenerArns);
+    }
 
     for (const bucket of props.revisionBuckets) {
       this.grantRevisionRead(bucket);
@@ -350,6 +392,7 @@ export class CutoverFunctions extends Construct {
       this.advanceEcs,
       this.alarmEvent,
       this.api,
+      this.lockSweep,
     ];
   }
 

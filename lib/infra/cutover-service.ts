@@ -1,8 +1,8 @@
 // Cutover in one construct: the table, the revisions bucket, the step handlers, the server in-place, Lambda
 // traffic-shift and ECS blue/green state machines, the rules that turn SSM Run Command status events into host reports
-// and CloudWatch alarms into stopped Lambda and ECS deployments, the policy hosts need, the IAM-authorized REST API and
-// the bus state changes are published on. `cdk deploy` uses it through CutoverStack; other CDK apps can
-// embed it directly.
+// and CloudWatch alarms into stopped Lambda and ECS deployments, the schedule that recovers abandoned group locks, the
+// policy hosts need, the IAM-authorized REST API and the bus state changes are published on. `cdk deploy` uses it
+// through CutoverStack; other CDK apps can embed it directly.
 import * as path from 'node:path';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
@@ -19,6 +19,7 @@ import { CutoverFunctions } from './cutover-functions';
 import { type CutoverFlow, CutoverStateMachine, StateMachineIdentity } from './cutover-state-machine';
 import { CutoverTable } from './cutover-table';
 import { HostPolicy } from './host-policy';
+import { LockSweepSchedule } from './lock-sweep-schedule';
 import { RevisionStorage } from './revision-storage';
 import type { LoadBalancerArns } from './step-grants';
 import { PROJECT_ROOT } from './step-handler';
@@ -272,6 +273,7 @@ export class CutoverService extends Construct {
       eventPattern: ALARM_STATE_EVENT_PATTERN,
       handler: this.functions.alarmEvent.function,
     });
+    new LockSweepSchedule(this, 'LockSweepSchedule', { handler: this.functions.lockSweep.function });
 
     this.frontDoor = new CutoverApi(this, 'Api', {
       handler: this.functions.api.function,

@@ -8,7 +8,8 @@ import { TABLE_KEYS } from '../../functions/aws/table-schema';
 
 /**
  * What the store adapter sends for the steps: single items, base-table queries and batches. No Scan, no transactions
- * (design rule 5), and no index: only the API's lists read gsi1 (grantIndexQuery).
+ * (design rule 5), and no index: only the lists that need it read gsi1 (grantIndexQuery): the API's lists, the
+ * alarm handler's deployments in progress and the lock sweep's active deployments.
  */
 export type StepTableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchGetItem' | 'BatchWriteItem';
 

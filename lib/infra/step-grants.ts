@@ -219,6 +219,21 @@ export function grantSendCommand(handler: StepHandler): void {
 }
 
 /**
+ * An alarm cancels the SSM commands a batch's event runs: ListCommands finds them by their Comment, CancelCommand
+ * stops them. Neither has a resource type (the Service Authorization Reference lists none), so `*` is the narrowest
+ * grant; CancelCommand only stops commands, which Cutover sent to the hosts of a deployment it is stopping.
+ */
+export function grantCommandCancel(handler: StepHandler, purpose: string): void {
+  handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ssm:ListCommands', 'ssm:CancelCommand'], resources: ['*'] }));
+  acknowledgeWildcard(
+    handler,
+    '*',
+    `ssm:ListCommands and ssm:CancelCommand have no resource-level permissions, so they can only be granted on *: ${purpose}. ` +
+      'Cancelling stops a command already sent; it runs nothing',
+  );
+}
+
+/**
  * Lookups that have no resource-level permissions (the Service Authorization Reference lists no resource type for
  * them), so `*` is the narrowest grant; they only read. `purpose` says why the step reads them, for the review.
  */

@@ -14,9 +14,11 @@ export function readStateFile(file: string): string | undefined {
 }
 
 // Synchronous writes: within one process, each read-modify-write completes before another can start. The rename
-// keeps a reader from ever seeing half a file.
+// keeps a reader (another process watching the file, too) from ever seeing half a file; the temporary file is named
+// after this process, so that two processes writing the same file at once never write into each other's.
 export function writeStateFile(file: string, body: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(body, null, 2)}\n`);
-  fs.renameSync(`${file}.tmp`, file);
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, `${JSON.stringify(body, null, 2)}\n`);
+  fs.renameSync(temporary, file);
 }

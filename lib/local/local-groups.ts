@@ -18,17 +18,20 @@ export interface LocalGroupRequest {
   readonly deploymentConfigName?: string;
   /** Target groups the hosts sit behind; undefined keeps the group's (none on first use). */
   readonly loadBalancers?: readonly string[];
+  /** CloudWatch alarm names (simulated) the group watches; undefined keeps the group's (none on first use). */
+  readonly alarms?: readonly string[];
 }
 
 export async function ensureLocalGroup(store: Store, request: LocalGroupRequest, now: Date): Promise<DeploymentGroup> {
   await ensureApplication(store, request.applicationName, 'Server', now);
   const existing = await store.getDeploymentGroup(request.applicationName, request.deploymentGroupName);
   if (existing) {
-    if (!request.hosts && !request.loadBalancers) return existing;
+    if (!request.hosts && !request.loadBalancers && !request.alarms) return existing;
     const updated: DeploymentGroup = {
       ...existing,
       ...(request.hosts ? { instanceNames: [...request.hosts] } : {}),
       ...(request.loadBalancers ? { loadBalancerInfo: loadBalancerInfo(request.loadBalancers) } : {}),
+      ...(request.alarms ? { alarmConfiguration: alarmConfigurationOf(request.alarms) } : {}),
     };
     await store.putDeploymentGroup(updated);
     return updated;
@@ -43,6 +46,7 @@ export async function ensureLocalGroup(store: Store, request: LocalGroupRequest,
     computePlatform: 'Server',
     instanceNames: [...(request.hosts ?? request.defaultHosts)],
     loadBalancerInfo: request.loadBalancers ? loadBalancerInfo(request.loadBalancers) : undefined,
+    alarmConfiguration: request.alarms && alarmConfigurationOf(request.alarms),
   };
   await store.putDeploymentGroup(group);
   return group;

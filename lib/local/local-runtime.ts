@@ -10,7 +10,8 @@ import { executionInput, executionName } from '../../functions/core/execution-se
 import { explicitInstances } from '../../functions/core/instance-list';
 import { STATE_MACHINE_STEPS } from '../../functions/steps';
 import { hostReport } from '../../functions/steps/host-report';
-import { alarmStateChanged } from '../../functions/steps/traffic/traffic-wait-control';
+import { type LockSweepSummary, sweepLocks } from '../../functions/steps/lock-sweep';
+import { alarmStateChanged } from '../../functions/steps/alarm-state-changed';
 import { ECS_BLUE_GREEN_ASL, LAMBDA_TRAFFIC_SHIFT_ASL, SERVER_IN_PLACE_ASL } from '../asl-files';
 import { LocalAlarms } from './local-alarms';
 import { FanoutEventSink } from './fanout-event-sink';
@@ -64,6 +65,11 @@ export interface LocalRuntimeOptions {
   readonly hooks?: Readonly<Record<string, LocalHookFunction>>;
   /** Replaces the local host runner (tests use it to lose or duplicate reports). */
   readonly hostRunner?: (report: (r: HostReport) => Promise<void>, hostsDir: string) => HostRunner;
+  /**
+   * Acts on alarms.json changes other processes make (`cutover local alarm set`) within a fraction of a second, not
+   * only at a deployment's next traffic change: for processes that run deployments for a while (serve, local deploy).
+   */
+  readonly watchAlarmFile?: boolean;
 }
 
 export class LocalRuntime {
@@ -150,6 +156,7 @@ export class LocalRuntime {
     this.alarms.onChange(async (alarmName, state) => {
       await alarmStateChanged(this.deps, alarmName, state);
     });
+    if (options.watchAlarmFile) this.alarms.watchFile();
   }
 
   public static async open(options: LocalRuntimeOptions): Promise<LocalRuntime> {
@@ -185,9 +192,19 @@ export class LocalRuntime {
     return { ...(shown as Deployment), targets: await this.store.getTargets(deploymentId) };
   }
 
+  /**
+   * Recovers the group locks of executions that ended without finishing, as the scheduled sweep does on AWS. Only this
+   * process's executions count as running, so a lock left by an earlier process that was killed is recovered.
+   */
+  public sweepLocks(): Promise<LockSweepSummary> {
+    return sweepLocks(this.deps);
+  }
+
   /** Executions still running; a clean close waits for them. */
   public async close(): Promise<void> {
     await Promise.allSettled([...this.executions.values()].flat().map((e) => e.result));
+    // Watched until the last deployment has ended: an alarm still stops one that runs on after a stop signal.
+    await this.alarms.unwatchFile();
     if (this.hostRunner instanceof LocalHostRunner) await this.hostRunner.idle();
     await this.lambdaFunctions.idle();
     await this.dynamo.close();

@@ -62,6 +62,17 @@ describe('OpenAPI document', () => {
     });
   });
 
+  it('documents RollbackDeployment with its optional target and description', async () => {
+    const document = await served();
+
+    const operation = document.paths['/deployments/{deploymentId}/rollback'].post;
+    expect(operation.operationId).toBe('RollbackDeployment');
+    expect(operation.parameters).toEqual([expect.objectContaining({ name: 'deploymentId', in: 'path' })]);
+    const schema = (operation.requestBody as { content: Record<string, { schema: { properties: Record<string, unknown>; required?: string[] } }> }).content['application/json'].schema;
+    expect(Object.keys(schema.properties)).toEqual(['targetDeploymentId', 'description']);
+    expect(schema.required ?? []).toEqual([]);
+  });
+
   it('documents a deployment and its target in one shape per platform, told apart by their discriminator', async () => {
     const document = (await served()) as unknown as { paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>> };
     const answer = (path: string) => document.paths[path].get.responses['200'].content['application/json'].schema;

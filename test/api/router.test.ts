@@ -57,7 +57,11 @@ describe('Router', () => {
     ['bad percent-encoding', request('POST', '/things/%E0%A4%A', '{"size": 3}'), 400, 'ValidationError', 'path'],
     ['a body where none is taken', request('DELETE', '/things/box', '{}'), 400, 'ValidationError', 'body'],
     ['a query parameter where none is taken', request('DELETE', '/things/box', null, { force: 'true' }), 400, 'ValidationError', 'force'],
-    ['an unknown path', request('GET', '/nothing'), 404, 'RouteNotFound', undefined],
+    ['a field with an empty name', request('POST', '/things/box', '{"size": 3, "": 1}'), 400, 'ValidationError', 'body'],
+    ['a nested field with a blank name', request('POST', '/things/box', '{"size": 3, "nested": {"colour": "r", " ": 1}}'), 400, 'ValidationError', 'nested'],
+    ['a query parameter with an empty name', request('DELETE', '/things/box', null, { '': 'x' }), 400, 'ValidationError', 'query'],
+    ['an unknown path', request('GET', '/nothing'), 404, 'RouteNotFound', 'path'],
+    ['an empty path', request('GET', ''), 404, 'RouteNotFound', 'path'],
     ['a method the path does not take', request('GET', '/things/box'), 405, 'MethodNotAllowed', undefined],
   ])('refuses %s with %p %s naming %p', async (_case, req, status, code, field) => {
     const response = await router.handle(ctx, req);

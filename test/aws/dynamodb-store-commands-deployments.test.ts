@@ -142,6 +142,7 @@ describe('updateDeploymentGroupSettings', () => {
     '#alarmConfiguration': 'alarmConfiguration',
     '#ecsServices': 'ecsServices',
     '#blueGreenDeploymentConfiguration': 'blueGreenDeploymentConfiguration',
+    '#concurrencyPolicy': 'concurrencyPolicy',
   };
 
   it('sets the settings present and removes the rest in one UpdateItem guarded by the group id', async () => {
@@ -159,7 +160,7 @@ describe('updateDeploymentGroupSettings', () => {
         '#autoScalingGroups = :autoScalingGroups ' +
         'REMOVE #serviceRoleArn, #loadBalancerInfo, #instanceNames, #ec2TagFilters, #ec2TagSet, ' +
         '#onPremisesInstanceTagFilters, #onPremisesTagSet, #triggerConfigurations, #alarmConfiguration, ' +
-        '#ecsServices, #blueGreenDeploymentConfiguration',
+        '#ecsServices, #blueGreenDeploymentConfiguration, #concurrencyPolicy',
       ConditionExpression: 'attribute_exists(pk) AND #deploymentGroupId = :deploymentGroupId',
       ExpressionAttributeNames: { '#deploymentGroupId': 'deploymentGroupId', ...settingNames },
       ExpressionAttributeValues: {

@@ -1,11 +1,16 @@
 import {
+  CancelCommandCommand,
+  type Command,
   type CommandInvocation,
   type CommandInvocationStatus,
+  type CommandStatus,
   DescribeInstanceInformationCommand,
   type DescribeInstanceInformationCommandInput,
   GetCommandInvocationCommand,
   InvocationDoesNotExist,
   ListCommandInvocationsCommand,
+  ListCommandsCommand,
+  type ListCommandsCommandInput,
   SendCommandCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
@@ -381,5 +386,89 @@ describe('SsmHostRunner.collect', () => {
     await expect(runner.collect({ ...collectionOf([HOST_A]), dispatchedAt: 'yesterday' })).rejects.toThrow(
       "dispatchedAt must be an ISO 8601 time (got 'yesterday')",
     );
+  });
+});
+
+describe('SsmHostRunner.cancel', () => {
+  // Commands of the whole account still executing since the dispatch (less the skew margin), of Cutover's document.
+  const LIST_COMMANDS_INPUT: ListCommandsCommandInput = {
+    Filters: [
+      { key: 'InvokedAfter', value: '2026-11-26T10:03:00Z' },
+      { key: 'ExecutionStage', value: 'Executing' },
+      { key: 'DocumentName', value: 'AWS-RunShellScript' },
+    ],
+    MaxResults: 50,
+  };
+
+  const command = (commandId: string, instanceIds: string[], status: CommandStatus = 'InProgress', comment = COMMENT): Command => ({
+    CommandId: commandId,
+    Comment: comment,
+    DocumentName: 'AWS-RunShellScript',
+    InstanceIds: instanceIds,
+    RequestedDateTime: new Date('2026-11-26T10:04:01.000Z'),
+    Status: status,
+  });
+
+  it('cancels, on the hosts asked for only, each running command sent for the event, found by its comment over every page', async () => {
+    // GIVEN: page 1 holds another event's command, another tool's and one of ours; page 2 a resent one of ours.
+    ssm
+      .on(ListCommandsCommand, LIST_COMMANDS_INPUT)
+      .resolves({
+        Commands: [
+          command('cmd-earlier', [HOST_A, HOST_B], 'InProgress', 'cutover d-ABCDEFGH1 b2 e2 AfterInstall'),
+          command('cmd-other-tool', [HOST_A], 'InProgress', 'nightly patching'),
+          command('cmd-ours', [HOST_A, HOST_B, HOST_C]),
+        ],
+        NextToken: 'page-2',
+      })
+      .on(ListCommandsCommand, { ...LIST_COMMANDS_INPUT, NextToken: 'page-2' })
+      .resolves({ Commands: [command('cmd-resent', [HOST_B])] });
+    ssm.on(CancelCommandCommand).resolves({});
+
+    // WHEN: host C's script has already been closed by a report; only A and B are cancelled.
+    await runner.cancel(collectionOf([HOST_A, HOST_B]));
+
+    // THEN
+    expect(ssm.commandCalls(ListCommandsCommand).map((call) => call.args[0].input)).toEqual([
+      LIST_COMMANDS_INPUT,
+      { ...LIST_COMMANDS_INPUT, NextToken: 'page-2' },
+    ]);
+    expect(ssm.commandCalls(CancelCommandCommand).map((call) => call.args[0].input)).toEqual([
+      { CommandId: 'cmd-ours', InstanceIds: [HOST_A, HOST_B] },
+      { CommandId: 'cmd-resent', InstanceIds: [HOST_B] },
+    ]);
+    expect(ssm.calls()).toHaveLength(4);
+  });
+
+  it.each<[string, Command[]]>([
+    ['a command of the event that has finished', [command('cmd-done', [HOST_A], 'Success'), command('cmd-cancelled', [HOST_A], 'Cancelled')]],
+    ['a command of the event on other hosts only', [command('cmd-elsewhere', [HOST_C])]],
+    ['no command since the dispatch', []],
+  ])('cancels nothing for %s', async (_case, commands) => {
+    ssm.on(ListCommandsCommand).resolves({ Commands: commands });
+
+    await runner.cancel(collectionOf([HOST_A, HOST_B]));
+
+    expect(ssm).not.toHaveReceivedCommand(CancelCommandCommand);
+  });
+
+  it('takes a command that ended between the list and the cancel (InvalidCommandId) as nothing left to stop', async () => {
+    ssm.on(ListCommandsCommand).resolves({ Commands: [command('cmd-gone', [HOST_A]), command('cmd-ours', [HOST_B])] });
+    ssm
+      .on(CancelCommandCommand, { CommandId: 'cmd-gone' })
+      .rejects(Object.assign(new Error('Invalid command id'), { name: 'InvalidCommandId' }))
+      .on(CancelCommandCommand, { CommandId: 'cmd-ours' })
+      .resolves({});
+
+    await runner.cancel(collectionOf([HOST_A, HOST_B]));
+
+    expect(ssm.commandCalls(CancelCommandCommand).map((call) => call.args[0].input.CommandId)).toEqual(['cmd-gone', 'cmd-ours']);
+  });
+
+  it('rejects with the error of a cancel SSM refused for another reason, so the alarm event is delivered again', async () => {
+    ssm.on(ListCommandsCommand).resolves({ Commands: [command('cmd-ours', [HOST_A])] });
+    ssm.on(CancelCommandCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    await expect(runner.cancel(collectionOf([HOST_A]))).rejects.toMatchObject({ name: 'ThrottlingException' });
   });
 });

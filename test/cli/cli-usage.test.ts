@@ -14,7 +14,7 @@ describe('cutover usage and bad input', () => {
     [['local', 'lambda', '--help'], /usage: cutover local lambda get-alias <function> <alias>/],
     [['local', 'deploy', '--platform', 'ecs', '-h'], /usage: cutover local deploy --platform ecs <appspec\.yaml[^]*--test-listener[^]*async \(event\) =>/],
     [['local', 'ecs', '--help'], /usage: cutover local ecs describe-service <service>/],
-    [['local', 'alarm', 'set', '--help'], /it reads alarms\.json before each traffic shift/],
+    [['local', 'alarm', 'set', '--help'], /sees the change within a fraction of a second/],
   ])('%j prints its usage and exits 0', async (args, usage) => {
     const run = await runCli(args, tempDir('cli-help'));
     expect(run.code).toBe(0);

@@ -64,6 +64,24 @@ describe('cutover local deploy', () => {
     expect(after.code).toBe(0);
   });
 
+  it('with --alarm watches a simulated alarm: one in ALARM stops the deployment before any host is touched', async () => {
+    const dir = tempDir('cli-alarm');
+    const bundle = loggingBundle(path.join(dir, 'v1'), 'v1');
+    expect((await runCli(['local', 'alarm', 'set', 'site-errors', 'ALARM'], dir)).code).toBe(0);
+
+    const stopped = await runCli(['local', 'deploy', bundle, '--hosts', '2', '--alarm', 'site-errors', '--json'], dir);
+
+    expect(stopped.stderr).toBe('');
+    expect(stopped.code).toBe(1);
+    const view = JSON.parse(stopped.stdout) as DeploymentView;
+    expect(view).toMatchObject({ status: 'Stopped', errorInformation: { code: 'ALARM_ACTIVE', message: expect.stringContaining('site-errors') } });
+    expect(view.targets.map((t) => t.status)).toEqual(['Skipped', 'Skipped']);
+    expect(fs.existsSync(path.join(dir, '.cutover', 'hosts', 'host-1'))).toBe(false);
+    // The group keeps watching it: once it is OK again, a deploy without the flag goes through.
+    expect((await runCli(['local', 'alarm', 'set', 'site-errors', 'OK'], dir)).code).toBe(0);
+    expect((await runCli(['local', 'deploy', bundle], dir)).code).toBe(0);
+  });
+
   it('exits 2 naming the field for bad input', async () => {
     const dir = tempDir('cli-bad');
     const bundle = loggingBundle(path.join(dir, 'v1'), 'v1');

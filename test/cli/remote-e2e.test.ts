@@ -207,11 +207,14 @@ describe('the API commands against cutover local serve', () => {
       const run = await cli(
         'create-deployment', '--application-name', 'fns', '--deployment-group-name', 'live',
         '--revision', 'revisionType=AppSpecContent,appSpecContent={content=file://appspec.yaml}', '--wait',
+        '--override-alarm-configuration', 'enabled=true,alarms=[{name=fn-latency}]',
       );
       expect(run.code).toBe(0);
       const { deploymentInfo } = json<{ deploymentInfo: { deploymentId: string; status: string; revision: unknown; trafficShifts: unknown[] } }>(run);
       lambdaDeploymentId = deploymentInfo.deploymentId;
       expect(deploymentInfo).toMatchObject({ status: 'Succeeded', revision: { revisionType: 'AppSpecContent', appSpecContent: { content: APPSPEC } } });
+      // Watched instead of the group's alarms for this deployment (fn-latency was never set: INSUFFICIENT_DATA, not ALARM).
+      expect(deploymentInfo).toMatchObject({ overrideAlarmConfiguration: { enabled: true, alarms: [{ name: 'fn-latency' }] } });
       expect(deploymentInfo.trafficShifts).toHaveLength(2);
       // No hosts and no batches: the alias, and each shift once, in order.
       expect(run.stderr).not.toMatch(/Batch/);

@@ -139,6 +139,19 @@ describe('aws-style flags', () => {
   });
 });
 
+describe('create-deployment flags', () => {
+  const SPECS = REMOTE_COMMANDS.find((c) => c.name === 'create-deployment')!.flags;
+  const base = ['--application-name', 'shop', '--deployment-group-name', 'web', '--local-bundle', '/b'];
+
+  it.each([
+    ['enabled=false', { enabled: false }],
+    ['enabled=true,alarms=[{name=errors}],ignorePollAlarmFailure=true', { enabled: true, alarms: [{ name: 'errors' }], ignorePollAlarmFailure: true }],
+  ])("--override-alarm-configuration %s reads as the group's --alarm-configuration does", (value, expected) => {
+    expect(SPECS['override-alarm-configuration']).toMatchObject({ kind: 'structure', shape: SHAPES.alarmConfiguration });
+    expect(parseRemoteFlags([...base, '--override-alarm-configuration', value], SPECS, 'usage', '/').value('override-alarm-configuration')).toEqual(expected);
+  });
+});
+
 describe('Lambda and ECS group flags', () => {
   const SPECS = REMOTE_COMMANDS.find((c) => c.name === 'create-deployment-group')!.flags;
   const UPDATE = REMOTE_COMMANDS.find((c) => c.name === 'update-deployment-group')!.flags;

@@ -17,6 +17,7 @@ describe('errorInformationFromFailure', () => {
     ['NotFoundError', "Lambda alias 'fn:live' does not exist", 'INVALID_LAMBDA_FUNCTION', "Lambda alias 'fn:live' does not exist"],
     ['EcsServiceError', 'Service c/s uses the ECS deployment controller', 'INVALID_ECS_SERVICE', 'Service c/s uses the ECS deployment controller'],
     ['EcsUpdateError', 'did not reach a steady state', 'ECS_UPDATE_ERROR', 'did not reach a steady state'],
+    ['ExecutionAbandoned', 'its execution x is no longer running', 'INTERNAL_ERROR', 'its execution x is no longer running'],
     ['ValidationError', 'autoScalingGroups[0]: no such group', 'INTERNAL_ERROR', 'autoScalingGroups[0]: no such group'],
     [
       'NotFoundError',

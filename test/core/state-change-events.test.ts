@@ -105,6 +105,20 @@ describe('busEntryFor', () => {
     });
   });
 
+  it.each([
+    ['Stopped', 'STOP', { code: 'ALARM_ACTIVE', message: 'Alarm errors of deployment group web went to ALARM' }],
+    ['Failed', 'FAILURE', { code: 'HOOK_EXECUTION_FAILURE', message: 'AfterAllowTraffic failed' }],
+  ] as const)('adds how a %s Lambda or ECS deployment gave its traffic back to its %s', (status, state, errorInformation) => {
+    const rollbackMessage = 'Traffic restored to version 1: alias fn:live serves it alone again (it had 10% on version 2)';
+    const entry = busEntryFor(deploymentChange({ status, errorInformation, rollbackInfo: { rollbackMessage } }), EVENT_CONTEXT);
+    expect(JSON.parse(entry!.Detail)).toMatchObject({ state, errorInformation, rollbackMessage });
+  });
+
+  it('reports no rollbackMessage for a start', () => {
+    const entry = busEntryFor(deploymentChange({ status: 'InProgress', completeTime: undefined, rollbackInfo: { rollbackMessage: 'an earlier note' } }), EVENT_CONTEXT);
+    expect(JSON.parse(entry!.Detail)).not.toHaveProperty('rollbackMessage');
+  });
+
   it("dates a start by the deployment's start and names what a rollback rolls back", () => {
     const entry = busEntryFor(
       deploymentChange({ status: 'InProgress', completeTime: undefined, creator: 'codeDeployRollback', rollbackInfo: { rollbackTriggeringDeploymentId: 'd-FFFFFFFFF' } }),

@@ -46,9 +46,10 @@ export function alarmStateRulePattern(): unknown {
 /** The pattern of the one rule of the stack that matches events of `source`. */
 function rulePattern(source: string): unknown {
   const rules = Object.values(synthesize().resources).filter((resource) => resource.Type === 'AWS::Events::Rule') as unknown as {
-    Properties: { EventPattern: { source?: unknown } };
+    Properties: { EventPattern?: { source?: unknown } };
   }[];
-  const matching = rules.filter((rule) => JSON.stringify(rule.Properties.EventPattern.source) === JSON.stringify([source]));
+  // Scheduled rules (the lock sweep) have no pattern.
+  const matching = rules.filter((rule) => JSON.stringify(rule.Properties.EventPattern?.source) === JSON.stringify([source]));
   if (matching.length !== 1) throw new Error(`expected one AWS::Events::Rule for ${source} in the stack, found ${matching.length}`);
   return matching[0].Properties.EventPattern;
 }

@@ -1,10 +1,14 @@
 // The alarm handler's logic (functions/aws/cloudwatch-alarm-events.ts) on CloudWatch's own event shape: it parses
-// the Alarm State Change event and ends the waits of the Lambda deployments whose group watches the alarm.
+// the Alarm State Change event and stops the deployments that watch the alarm: a Lambda one's wait ends, a Server
+// one's batch is cancelled.
 import { alarmEventHandler, parseAlarmStateChange } from '../../functions/aws/cloudwatch-alarm-events';
 import { TransientAwsError, ValidationError } from '../../functions/core/errors';
 import type { StepDependencies } from '../../functions/ports';
 import { lambdaDeployment } from '../../functions/steps/deployment-context';
+import { deployLoggingBundle, localApiClients } from '../support/api-client';
 import { type LambdaHarness, openLambdaHarness, startLambdaDeployment } from '../support/lambda-harness';
+import { addAppGroup, type Harness, openHarness } from '../support/local-runtime-harness';
+import { ReportGate } from '../support/report-gate';
 
 /** An Alarm State Change event as CloudWatch sends it to the default bus (aws-contracts.md §2.2). */
 function alarmEvent(alarmName: string, value: string, previous = 'OK'): Record<string, unknown> {
@@ -83,6 +87,37 @@ describe('alarmEventHandler', () => {
       expect(view.status).toBe('Stopped');
       expect(view.errorInformation?.code).toBe('ALARM_ACTIVE');
       expect(await h.runtime.lambdaFunctions.getAlias('fn', 'live')).toEqual({ functionVersion: '1', additionalVersionWeights: {} });
+    });
+  });
+
+  describe('on the embedded runtime, for an in-place deployment', () => {
+    let h: Harness;
+    const gate = new ReportGate();
+    const { call } = localApiClients(() => h);
+    afterEach(async () => {
+      gate.open();
+      await h.runtime.close();
+    });
+
+    it('cancels the batch under way, ends it Stopped naming the alarm, and refuses the report the host sends after', async () => {
+      h = await openHarness({ hostRunner: gate.hostRunner });
+      await addAppGroup(h, { defaultHosts: ['host-1', 'host-2'], deploymentConfigName: 'CodeDeployDefault.OneAtATime', alarms: ['errors'] });
+      gate.close();
+      const id = (await deployLoggingBundle(call, h, 'v1')).body?.deploymentId as string;
+      const held = await gate.firstHeld();
+
+      const outcome = await alarmEventHandler(h.runtime.deps)(alarmEvent('errors', 'ALARM'));
+      gate.open();
+      const view = await h.runtime.waitForDeployment(id);
+
+      expect(outcome).toEqual({ alarmName: 'errors', state: 'ALARM', stopped: [id] });
+      expect(view).toMatchObject({ status: 'Stopped', errorInformation: { code: 'ALARM_ACTIVE', message: expect.stringMatching(/^Alarm errors went to ALARM at /) } });
+      const host1 = view.targets.find((t) => t.targetId === 'host-1')!;
+      // The report held back while the alarm came was refused: the event says why it ended, not what the script said.
+      expect(host1.status).toBe('Failed');
+      expect(host1.lifecycleEvents[held.eventIndex].diagnostics?.message).toMatch(/^Cancelled when the deployment stopped: Alarm errors went to ALARM/);
+      expect(view.targets.find((t) => t.targetId === 'host-2')?.status).toBe('Skipped');
+      expect(await h.runtime.store.getGroupLock(view.deploymentGroupId)).toBeUndefined();
     });
   });
 });

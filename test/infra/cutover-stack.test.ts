@@ -86,8 +86,9 @@ const TRAFFIC_FINISH: Readonly<Record<string, string>> = {
 };
 /** The construct id of the function a placeholder stands for. */
 const stepOf = (placeholder: string): string => TRAFFIC_FINISH[placeholder] ?? placeholder.replace(/FunctionArn$/, '');
-// EventBridge invokes HostReport (SSM status events) and AlarmEvent (CloudWatch alarms); API Gateway invokes Api.
-const HANDLERS = [...STEPS, 'HostReport', ...new Set([...LAMBDA_STEPS, ...ECS_STEPS]), 'AlarmEvent', 'Api'];
+// EventBridge invokes HostReport (SSM status events), AlarmEvent (CloudWatch alarms) and LockSweep (a schedule); API
+// Gateway invokes Api.
+const HANDLERS = [...STEPS, 'HostReport', ...new Set([...LAMBDA_STEPS, ...ECS_STEPS]), 'AlarmEvent', 'Api', 'LockSweep'];
 const roleOf = (handler: string): string => logicalId('AWS::IAM::Role', `ServiceFunctions${handler}Role`);
 const functionArnOf = (handler: string): CfnValue => ({ 'Fn::GetAtt': [logicalId('AWS::Lambda::Function', `ServiceFunctions${handler}`), 'Arn'] });
 const REVISIONS_BUCKET = 'ServiceRevisionsBucket';
@@ -409,10 +410,34 @@ describe('CutoverStack: CloudWatch alarm events', () => {
     });
   });
 
-  it('has both rules, and only them, on the default bus, where AWS services send their events', () => {
+  it('has both rules and the lock sweep schedule, and only them, on the default bus, where AWS services send their events', () => {
     const rules = Object.values(resourcesOf('AWS::Events::Rule'));
-    expect(rules).toHaveLength(2);
-    expect(rules.map((rule) => rule.Properties.EventBusName)).toEqual([undefined, undefined]);
+    expect(rules).toHaveLength(3);
+    expect(rules.map((rule) => rule.Properties.EventBusName)).toEqual([undefined, undefined, undefined]);
+  });
+});
+
+describe('CutoverStack: lock sweep schedule', () => {
+  it('invokes the lock-sweep handler every five minutes, without retrying a failed sweep', () => {
+    const lockSweep = logicalId('AWS::Lambda::Function', 'ServiceFunctionsLockSweep');
+    const ruleId = logicalId('AWS::Events::Rule', 'ServiceLockSweepSchedule');
+    const rule = resourcesOf('AWS::Events::Rule')[ruleId];
+    expect(rule.Properties.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(rule.Properties.State).toBe('ENABLED');
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({ Arn: { 'Fn::GetAtt': [lockSweep, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } }),
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [lockSweep, 'Arn'] },
+      SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+    });
+  });
+
+  it('gives the sweep less time than the schedule leaves between two sweeps, so they never overlap', () => {
+    const fn = resourcesOf('AWS::Lambda::Function')[logicalId('AWS::Lambda::Function', 'ServiceFunctionsLockSweep')];
+    expect(fn.Properties.Timeout).toBeLessThan(5 * 60);
   });
 });
 
@@ -425,7 +450,7 @@ describe('CutoverStack: permissions', () => {
       .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('states:SendTask')))
       .map((statement) => [[statement.Action].flat(), JSON.stringify([statement.Resource].flat())]);
 
-  it('lets the handlers that end task-token waits do so, each on the state machine of its flow only', () => {
+  it('lets the handlers that end task-token waits do so, each on the state machines of the flows whose waits it ends only', () => {
     const granted = Object.fromEntries(HANDLERS.map((handler) => [handler, callbacksOf(handler).map(([actions]) => actions)]));
     expect(granted).toEqual({
       // Server steps answer with success only: failures travel in the success output.
@@ -443,39 +468,54 @@ describe('CutoverStack: permissions', () => {
       FinishTrafficDeployment: [],
       StartEcsDeployment: [],
       AdvanceEcs: [],
-      // An alarm only ever fails the waits it ends.
+      // An alarm only ever fails the waits it ends: a Server batch's, a Lambda or ECS hook's or shift's.
       AlarmEvent: [['states:SendTaskFailure']],
       // Hook statuses, continue and stop.
       Api: [['states:SendTaskSuccess', 'states:SendTaskFailure']],
+      // Lock recovery finishes dead deployments itself; it ends no wait.
+      LockSweep: [],
     });
     for (const handler of ['RunLifecycleEvent', 'HandleEventTimeout', 'HostReport']) {
       expect(callbacksOf(handler)[0][1]).toMatch(SERVER_MACHINE);
     }
-    // Lambda and ECS waits alike: the same steps, the API and the alarm handler end them.
-    for (const handler of ['RunHook', 'WaitForShift', 'AlarmEvent', 'Api']) {
+    // Lambda and ECS waits alike: the same steps and the API end them.
+    for (const handler of ['RunHook', 'WaitForShift', 'Api']) {
       const [lambda, ecs, ...others] = JSON.parse(callbacksOf(handler)[0][1]) as CfnValue[];
       expect([JSON.stringify(lambda), JSON.stringify(ecs), others]).toEqual([expect.stringMatching(LAMBDA_MACHINE), expect.stringMatching(ECS_MACHINE), []]);
     }
+    // The alarm handler also ends the batch wait of a Server deployment it stops.
+    const [server, lambda, ecs, ...others] = JSON.parse(callbacksOf('AlarmEvent')[0][1]) as CfnValue[];
+    expect([JSON.stringify(server), JSON.stringify(lambda), JSON.stringify(ecs), others]).toEqual([
+      expect.stringMatching(SERVER_MACHINE),
+      expect.stringMatching(LAMBDA_MACHINE),
+      expect.stringMatching(ECS_MACHINE),
+      [],
+    ]);
   });
 
-  it('lets the API start any flow, and finish-deployment (rollbacks) and plan-next-batch (hand-over) the server flow only', () => {
+  it('lets the API and the lock sweep start any flow, finish-traffic-deployment (the next queued deployment) the Lambda and ECS flows, and finish-deployment (rollbacks, the next queued deployment) and plan-next-batch (hand-over) the server flow only', () => {
     const starts = (handler: string): string[] =>
       statementsOfRole(roleOf(handler))
         .filter((statement) => statement.Action === 'states:StartExecution')
         .flatMap((statement) => [statement.Resource].flat().map((resource) => JSON.stringify(resource)));
     const starters = Object.fromEntries(HANDLERS.map((handler) => [handler, starts(handler).length]).filter(([, count]) => count !== 0));
-    expect(starters).toEqual({ PlanNextBatch: 1, FinishDeployment: 1, Api: 3 });
+    expect(starters).toEqual({ PlanNextBatch: 1, FinishDeployment: 1, FinishTrafficDeployment: 2, Api: 3, LockSweep: 3 });
     expect(starts('PlanNextBatch')[0]).toMatch(SERVER_MACHINE);
     expect(starts('FinishDeployment')[0]).toMatch(SERVER_MACHINE);
-    expect(starts('Api')[0]).toMatch(SERVER_MACHINE);
-    expect(starts('Api')[1]).toMatch(LAMBDA_MACHINE);
-    expect(starts('Api')[2]).toMatch(ECS_MACHINE);
+    // A group deploys to one platform, so the deployment queued next in a Lambda or ECS group runs on the same flow.
+    expect(starts('FinishTrafficDeployment')[0]).toMatch(LAMBDA_MACHINE);
+    expect(starts('FinishTrafficDeployment')[1]).toMatch(ECS_MACHINE);
+    for (const anyFlow of ['Api', 'LockSweep']) {
+      expect(starts(anyFlow)[0]).toMatch(SERVER_MACHINE);
+      expect(starts(anyFlow)[1]).toMatch(LAMBDA_MACHINE);
+      expect(starts(anyFlow)[2]).toMatch(ECS_MACHINE);
+    }
   });
 
-  it('lets only the API read executions, of all three machines, for lock recovery', () => {
+  it.each(['Api', 'LockSweep'])('lets only the API and the lock sweep read executions, of all three machines, for lock recovery: %s', (reader) => {
     const readers = HANDLERS.filter((handler) => actionsOfRole(roleOf(handler)).includes('states:DescribeExecution'));
-    expect(readers).toEqual(['Api']);
-    const describe = statementsOfRole(roleOf('Api')).find((statement) => statement.Action === 'states:DescribeExecution');
+    expect(readers).toEqual(['Api', 'LockSweep']);
+    const describe = statementsOfRole(roleOf(reader)).find((statement) => statement.Action === 'states:DescribeExecution');
     expect([describe?.Resource].flat().map((resource) => JSON.stringify(resource).match(/:execution:Cutover-Service-[0-9A-F]+-(\w+):\*"/)?.[1])).toEqual([
       'ServerInPlace',
       'LambdaTrafficShift',
@@ -483,14 +523,14 @@ describe('CutoverStack: permissions', () => {
     ]);
   });
 
-  it('sends commands from run-lifecycle-event and reads invocations from host-report and handle-event-timeout only', () => {
+  it('sends commands from run-lifecycle-event, cancels them from it and the alarm handler, and reads invocations from host-report and handle-event-timeout only', () => {
     const ssmActions = Object.fromEntries(
       HANDLERS.map((handler) => [handler, actionsOfRole(roleOf(handler)).filter((action) => action.startsWith('ssm:'))]),
     );
     expect(ssmActions).toEqual({
       StartDeployment: ['ssm:DescribeInstanceInformation', 'ssm:ListTagsForResource'],
       PlanNextBatch: [],
-      RunLifecycleEvent: ['ssm:SendCommand', 'ssm:DescribeInstanceInformation'],
+      RunLifecycleEvent: ['ssm:SendCommand', 'ssm:ListCommands', 'ssm:CancelCommand', 'ssm:DescribeInstanceInformation'],
       HandleEventTimeout: ['ssm:ListCommandInvocations', 'ssm:GetCommandInvocation'],
       CheckTraffic: [],
       FinishDeployment: [],
@@ -502,52 +542,102 @@ describe('CutoverStack: permissions', () => {
       FinishTrafficDeployment: [],
       StartEcsDeployment: [],
       AdvanceEcs: [],
-      AlarmEvent: [],
+      // An alarm cancels the commands of the batch it stops.
+      AlarmEvent: ['ssm:ListCommands', 'ssm:CancelCommand'],
       Api: [],
+      LockSweep: [],
     });
   });
 
+  // Each handler's statements on *, one per grant: reads without resource-level permissions (or, for DescribeAlarms,
+  // that return composite alarms only on *), and the command cancels of an alarm stop, which have no resource type.
+  const ALARM_READS = ['cloudwatch:DescribeAlarms'];
+  const COMMAND_CANCELS = ['ssm:ListCommands', 'ssm:CancelCommand'];
   it.each([
-    ['StartDeployment', ['ec2:DescribeInstances', 'autoscaling:DescribeAutoScalingGroups', 'ssm:DescribeInstanceInformation']],
+    // Alarms are polled before any host is touched, before each batch and while a batch waits on its load balancers.
+    ['StartDeployment', [['ec2:DescribeInstances', 'autoscaling:DescribeAutoScalingGroups', 'ssm:DescribeInstanceInformation'], ALARM_READS]],
     [
       'RunLifecycleEvent',
       [
-        'ssm:DescribeInstanceInformation',
+        COMMAND_CANCELS,
+        [
+          'ssm:DescribeInstanceInformation',
         'elasticloadbalancing:DescribeTargetGroups',
         'elasticloadbalancing:DescribeTargetGroupAttributes',
         'elasticloadbalancing:DescribeTargetHealth',
         'elasticloadbalancing:DescribeLoadBalancers',
         'elasticloadbalancing:DescribeLoadBalancerAttributes',
-        'elasticloadbalancing:DescribeInstanceHealth',
+          'elasticloadbalancing:DescribeInstanceHealth',
+        ],
       ],
     ],
     [
       'CheckTraffic',
       [
-        'elasticloadbalancing:DescribeTargetGroups',
-        'elasticloadbalancing:DescribeTargetGroupAttributes',
-        'elasticloadbalancing:DescribeTargetHealth',
-        'elasticloadbalancing:DescribeLoadBalancers',
-        'elasticloadbalancing:DescribeLoadBalancerAttributes',
-        'elasticloadbalancing:DescribeInstanceHealth',
+        [
+          'elasticloadbalancing:DescribeTargetGroups',
+          'elasticloadbalancing:DescribeTargetGroupAttributes',
+          'elasticloadbalancing:DescribeTargetHealth',
+          'elasticloadbalancing:DescribeLoadBalancers',
+          'elasticloadbalancing:DescribeLoadBalancerAttributes',
+          'elasticloadbalancing:DescribeInstanceHealth',
+        ],
+        ALARM_READS,
       ],
     ],
-    ['HandleEventTimeout', ['ssm:ListCommandInvocations', 'ssm:GetCommandInvocation']],
-    ['HostReport', ['ssm:GetCommandInvocation']],
-    ['PlanNextBatch', []],
+    ['HandleEventTimeout', [['ssm:ListCommandInvocations', 'ssm:GetCommandInvocation']]],
+    ['HostReport', [['ssm:GetCommandInvocation']]],
+    ['PlanNextBatch', [ALARM_READS]],
     ['FinishDeployment', []],
-    ['Api', []],
+    // Lock recovery gives an ECS deployment's listeners back, as finish-traffic-deployment does.
+    ['Api', [['elasticloadbalancing:DescribeListeners']]],
+    ['LockSweep', [['elasticloadbalancing:DescribeListeners']]],
     // DescribeAlarms has a resource type, but composite alarms come back only to callers allowed it on *.
-    ['ShiftAlias', ['cloudwatch:DescribeAlarms']],
-    ['WaitForShift', ['cloudwatch:DescribeAlarms']],
-    ['StartLambdaDeployment', []],
-    ['RunHook', ['cloudwatch:DescribeAlarms']],
-    ['FinishTrafficDeployment', ['elasticloadbalancing:DescribeListeners']],
-    ['StartEcsDeployment', ['elasticloadbalancing:DescribeTargetGroups']],
-    ['AlarmEvent', []],
-  ])('grants %s, on * in one statement, only reads that cannot be narrowed: %j', (handler, actions) => {
+    ['ShiftAlias', [ALARM_READS]],
+    ['WaitForShift', [ALARM_READS]],
+    ['StartLambdaDeployment', [ALARM_READS]],
+    ['RunHook', [ALARM_READS]],
+    ['FinishTrafficDeployment', [['elasticloadbalancing:DescribeListeners']]],
+    ['StartEcsDeployment', [ALARM_READS, ['elasticloadbalancing:DescribeTargetGroups']]],
+    ['AlarmEvent', [COMMAND_CANCELS]],
+  ])('grants %s, on *, only these reads and command cancels that cannot be narrowed, one statement each: %j', (handler, statements) => {
     const onStar = statementsOfRole(roleOf(handler)).filter((statement) => statement.Resource === '*');
-    expect(onStar.map((statement) => [statement.Action].flat())).toEqual(actions.length === 0 ? [] : [actions]);
+    expect(onStar.map((statement) => [statement.Action].flat())).toEqual(statements);
+  });
+
+  it('grants each handler the item actions on the base table that its store calls send, and no more', () => {
+    const table = { 'Fn::GetAtt': [logicalId('AWS::DynamoDB::GlobalTable', 'ServiceTable'), 'Arn'] };
+    const itemActions = (handler: string): string[][] =>
+      statementsOfRole(roleOf(handler))
+        .filter((statement) => [statement.Resource].flat().some((resource) => JSON.stringify(resource) === JSON.stringify(table)))
+        .map((statement) => [statement.Action].flat());
+    const ALL = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'];
+    const granted = Object.fromEntries(HANDLERS.map((handler) => [handler, itemActions(handler)]));
+    expect(granted).toEqual(
+      Object.fromEntries(
+        Object.entries({
+          StartDeployment: ['GetItem', 'UpdateItem', 'Query', 'BatchWriteItem'],
+          PlanNextBatch: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+          RunLifecycleEvent: ['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem'],
+          HandleEventTimeout: ['GetItem', 'UpdateItem', 'BatchWriteItem'],
+          CheckTraffic: ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem'],
+          FinishDeployment: ALL,
+          HostReport: ['GetItem', 'UpdateItem', 'BatchWriteItem'],
+          StartLambdaDeployment: ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem'],
+          RunHook: ['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem'],
+          ShiftAlias: ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem'],
+          WaitForShift: ['GetItem', 'UpdateItem'],
+          // Starting the deployment queued next in the group it frees takes the lock for it (PutItem).
+          FinishTrafficDeployment: ALL,
+          StartEcsDeployment: ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem'],
+          AdvanceEcs: ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem'],
+          // Records a Server deployment's alarm stop and closes the events it cancels (UpdateItem); never puts or deletes.
+          AlarmEvent: ['GetItem', 'Query', 'UpdateItem'],
+          Api: ALL,
+          LockSweep: ALL,
+        }).map(([handler, actions]) => [handler, [actions.map((action) => `dynamodb:${action}`)]]),
+      ),
+    );
   });
 
   it('grants advance-ecs, on *, the alarm reads of every step that changes traffic, the load balancer reads of ECS deployments and passing task roles', () => {
@@ -664,6 +754,9 @@ describe('CutoverStack: Lambda deployment permissions', () => {
       RunHook: [[['lambda:InvokeFunction'], [accountWide('CodeDeployHook_*')]]],
       ShiftAlias: [[['lambda:GetAlias', 'lambda:UpdateAlias'], [accountWide('*')]]],
       FinishTrafficDeployment: [[['lambda:GetAlias', 'lambda:UpdateAlias'], [accountWide('*')]]],
+      // Lock recovery (createDeployment's, and the sweep's) puts the alias of a dead deployment back.
+      Api: [[['lambda:GetAlias', 'lambda:UpdateAlias'], [accountWide('*')]]],
+      LockSweep: [[['lambda:GetAlias', 'lambda:UpdateAlias'], [accountWide('*')]]],
     });
   });
 
@@ -684,18 +777,29 @@ describe('CutoverStack: Lambda deployment permissions', () => {
     expect(lambdaGrants(synthesize({ hookFunctionArns: [] })).RunHook).toBeUndefined();
   });
 
-  it('lets only the steps that begin a wait, shift an alias or change an ECS service read alarms', () => {
+  it('lets only the steps that poll alarms read them: the start of each flow, each Server batch and load balancer wait, each hook or shift wait, each alias shift and ECS change', () => {
     const readers = HANDLERS.filter((handler) => actionsOfRole(roleOf(handler)).some((action) => action.startsWith('cloudwatch:')));
-    expect(readers).toEqual(['RunHook', 'ShiftAlias', 'WaitForShift', 'AdvanceEcs']);
+    expect(readers).toEqual([
+      'StartDeployment',
+      'PlanNextBatch',
+      'CheckTraffic',
+      'StartLambdaDeployment',
+      'RunHook',
+      'ShiftAlias',
+      'WaitForShift',
+      'StartEcsDeployment',
+      'AdvanceEcs',
+    ]);
   });
 
-  it('lets the alarm handler list deployments in progress through the index, as the API lists deployments', () => {
+  it('lets only the alarm handler, the API and the lock sweep list deployments through the index', () => {
     const index = (handler: string): CfnValue[] =>
       statementsOfRole(roleOf(handler))
         .filter((statement) => statement.Action === 'dynamodb:Query')
         .flatMap((statement) => [statement.Resource].flat())
         .filter((resource) => JSON.stringify(resource).includes('/index/gsi1'));
-    expect(HANDLERS.filter((handler) => index(handler).length > 0)).toEqual(['AlarmEvent', 'Api']);
+    // The sweep looks for the deployments of groups deleted by hand.
+    expect(HANDLERS.filter((handler) => index(handler).length > 0)).toEqual(['AlarmEvent', 'Api', 'LockSweep']);
   });
 });
 
@@ -715,12 +819,18 @@ describe('CutoverStack: ECS deployment permissions', () => {
         [['ecs:CreateTaskSet', 'ecs:DescribeTaskSets', 'ecs:DeleteTaskSet'], [taskSets]],
         [['elasticloadbalancing:ModifyListener'], [listeners]],
       ],
-      // A deployment that did not succeed: the original primary again, the replacement gone, the listeners back.
-      FinishTrafficDeployment: [
-        [['ecs:UpdateServicePrimaryTaskSet'], [services]],
-        [['ecs:DeleteTaskSet'], [taskSets]],
-        [['elasticloadbalancing:ModifyListener'], [listeners]],
-      ],
+      // A deployment that did not succeed: the original primary again, the replacement gone, the listeners back;
+      // lock recovery does the same for a deployment whose execution died.
+      ...Object.fromEntries(
+        ['FinishTrafficDeployment', 'Api', 'LockSweep'].map((finisher) => [
+          finisher,
+          [
+            [['ecs:DescribeServices', 'ecs:UpdateServicePrimaryTaskSet'], [services]],
+            [['ecs:DeleteTaskSet'], [taskSets]],
+            [['elasticloadbalancing:ModifyListener'], [listeners]],
+          ],
+        ]),
+      ),
     });
   });
 
@@ -739,11 +849,16 @@ describe('CutoverStack: ECS deployment permissions', () => {
         ],
         [['elasticloadbalancing:ModifyListener'], [LISTENER]],
       ],
-      FinishTrafficDeployment: [
-        [['ecs:UpdateServicePrimaryTaskSet'], [SERVICE, TEAM]],
-        [['ecs:DeleteTaskSet'], ['arn:aws:ecs:us-east-1:123456789012:task-set/orders/orders-web/*', 'arn:aws:ecs:us-east-1:123456789012:task-set/team-*/*/*']],
-        [['elasticloadbalancing:ModifyListener'], [LISTENER]],
-      ],
+      ...Object.fromEntries(
+        ['FinishTrafficDeployment', 'Api', 'LockSweep'].map((finisher) => [
+          finisher,
+          [
+            [['ecs:DescribeServices', 'ecs:UpdateServicePrimaryTaskSet'], [SERVICE, TEAM]],
+            [['ecs:DeleteTaskSet'], ['arn:aws:ecs:us-east-1:123456789012:task-set/orders/orders-web/*', 'arn:aws:ecs:us-east-1:123456789012:task-set/team-*/*/*']],
+            [['elasticloadbalancing:ModifyListener'], [LISTENER]],
+          ],
+        ]),
+      ),
     });
   });
 
@@ -761,7 +876,7 @@ describe('CutoverStack: ECS deployment permissions', () => {
 
   it('reads target groups, target health and listeners only where ECS steps need them', () => {
     const readers = (action: string): string[] => HANDLERS.filter((handler) => actionsOfRole(roleOf(handler)).includes(action));
-    expect(readers('elasticloadbalancing:DescribeListeners')).toEqual(['FinishTrafficDeployment', 'AdvanceEcs']);
+    expect(readers('elasticloadbalancing:DescribeListeners')).toEqual(['FinishTrafficDeployment', 'AdvanceEcs', 'Api', 'LockSweep']);
     expect(readers('elasticloadbalancing:DescribeTargetGroups')).toEqual(['RunLifecycleEvent', 'CheckTraffic', 'StartEcsDeployment', 'AdvanceEcs']);
   });
 });

@@ -43,6 +43,8 @@ const PENDING_ADAPTERS: Readonly<Record<string, PendingAdapter>> = {};
 const STAR_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
   'ssm:GetCommandInvocation': 'host-report and handle-event-timeout read an invocation by command and instance id',
   'ssm:ListCommandInvocations': "handle-event-timeout lists a silent host's invocations",
+  'ssm:ListCommands': 'an alarm stop finds the commands still running for the event it cancels',
+  'ssm:CancelCommand': 'an alarm stop cancels the commands of the event it ends, found by their Comment at run time',
   'ssm:DescribeInstanceInformation': 'targets are resolved by on-premises tags; hosts SSM reports offline are not sent commands',
   'ec2:DescribeInstances': 'targets are resolved by EC2 tags',
   'autoscaling:DescribeAutoScalingGroups': 'targets are resolved by Auto Scaling group',
@@ -78,7 +80,7 @@ const STAR_REQUIRED_ACTIONS: Readonly<Record<string, string>> = {
     'for roles passed to ECS tasks (iam:PassedToService)',
   'cloudwatch:DescribeAlarms':
     'composite alarms are returned only to callers allowed DescribeAlarms on * (DescribeAlarms API reference); ' +
-    'run-hook, shift-alias and wait-for-shift read the alarms a group watches, composite ones included',
+    'the steps that poll alarms (before a deployment starts, between batches, before traffic changes) read those a deployment watches, composite ones included',
 };
 
 const onStarAllowed = (action: string): boolean => STAR_RESOURCE_ACTIONS[action] !== undefined || STAR_REQUIRED_ACTIONS[action] !== undefined;
@@ -98,8 +100,11 @@ const EVENT_HANDLER_FLOWS: Readonly<Record<string, Flows>> = {
   api: { executions: ['server', 'lambda', 'ecs'], tokens: ['lambda', 'ecs'] },
   // SSM status events complete server lifecycle events.
   'ssm-event': { executions: ['server'], tokens: ['server'] },
-  // Alarms end Lambda and ECS waits.
-  'alarm-event': { executions: ['lambda', 'ecs'], tokens: ['lambda', 'ecs'] },
+  // Alarms end Lambda and ECS waits, and the batch wait of a Server deployment.
+  'alarm-event': { executions: ['server', 'lambda', 'ecs'], tokens: ['server', 'lambda', 'ecs'] },
+  // The scheduled sweep recovers locks held by any flow's executions and starts queued deployments of any platform;
+  // it answers no token.
+  'lock-sweep': { executions: ['server', 'lambda', 'ecs'], tokens: [] },
 };
 
 interface DeployedHandler {
@@ -238,12 +243,30 @@ describe('IAM least privilege: the derivation', () => {
     ['advance-ecs', 'elasticloadbalancing:ModifyListener', true],
     ['advance-ecs', 'cloudwatch:DescribeAlarms', true],
     ['finish-traffic-deployment', 'ecs:DeleteTaskSet', true],
+    ['finish-traffic-deployment', 'ecs:DescribeServices', true],
     ['finish-traffic-deployment', 'ecs:CreateTaskSet', false],
     ['finish-traffic-deployment', 'elasticloadbalancing:ModifyListener', true],
     ['run-hook', 'ecs:DescribeServices', false],
     ['alarm-event', 'states:SendTaskFailure', true],
     ['alarm-event', 'states:SendTaskSuccess', false],
-    ['alarm-event', 'events:PutEvents', false],
+    // Server deployments: the alarm handler cancels the batch's commands and publishes the hosts it cancelled.
+    ['alarm-event', 'ssm:CancelCommand', true],
+    ['alarm-event', 'ssm:ListCommands', true],
+    ['alarm-event', 'ssm:SendCommand', false],
+    ['alarm-event', 'events:PutEvents', true],
+    ['run-lifecycle-event', 'ssm:CancelCommand', true],
+    ['handle-event-timeout', 'ssm:CancelCommand', false],
+    ['plan-next-batch', 'cloudwatch:DescribeAlarms', true],
+    ['check-traffic', 'cloudwatch:DescribeAlarms', true],
+    ['start-deployment', 'cloudwatch:DescribeAlarms', true],
+    ['finish-deployment', 'cloudwatch:DescribeAlarms', false],
+    // Lock recovery runs the finish steps of dead executions: rollbacks, alias and task set restores.
+    ['lock-sweep', 'states:DescribeExecution', true],
+    ['lock-sweep', 'states:StartExecution', true],
+    ['lock-sweep', 'lambda:UpdateAlias', true],
+    ['lock-sweep', 'ecs:DeleteTaskSet', true],
+    ['lock-sweep', 'ssm:SendCommand', false],
+    ['api', 'lambda:UpdateAlias', true],
   ])('finds that %s calls %s: %s', (file, action, expected) => {
     expect(handlerNamed(file).called.has(action)).toBe(expected);
   });
@@ -283,6 +306,10 @@ describe('IAM least privilege: the derivation', () => {
     ['advance-ecs', 'ecs.createTaskSet', true],
     ['finish-traffic-deployment', 'ecs.deleteTaskSet', true],
     ['finish-traffic-deployment', 'ecs.createTaskSet', false],
+    ['alarm-event', 'hosts.cancel', true],
+    ['alarm-event', 'hosts.dispatch', false],
+    ['run-lifecycle-event', 'hosts.cancel', true],
+    ['ssm-event', 'hosts.cancel', false],
   ])('tells port methods apart: %s uses %s: %s', (file, portMethod, expected) => {
     expect(handlerNamed(file).derived.portMethods.includes(portMethod)).toBe(expected);
   });
@@ -298,7 +325,8 @@ describe('IAM least privilege: the flows', () => {
     ['wait-for-shift', { executions: ['lambda', 'ecs'], tokens: ['lambda', 'ecs'] }],
     ['finish-traffic-deployment', { executions: ['lambda', 'ecs'], tokens: ['lambda', 'ecs'] }],
     ['api', { executions: ['server', 'lambda', 'ecs'], tokens: ['lambda', 'ecs'] }],
-    ['alarm-event', { executions: ['lambda', 'ecs'], tokens: ['lambda', 'ecs'] }],
+    ['alarm-event', { executions: ['server', 'lambda', 'ecs'], tokens: ['server', 'lambda', 'ecs'] }],
+    ['lock-sweep', { executions: ['server', 'lambda', 'ecs'], tokens: [] }],
   ])('%s serves %j', (file, flows) => {
     expect(handlerNamed(file).flows).toEqual(flows);
   });

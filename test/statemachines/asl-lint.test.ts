@@ -9,6 +9,8 @@ import { LocalStateMachine } from '../../lib/local/local-state-machine';
 import { LocalTaskCallbacks } from '../../lib/local/local-task-callbacks';
 
 const files = fs.readdirSync(STATEMACHINES_DIR).filter((f) => f.endsWith('.asl.json'));
+/** What a throttled or briefly unavailable store or AWS API throws, after the SDK's own retries. */
+const TRANSIENT_ERRORS = ['TransientStoreError', 'TransientAwsError', 'Lambda.ServiceException', 'Lambda.TooManyRequestsException'];
 const FORBIDDEN_KEYS = ['QueryLanguage', 'Arguments', 'Output', 'Assign', 'Items', 'ItemReader', 'ItemBatcher', 'ResultWriter'];
 
 function walk(node: unknown, visit: (key: string, value: unknown) => void): void {
@@ -44,6 +46,21 @@ describe.each(files)('%s', (file) => {
       (n) => !(ERROR_NAMES as readonly string[]).includes(n) && !n.startsWith('States.') && !n.startsWith('Lambda.'),
     );
     expect(unknown).toEqual([]);
+  });
+
+  it('retries throttling and transient errors with backoff in every Task state', () => {
+    type Retrier = { ErrorEquals: string[]; MaxAttempts?: number; BackoffRate?: number };
+    const states = Object.entries((definition as { States: Record<string, { Type: string; Retry?: Retrier[] }> }).States);
+    const tasks = states.filter(([, state]) => state.Type === 'Task');
+    expect(tasks.length).toBeGreaterThan(0);
+    const unretried = tasks.flatMap(([name, state]) =>
+      TRANSIENT_ERRORS.filter((error) => {
+        // The first retrier that names the error (or States.ALL) is the one Step Functions applies.
+        const retrier = state.Retry?.find((r) => r.ErrorEquals.includes(error) || r.ErrorEquals.includes('States.ALL'));
+        return !retrier || (retrier.MaxAttempts ?? 3) < 2 || (retrier.BackoffRate ?? 2) <= 1;
+      }).map((error) => `${name}: ${error}`),
+    );
+    expect(unretried).toEqual([]);
   });
 
   it('has a step for every FunctionName placeholder', () => {

@@ -74,6 +74,7 @@ describe('host report callbacks', () => {
               onSent,
             ),
           collect: (c) => local.collect(c),
+          cancel: (c) => local.cancel(c),
         };
       },
     });

@@ -176,6 +176,7 @@ describe('server in-place flow under retries', () => {
         ...deps,
         hosts: {
           collect: (c) => deps.hosts.collect(c),
+          cancel: (c) => deps.hosts.cancel(c),
           dispatch: async (d, onSent) => {
             if (interrupted || d.eventIndex !== 2) return deps.hosts.dispatch(d, onSent);
             // The first part (host-1) goes out, then the next SendCommand is throttled for good.

@@ -27,6 +27,7 @@ function runnerWithOfflineHost(sentTo: string[]): NonNullable<LocalRuntimeOption
         return { unreachable: offline ? [{ targetId: OFFLINE, reason: REASON }] : [] };
       },
       collect: (collection) => local.collect(collection),
+      cancel: (cancellation) => local.cancel(cancellation),
     };
   };
 }

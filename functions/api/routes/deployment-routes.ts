@@ -7,7 +7,7 @@ import { deploymentId, nextTokenField, resourceName } from '../api-schemas';
 import { continueDeployment } from '../deployment-continue';
 import { createDeploymentFromRequest } from '../deployment-creation';
 import { requireGroup } from '../deployment-group-lookup';
-import { AUTO_ROLLBACK_EVENTS } from '../deployment-group-schemas';
+import { alarmConfiguration, AUTO_ROLLBACK_EVENTS, concurrencyPolicy } from '../deployment-group-schemas';
 import { deploymentInfo, deploymentInfoOf } from '../deployment-info';
 import { requireDeployment } from '../deployment-lookup';
 import { requestStop } from '../deployment-stop';
@@ -48,6 +48,14 @@ const createDeploymentBody = z
         )
         .strict()
         .optional(),
+      overrideAlarmConfiguration: alarmConfiguration
+        .optional()
+        .describe(
+          "Instead of the group's alarmConfiguration, for this deployment only: e.g. enabled: false ships a fix while the group's alarm still fires",
+        ),
+      concurrencyPolicy: concurrencyPolicy
+        .optional()
+        .describe("Instead of the group's, for this deployment: what it does if the group is busy (reject, queue or supersede)"),
       clientToken: z
         .string({ error: expected('1 to 64 letters, digits, _ or -') })
         .regex(CLIENT_TOKEN, { error: (issue) => `must be 1 to 64 letters, digits, _ or - (got ${shown(issue.input)})` })
@@ -142,7 +150,7 @@ export const deploymentRoutes = [
     path: '/deployments/{deploymentId}/stop',
     operationId: 'StopDeployment',
     summary:
-      'Stops a deployment: a Server one once the hosts in its current batch finish (the rest are skipped), a Lambda or ECS one at once if it waits on a hook or a traffic shift; it ends Stopped',
+      "Stops a deployment: a Server one once the hosts in its current batch finish (the rest are skipped), a Lambda or ECS one at once if it waits on a hook or a traffic shift; it ends Stopped. One still waiting in its group's queue is Stopped at once (status Succeeded) and never runs",
     tag: TAG,
     params: deploymentParams,
     body: z
@@ -156,7 +164,10 @@ export const deploymentRoutes = [
         { error: expected('a JSON object {autoRollbackEnabled?} ({} for none)') },
       )
       .strict(),
-    response: z.object({ status: z.literal('Pending'), statusMessage: z.string() }),
+    response: z.object({
+      status: z.enum(['Pending', 'Succeeded']).describe('Pending while the engine stops the deployment; Succeeded when it was Stopped at once (it was queued)'),
+      statusMessage: z.string(),
+    }),
     successStatus: 200,
     handle: async ({ deps }, { params, body }) => requestStop(deps, params.deploymentId, body.autoRollbackEnabled),
   }),

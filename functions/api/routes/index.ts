@@ -8,11 +8,12 @@ import { deploymentGroupRoutes } from './deployment-group-routes';
 import { deploymentRoutes } from './deployment-routes';
 import { hookRoutes } from './hook-routes';
 import { revisionRoutes } from './revision-routes';
+import { rollbackRoutes } from './rollback-routes';
 import { targetRoutes } from './target-routes';
 
 const API_VERSION = '2026-11-26';
 
-const OPERATION_ROUTES: readonly Route[] = [...applicationRoutes, ...deploymentGroupRoutes, ...deploymentConfigRoutes, ...revisionRoutes, ...deploymentRoutes, ...targetRoutes, ...hookRoutes];
+const OPERATION_ROUTES: readonly Route[] = [...applicationRoutes, ...deploymentGroupRoutes, ...deploymentConfigRoutes, ...revisionRoutes, ...deploymentRoutes, ...rollbackRoutes, ...targetRoutes, ...hookRoutes];
 
 const openApiRoute = route({
   method: 'GET',

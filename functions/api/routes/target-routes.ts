@@ -221,8 +221,9 @@ export const targetRoutes = [
     successStatus: 200,
     handle: async ({ deps }, { params, query }) => {
       const deployment = await requireDeployment(deps.store, params.deploymentId);
-      // Targets are written when the deployment starts; before that there are none to list (CodeDeploy's answer too).
-      if (deployment.status === 'Created') {
+      // Targets are written when the deployment starts; before that (or while it waits in its group's queue) there are
+      // none to list (CodeDeploy's answer too).
+      if (deployment.status === 'Created' || deployment.status === 'Queued') {
         throw new ApiError(400, 'DeploymentNotStarted', `Deployment ${deployment.deploymentId} has not started yet; its targets are chosen when it starts`, 'deploymentId');
       }
       const page = await deps.store.listTargetsPage(deployment.deploymentId, { nextToken: query.nextToken });

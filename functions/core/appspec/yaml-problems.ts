@@ -9,6 +9,8 @@ export function yamlSyntaxProblem(error: YAMLError, source: string, lines: LineC
       return { field: source, line, message: 'tabs are not allowed for indentation; use spaces' };
     case 'MULTIPLE_DOCS':
       return { field: source, line, message: "holds more than one YAML document; remove the extra '---'" };
+    case 'RESOURCE_EXHAUSTION':
+      return { field: source, line, message: 'nests lists or mappings too deeply for the YAML parser; an appspec needs only a few levels' };
     default:
       return { field: source, line, message: `is not valid YAML: ${error.message}` };
   }

@@ -1,8 +1,16 @@
 // Walks a parsed YAML document for the appspec rules: every read reports problems with a field path and the line
 // of the node, so one pass finds every mistake instead of stopping at the first.
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
-import type { FieldProblem } from '../errors';
+import { type Alias, isAlias, isMap, isScalar, isSeq, visit, type Document, type LineCounter, type Node } from 'yaml';
+import { AppSpecError, type FieldProblem } from '../errors';
 import { didYouMean, listAllowed } from './suggest';
+
+/**
+ * How many times one document may be read through an alias (`*name`). An appspec has little use for aliases; the limit
+ * keeps a document made of them (thousands of one anchor, or aliases of aliases: a "billion laughs") from multiplying
+ * the reader's work, as YAML's own `maxAliasCount` (also 100) does for documents converted to JavaScript, which this
+ * reader does not do. An inline appspec may be 512 KB: room for over 100,000 aliases.
+ */
+export const MAX_ALIAS_READS = 100;
 
 export interface MapEntry {
   readonly key: string;
@@ -19,8 +27,10 @@ export interface TextOptions {
   readonly hint?: string;
 }
 
+/** The path of `key` under `parent`; a blank key (`"": x`) is shown quoted, so the path still names it. */
 export function childField(parent: string, key: string): string {
-  return parent === '' ? key : `${parent}.${key}`;
+  const name = key.trim() === '' ? JSON.stringify(key) : key;
+  return parent === '' ? name : `${parent}.${name}`;
 }
 
 export function indexField(parent: string, index: number): string {
@@ -29,6 +39,8 @@ export function indexField(parent: string, index: number): string {
 
 export class YamlReader {
   public readonly problems: FieldProblem[] = [];
+  private aliasTargets: ReadonlyMap<Alias, Node> | undefined;
+  private aliasReads = 0;
 
   public constructor(
     private readonly doc: Document.Parsed,
@@ -47,10 +59,20 @@ export class YamlReader {
     this.problems.push(line === undefined ? { field, message } : { field, message, line });
   }
 
-  /** Anchored values (`*name`) are read as the node they point to. */
+  /**
+   * Anchored values (`*name`) are read as the node they point to. Past MAX_ALIAS_READS the document is refused as a
+   * whole, at once: the problems found so far could be any part of a document built to exhaust the reader.
+   */
   public deref(node: unknown): Node | null {
     if (isAlias(node)) {
-      return this.deref(node.resolve(this.doc) ?? null);
+      this.aliasReads += 1;
+      if (this.aliasReads > MAX_ALIAS_READS) {
+        const message = `reads aliases (*${node.source} and others) more than ${MAX_ALIAS_READS} times; write the values out instead of repeating anchors`;
+        const line = this.lineOf(node);
+        throw new AppSpecError([line === undefined ? { field: this.rootField, message } : { field: this.rootField, message, line }]);
+      }
+      this.aliasTargets ??= aliasTargetsOf(this.doc);
+      return this.deref(this.aliasTargets.get(node) ?? null);
     }
     return isMap(node) || isSeq(node) || isScalar(node) ? node : null;
   }
@@ -156,6 +178,26 @@ export class YamlReader {
     }
     return choice;
   }
+}
+
+/**
+ * The node each alias stands for, found in one pass: as YAML resolves them, the last node anchored with its name
+ * before the alias. (`Alias.resolve` walks the whole document for every alias, which is quadratic in aliases.)
+ */
+function aliasTargetsOf(doc: Document.Parsed): ReadonlyMap<Alias, Node> {
+  const anchored = new Map<string, Node>();
+  const targets = new Map<Alias, Node>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) {
+        const target = anchored.get(node.source);
+        if (target !== undefined) targets.set(node, target);
+      } else if (node.anchor !== undefined) {
+        anchored.set(node.anchor, node);
+      }
+    },
+  });
+  return targets;
 }
 
 export function describe(node: Node | null): string {

@@ -13,7 +13,7 @@ import { LAMBDA_LIFECYCLE_EVENTS } from '../../core/lambda-traffic';
 import { trafficSchedule } from '../../core/traffic-schedule';
 import type { AppSpecContentRevision, DeploymentBase, DeploymentGroup, EcsDeployment, TrafficDeployment, TrafficShiftState } from '../../core/types';
 import type { StepDependencies } from '../../ports';
-import { commonDeploymentOptions, launch, takeGroupLock } from '../create-deployment';
+import { admit, commonDeploymentOptions } from '../create-deployment';
 import { resolveTrafficConfig } from '../deployment-config-lookup';
 import { parseStepInput } from '../step-inputs';
 
@@ -62,9 +62,7 @@ export async function createTrafficDeployment(deps: StepDependencies, request: C
           lifecycleEventNames: LAMBDA_LIFECYCLE_EVENTS,
         }
       : ecsDeploymentOf(group, base, options);
-  await takeGroupLock(deps, group, deployment);
-  await launch(deps, group, deployment);
-  return deployment;
+  return admit(deps, group, deployment);
 }
 
 type CommonFields = Omit<DeploymentBase, 'computePlatform'> & { readonly revision: AppSpecContentRevision; readonly previousRevision: DeploymentGroup['targetRevision'] };
@@ -86,7 +84,9 @@ function commonFields(deps: StepDependencies, group: DeploymentGroup, options: O
     },
     previousRevision: group.targetRevision,
     autoRollbackConfiguration: options.autoRollbackConfiguration ?? group.autoRollbackConfiguration,
+    overrideAlarmConfiguration: options.overrideAlarmConfiguration,
     deploymentOverview: deploymentOverview([]),
+    concurrencyPolicy: options.concurrencyPolicy,
   };
 }
 

@@ -18,6 +18,7 @@ import { trafficDeployment } from '../deployment-context';
 import { restoreTaskSets } from '../ecs/restore-task-sets';
 import { restoreAlias } from '../lambda/restore-alias';
 import { recordOutcome, statusOf } from '../deployment-outcome';
+import { releaseGroupAndStartNext } from '../deployment-queue';
 import { finishDeploymentInput, parseStepInput } from '../step-inputs';
 import { failTarget } from '../target-updates';
 import { loadTrafficDeployment, withHookOutcome } from './traffic-context';
@@ -35,16 +36,19 @@ export async function finishTrafficDeployment(deps: StepDependencies, raw: unkno
   const finished = ended ? loaded : await decide(deps, loaded, input.error);
   const { status } = finished;
   await recordOutcome(store, await store.getDeploymentGroup(finished.applicationName, finished.deploymentGroupName), finished);
-  await store.releaseGroupLock(finished.deploymentGroupId, finished.deploymentId);
+  await releaseGroupAndStartNext(deps, finished);
   return { status };
 }
 
 async function decide(deps: StepDependencies, deployment: TrafficDeployment, error: { Error: string; Cause?: string } | null): Promise<TrafficDeployment> {
   const { store } = deps;
-  const errorInformation = errorInformationOf(deployment, error);
-  const status = statusOf(errorInformation);
+  const timedOut = error?.Error === 'States.Timeout';
+  const reported = errorInformationOf(deployment, error);
+  const status = statusOf(reported);
   const now = deps.clock().toISOString();
-  const hooks = await closeHooks(deps, deployment, error?.Error === 'States.Timeout' ? HOOK_TIMEOUT_MESSAGE : `The deployment ended ${status}`);
+  const hooks = await closeHooks(deps, deployment, timedOut ? HOOK_TIMEOUT_MESSAGE : `The deployment ended ${status}`);
+  // Step Functions' timeout names no hook (on AWS it has no cause at all): the hook it closed says which went silent.
+  const errorInformation = (timedOut ? silentHookError(hooks) : undefined) ?? reported;
   const restore = errorInformation ? await giveTrafficBack(deps, deployment, errorInformation, now) : undefined;
   const stored = await store.getTargets(deployment.deploymentId);
   // Hook outcomes the API recorded but the execution had not written yet (it writes them only here, or in RunHook).
@@ -73,6 +77,15 @@ async function decide(deps: StepDependencies, deployment: TrafficDeployment, err
   for (const target of changed) await deps.events.publish({ kind: 'target', deploymentId: deployment.deploymentId, target });
   await deps.events.publish({ kind: 'deployment', deployment: finished });
   return finished;
+}
+
+function silentHookError(hooks: readonly HookExecution[]): ErrorInformation | undefined {
+  const silent = hooks.find((hook) => hook.status === 'Failed' && hook.message === HOOK_TIMEOUT_MESSAGE);
+  if (!silent) return undefined;
+  return {
+    code: 'TIMEOUT',
+    message: `The ${silent.lifecycleEventName} hook function ${silent.hookFunction} reported no status within one hour (execution ${silent.lifecycleEventHookExecutionId})`,
+  };
 }
 
 function errorInformationOf(deployment: TrafficDeployment, error: { Error: string; Cause?: string } | null): ErrorInformation | undefined {

@@ -1,10 +1,11 @@
-// The first step of a Lambda or ECS execution: write the one target (the alias, the service), run the platform's
-// checks before anything moves, and move the deployment to InProgress. A retried or resumed call carries on from
-// where the record says the deployment is.
+// The first step of a Lambda or ECS execution: write the one target (the alias, the service), check the deployment's
+// alarms and run the platform's checks before anything moves, and move the deployment to InProgress. A retried or
+// resumed call carries on from where the record says the deployment is.
 import { deploymentOverview } from '../../core/deployment-overview';
 import { finishCursor, type TrafficCursor } from '../../core/traffic-course';
 import type { DeploymentTarget, TrafficDeployment } from '../../core/types';
 import type { StepDependencies } from '../../ports';
+import { checkAlarms } from '../alarm-check';
 import { loadGroup, trafficDeployment } from '../deployment-context';
 import { parseStepInput, startDeploymentInput } from '../step-inputs';
 import { initialTrafficEvents, loadTrafficDeployment, loadTrafficTarget, nextTrafficCursor, trafficTargetId } from './traffic-context';
@@ -42,6 +43,8 @@ export async function startTrafficDeployment<T extends TrafficDeployment>(
   };
   await store.putTargets([target]);
   await store.updateDeployment(deployment.deploymentId, { executionArn: input.executionArn, deploymentOverview: deploymentOverview([target]) });
+  // An alarm already firing stops the deployment before anything moves, as CodeDeploy checks alarms before it starts.
+  await checkAlarms(deps, deployment, group);
   const found = await checks(deployment);
 
   const running: DeploymentTarget = { ...target, status: 'InProgress' };

@@ -153,8 +153,8 @@ export async function recordShift(
  * and so does an alarm of its group in ALARM (AlarmActiveError).
  */
 export async function refuseIfStoppedOrAlarmed(deps: StepDependencies, deployment: TrafficDeployment): Promise<void> {
-  if (deployment.stopRequested) throw new DeploymentStoppedError(stoppedMessage(deployment.deploymentId));
-  await checkAlarms(deps, await loadGroup(deps.store, deployment));
+  if (deployment.stopRequested) throw new DeploymentStoppedError(stoppedMessage(deployment));
+  await checkAlarms(deps, deployment, await loadGroup(deps.store, deployment));
 }
 
 export function hookFailureMessage(execution: HookExecution): string {

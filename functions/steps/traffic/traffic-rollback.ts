@@ -1,6 +1,6 @@
 // When a Lambda or ECS deployment that did not succeed gives its traffic back, and what the finish step records of it.
 import { TransientAwsError, TransientStoreError } from '../../core/errors';
-import type { ErrorInformation, RollbackInfo, TrafficDeployment, TrafficShift } from '../../core/types';
+import type { DeploymentBase, ErrorInformation, RollbackInfo, TrafficShift } from '../../core/types';
 
 /** What putting traffic back changed: the shifts with the restoring one added, and the message for rollbackInfo. */
 export interface TrafficRestore {
@@ -13,8 +13,12 @@ export function isTransient(error: unknown): boolean {
   return error instanceof TransientAwsError || error instanceof TransientStoreError;
 }
 
-/** Whether the deployment's policy (or its stop request) asks to roll back a deployment that ended this way. */
-export function rollsBack(deployment: TrafficDeployment, errorInformation: ErrorInformation): boolean {
+/**
+ * Whether the deployment's policy (or its stop request) asks to roll back a deployment that ended this way, on every
+ * platform: a stop on request as StopDeployment decided, an alarm per DEPLOYMENT_STOP_ON_ALARM, anything else per
+ * DEPLOYMENT_FAILURE.
+ */
+export function rollsBack(deployment: Pick<DeploymentBase, 'stopRequested' | 'autoRollbackConfiguration'>, errorInformation: ErrorInformation): boolean {
   if (errorInformation.code === 'MANUAL_STOP') return deployment.stopRequested?.autoRollbackEnabled === true;
   const policy = deployment.autoRollbackConfiguration;
   if (!policy?.enabled) return false;

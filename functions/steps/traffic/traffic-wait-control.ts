@@ -1,14 +1,15 @@
-// What ends a waiting Lambda or ECS deployment from outside its execution: ContinueDeployment (skip the remaining waits),
-// StopDeployment, and an alarm going to ALARM. Each is recorded on the deployment first, so the execution finds it
-// even if it was between two waits when it came; then the wait in progress, if any, is ended through its token.
+// What ends a waiting Lambda or ECS deployment from outside its execution: ContinueDeployment (skip the remaining waits)
+// and StopDeployment (an alarm going to ALARM: ../alarm-state-changed.ts). Each is recorded on the deployment first, so
+// the execution finds it even if it was between two waits when it came; then the wait in progress, if any, is ended
+// through its token.
 import { advanceCursor, isTerminationWait } from '../../core/traffic-course';
 import type { Deployment, TrafficDeployment } from '../../core/types';
 import type { StepDependencies } from '../../ports';
-import { watchesAlarm } from '../alarm-check';
 import { trafficDeployment } from '../deployment-context';
 
-export function stoppedMessage(deploymentId: string): string {
-  return `Deployment ${deploymentId} was stopped on request`;
+/** A stop's MANUAL_STOP message: its reason when it has one (a later deployment superseded it). */
+export function stoppedMessage(deployment: Pick<Deployment, 'deploymentId' | 'stopRequested'>): string {
+  return deployment.stopRequested?.reason ?? `Deployment ${deployment.deploymentId} was stopped on request`;
 }
 
 /**
@@ -36,28 +37,5 @@ export async function continueTrafficShift(
 /** After StopDeployment recorded the stop: a hook or shift wait ends now instead of when it would have. */
 export async function endWaitOnStop(deps: StepDependencies, deployment: Deployment): Promise<void> {
   if (deployment.computePlatform === 'Server' || !deployment.currentWait) return;
-  await deps.callbacks.fail(deployment.currentWait.taskToken, 'DeploymentStoppedError', stoppedMessage(deployment.deploymentId));
+  await deps.callbacks.fail(deployment.currentWait.taskToken, 'DeploymentStoppedError', stoppedMessage(deployment));
 }
-
-/**
- * An alarm changed state (CloudWatch's Alarm State Change event, or the local simulation). On ALARM, every Lambda or
- * ECS deployment in progress whose group watches the alarm has its wait ended with AlarmActiveError; the execution then
- * finishes, restoring the traffic. Returns the deployments it stopped.
- */
-export async function alarmStateChanged(deps: StepDependencies, alarmName: string, state: string): Promise<string[]> {
-  if (state !== 'ALARM') return [];
-  const stopped: string[] = [];
-  for (const listed of await deps.store.listDeployments({ statuses: ['InProgress'] })) {
-    if (listed.computePlatform === 'Server') continue;
-    // The list is read from an index that may lag: the token of the wait in progress comes from the record itself.
-    const deployment = await deps.store.getDeployment(listed.deploymentId);
-    if (deployment?.status !== 'InProgress' || deployment.computePlatform === 'Server' || !deployment.currentWait) continue;
-    const group = await deps.store.getDeploymentGroup(deployment.applicationName, deployment.deploymentGroupName);
-    if (!group || !watchesAlarm(group, alarmName)) continue;
-    const message = `Alarm ${alarmName} of deployment group ${group.deploymentGroupName} went to ALARM`;
-    await deps.callbacks.fail(deployment.currentWait.taskToken, 'AlarmActiveError', message);
-    stopped.push(deployment.deploymentId);
-  }
-  return stopped;
-}
-

@@ -16,6 +16,8 @@ export interface DeploymentInfo {
     readonly rollbackTriggeringDeploymentId?: string;
     readonly rollbackMessage?: string;
   };
+  /** Its place in its group's arrival order, when admitted by queue or supersede. */
+  readonly queuePosition?: number;
   /** Lambda and ECS: every change of the traffic so far, oldest first, and the next one while it waits. */
   readonly trafficShifts?: readonly TrafficShift[];
   readonly nextShift?: TrafficShift;

@@ -1,5 +1,6 @@
 // create-deployment (with --wait), get-deployment, list-deployments, stop-deployment, continue-deployment and
 // put-lifecycle-event-hook-execution-status.
+import { CONCURRENCY_POLICIES } from '../../../functions/core/types';
 import { EXIT_FAILED, EXIT_OK } from '../cli-errors';
 import { seg } from './api-client';
 import type { DeploymentInfo } from './api-shapes';
@@ -29,6 +30,12 @@ export const DEPLOYMENT_COMMANDS: readonly RemoteCommand[] = [
       'file-exists-behavior': { kind: 'string', help: 'files already on a host that the revision also has', choices: ['DISALLOW', 'OVERWRITE', 'RETAIN'] },
       'ignore-application-stop-failures': { kind: 'boolean', help: "a failing ApplicationStop script of the previous revision doesn't fail the host" },
       'auto-rollback-configuration': { kind: 'structure', shape: SHAPES.autoRollback, help: "instead of the group's: enabled=true,events=DEPLOYMENT_FAILURE" },
+      'override-alarm-configuration': {
+        kind: 'structure',
+        shape: SHAPES.alarmConfiguration,
+        help: "instead of the group's alarms: enabled=true,alarms=[{name=A}], or enabled=false to ship a fix while they fire",
+      },
+      'concurrency-policy': { kind: 'string', help: "instead of the group's: what it does if the group is busy", choices: CONCURRENCY_POLICIES },
       'client-token': { kind: 'string', help: 'makes a retried create return the same deployment', placeholder: 'TOKEN' },
       wait: { kind: 'boolean', help: 'show progress until the deployment ends; exit 1 unless it succeeded' },
     },
@@ -37,7 +44,7 @@ export const DEPLOYMENT_COMMANDS: readonly RemoteCommand[] = [
         applicationName: run.flags.required('application-name'),
         deploymentGroupName: run.flags.required('deployment-group-name'),
         revision: revisionOf(run.flags, run.ctx.cwd),
-        ...bodyOf(run, ['deployment-config-name', 'description', 'file-exists-behavior', 'ignore-application-stop-failures', 'auto-rollback-configuration', 'client-token']),
+        ...bodyOf(run, ['deployment-config-name', 'description', 'file-exists-behavior', 'ignore-application-stop-failures', 'auto-rollback-configuration', 'override-alarm-configuration', 'concurrency-policy', 'client-token']),
       };
       const created = await run.api.call<{ deploymentId: string }>({ method: 'POST', path: '/deployments', body });
       if (run.flags.boolean('wait') !== true) {

@@ -1,6 +1,7 @@
 // create-, get-, list-, update- and delete-deployment-group, of any compute platform: which settings a Server, Lambda or
 // ECS group takes is the API's to say. `--instance-names` is Cutover's: explicit hosts (instance ids on AWS, folder
 // names under the state folder's hosts/ on the local server), where aws deploy has only tags and Auto Scaling groups.
+import { CONCURRENCY_POLICIES } from '../../../functions/core/types';
 import { EXIT_OK } from '../cli-errors';
 import { seg } from './api-client';
 import { bodyOf, listPages, PAGING_FLAGS, type RemoteCommand } from './remote-command';
@@ -53,6 +54,11 @@ const SETTINGS: FlagSpecs = {
     help: 'deploymentType=IN_PLACE|BLUE_GREEN,deploymentOption=WITH_TRAFFIC_CONTROL|WITHOUT_TRAFFIC_CONTROL (Lambda and ECS: BLUE_GREEN with traffic control)',
   },
   'service-role-arn': { kind: 'string', help: 'accepted for aws compatibility', placeholder: 'ARN' },
+  'concurrency-policy': {
+    kind: 'string',
+    help: 'when a deployment finds the group busy: reject refuses it (the default), queue has it wait its turn, supersede stops the ones before it',
+    choices: CONCURRENCY_POLICIES,
+  },
 };
 
 const SETTING_FLAGS = Object.keys(SETTINGS);

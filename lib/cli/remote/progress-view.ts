@@ -121,7 +121,13 @@ function headline(d: DeploymentInfo): string {
   const o = d.deploymentOverview;
   const counts = o ? `: ${o.Succeeded ?? 0} succeeded, ${o.Failed ?? 0} failed, ${o.Skipped ?? 0} skipped, ${(o.InProgress ?? 0) + (o.Pending ?? 0)} to go` : '';
   const error = d.errorInformation?.code ? ` (${d.errorInformation.code}: ${d.errorInformation.message ?? ''})` : '';
+  // A queued deployment has no hosts or traffic to count yet: what it waits for is the deployments before it.
+  if (d.status === 'Queued') return `Deployment ${d.deploymentId} Queued${where}${config}: waits in its group's queue${queuePlace(d)} for the deployments before it`;
   return `Deployment ${d.deploymentId} ${d.status}${where}${config}${counts}${error}`;
+}
+
+function queuePlace(d: DeploymentInfo): string {
+  return d.queuePosition === undefined ? '' : ` (arrival ${d.queuePosition})`;
 }
 
 /** Batches in order, hosts without one (still waiting) last under `undefined`. */

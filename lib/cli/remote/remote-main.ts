@@ -12,6 +12,7 @@ import { PUSH_COMMAND } from './push';
 import { printer, type RemoteCommand } from './remote-command';
 import { parseRemoteFlags, usageOf } from './remote-flags';
 import { REVISION_COMMANDS } from './revision-commands';
+import { ROLLBACK_COMMAND } from './rollback-commands';
 import { TARGET_COMMANDS } from './target-commands';
 
 export const REMOTE_COMMANDS: readonly RemoteCommand[] = [
@@ -22,6 +23,7 @@ export const REMOTE_COMMANDS: readonly RemoteCommand[] = [
   ...TARGET_COMMANDS,
   ...REVISION_COMMANDS,
   PUSH_COMMAND,
+  ROLLBACK_COMMAND,
 ];
 
 type Command = (args: readonly string[], ctx: CliContext) => Promise<number>;

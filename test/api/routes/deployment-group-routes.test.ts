@@ -129,12 +129,14 @@ describe('deployment group routes', () => {
       });
     });
 
-    it('refuses an alarm configuration on a Server group, whose deployments do not watch alarms yet', async () => {
-      const alarmConfiguration = { enabled: true, alarms: [{ name: 'errors' }] };
-      const created = await call('POST', GROUPS, { deploymentGroupName: 'watched', instanceNames: ['host-1'], alarmConfiguration });
-      expect([created.status, created.body?.code, created.body?.field]).toEqual([400, 'ValidationError', 'alarmConfiguration']);
-      expect(created.body?.message).toMatch(/is not watched by Server deployments yet/);
-      expect(await stored('watched')).toBeUndefined();
+    it('keeps an alarm configuration on a Server group, whose deployments stop when one of its alarms fires', async () => {
+      const alarmConfiguration = { enabled: true, alarms: [{ name: 'errors' }, { name: 'latency' }], ignorePollAlarmFailure: true };
+      await createGroup('watched', { instanceNames: ['host-1'], alarmConfiguration });
+
+      expect((await stored('watched'))?.alarmConfiguration).toEqual(alarmConfiguration);
+      expect((await info('watched')).alarmConfiguration).toEqual(alarmConfiguration);
+      expect((await call('PATCH', `${GROUPS}/watched`, { alarmConfiguration: { enabled: false, alarms: [{ name: 'errors' }] } })).status).toBe(200);
+      expect((await info('watched')).alarmConfiguration).toEqual({ enabled: false, alarms: [{ name: 'errors' }] });
     });
 
     it('takes rollback events as optional while rollback is disabled', async () => {

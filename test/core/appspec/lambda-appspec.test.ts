@@ -2,6 +2,7 @@ import type { FieldProblem } from '../../../functions/core/errors';
 import { problemsOf as problemsOfParser } from './problems-of';
 import { oneResourceAppSpec } from '../../support/appspec-text';
 import { parseLambdaAppSpec, type LambdaAppSpec } from '../../../functions/core/appspec';
+import { MAX_ALIAS_READS } from '../../../functions/core/appspec/yaml-reader';
 
 function problemsOf(text: string, source?: string): readonly FieldProblem[] {
   return problemsOfParser(parseLambdaAppSpec, text, source);
@@ -190,6 +191,8 @@ describe('parseLambdaAppSpec rejects', () => {
     ['JSON that stops short', '{\n  "version": 0.0,\n  "Resources": [\n', 'appspec.yaml', 'is not valid JSON', 4],
     ['an empty document', '# nothing\n', 'appspec.yaml', 'is empty; a Lambda appspec needs version: 0.0 and Resources naming the Lambda function', undefined],
     ['a JSON list', '[{"version": 0.0}]', 'appspec.yaml', 'must be a mapping with version: 0.0 and Resources naming the Lambda function (got a list)', 1],
+    ['an empty top-level key', '{"": 0}', '""', "'' is not an allowed top-level key", 1],
+    ['an empty logical name', 'version: 0.0\nResources:\n  - "":\n      Type: AWS::Lambda::Function\n', 'Resources[0]."".Properties', 'is required (Name, Alias, CurrentVersion and TargetVersion)', 4],
   ])('%s', (_name, text, field, fragment, line) => {
     const problem = problemsOf(text).find((candidate) => candidate.field === field);
     expect(problem).toBeDefined();
@@ -211,6 +214,15 @@ describe('parseLambdaAppSpec rejects', () => {
   it('gives broken JSON with the line YAML finds when JSON names no position, without quoting the text back', () => {
     expect(problemsOf('{\n  "version": 0.0,\n  "Resources": [}\n')).toEqual([
       { field: 'appspec.yaml', line: 3, message: "is not valid JSON: Unexpected token '}'" },
+    ]);
+  });
+
+  it(`refuses an inline appspec read through aliases more than ${MAX_ALIAS_READS} times, naming its source`, () => {
+    const hooks = Array.from({ length: MAX_ALIAS_READS + 1 }, () => '*h').join(', ');
+    const text = `${lambda(PROPS)}Hooks: [&h {BeforeAllowTraffic: CodeDeployHook_pre}, ${hooks}]\n`;
+
+    expect(problemsOf(text, 'revision.appSpecContent.content')).toEqual([
+      { field: 'revision.appSpecContent.content', line: 10, message: `reads aliases (*h and others) more than ${MAX_ALIAS_READS} times; write the values out instead of repeating anchors` },
     ]);
   });
 

@@ -1,6 +1,7 @@
 import type { FieldProblem } from '../../../functions/core/errors';
 import { problemsOf as problemsOfParser } from './problems-of';
 import { parseAppSpec } from '../../../functions/core/appspec';
+import { MAX_ALIAS_READS } from '../../../functions/core/appspec/yaml-reader';
 import type { AppSpec } from '../../../functions/core/types';
 
 function problemsOf(text: string, fileName?: string): readonly FieldProblem[] {
@@ -172,6 +173,8 @@ describe('parseAppSpec rejects', () => {
     ['a misspelt script key', `${base}hooks:\n  AfterInstall:\n    - location: a.sh\n      timout: 10\n`, 'hooks.AfterInstall[0].timout', 'did you mean timeout?', 6],
     ['a non-boolean sudo', `${base}hooks:\n  AfterInstall:\n    - location: a.sh\n      sudo: always\n`, 'hooks.AfterInstall[0].sudo', 'must be true or false', 6],
     ['an unknown top-level key', `${base}hook:\n  AfterInstall: []\n`, 'hook', 'allowed keys: version, os, files, permissions, hooks, file_exists_behavior; did you mean hooks?', 3],
+    ['an empty top-level key', `${base}"": 1\n`, '""', "'' is not an allowed top-level key", 3],
+    ['a blank hook name', `${base}hooks:\n  " ":\n    - location: a.sh\n`, 'hooks." "', "' ' is not a lifecycle event that can have scripts", 4],
     ['an empty document', '# nothing here\n', 'appspec.yml', 'is empty', undefined],
     ['a list instead of a mapping', '- version: 0.0\n', 'appspec.yml', 'must be a mapping', 1],
     ['files that are not a list', `${base}files: /var/www\n`, 'files', 'must be a list', 3],
@@ -220,5 +223,31 @@ describe('parseAppSpec rejects', () => {
   it('reads anchors and aliases as the values they point to', () => {
     const text = 'version: 0.0\nos: linux\nhooks:\n  AfterInstall: &scripts\n    - location: a.sh\n  ApplicationStart: *scripts\n';
     expect(parseAppSpec(text).hooks.ApplicationStart).toEqual([{ location: 'a.sh', timeout: 3600 }]);
+  });
+
+  it('reads an alias as the latest node anchored with its name before it, as YAML does', () => {
+    const text = 'version: 0.0\nos: linux\nhooks:\n  AfterInstall: &s\n    - location: a.sh\n  BeforeInstall: &s\n    - location: b.sh\n  ApplicationStart: *s\n';
+    expect(parseAppSpec(text).hooks.ApplicationStart).toEqual([{ location: 'b.sh', timeout: 3600 }]);
+  });
+
+  it(`refuses a document read through aliases more than ${MAX_ALIAS_READS} times as a whole, naming the file`, () => {
+    const aliases = Array.from({ length: MAX_ALIAS_READS + 1 }, () => '*f').join(', ');
+    const text = `version: 0.0\nos: linux\nfiles: [&f {source: /, destination: /srv}, ${aliases}]\n`;
+
+    expect(problemsOf(text)).toEqual([{ field: 'appspec.yml', line: 3, message: `reads aliases (*f and others) more than ${MAX_ALIAS_READS} times; write the values out instead of repeating anchors` }]);
+  });
+
+  it('refuses aliases of aliases (a billion laughs) without expanding them', () => {
+    const levels = ['x0: &l0 [a, a, a, a, a, a, a, a, a, a]'];
+    for (let i = 1; i < 10; i += 1) levels.push(`x${i}: &l${i} [${Array.from({ length: 10 }, () => `*l${i - 1}`).join(', ')}]`);
+    const text = `version: 0.0\nos: linux\nhooks:\n  ${levels.join('\n  ')}\n  BeforeInstall: *l9\n`;
+
+    expect(problemsOf(text)).toEqual([expect.objectContaining({ field: 'appspec.yml', message: expect.stringContaining(`more than ${MAX_ALIAS_READS} times`) })]);
+  });
+
+  it('refuses nesting too deep for the YAML parser, naming the file', () => {
+    expect(problemsOf(`${'['.repeat(5000)}${']'.repeat(5000)}`)).toEqual([
+      { field: 'appspec.yml', line: 1, message: 'nests lists or mappings too deeply for the YAML parser; an appspec needs only a few levels' },
+    ]);
   });
 });
