@@ -15,12 +15,16 @@ const ACQUIRE_ATTEMPTS = 3;
 // Lock timeline (one item per deployment group):
 //
 //   (no item) ──acquire(A)──▶ held by A ──release(A)──▶ (no item) ──acquire(B)──▶ held by B …
-//                  │  acquire(A) again    → allowed: a retried step of the holder overwrites its lock
+//                  │  acquire(A) again    → allowed, and the lock stays as it is (its executionArn with it)
 //                  │  acquire(B)          → ConditionalCheckFailed → DeploymentGroupBusyError(holder A)
 //                  │  release(B)          → ConditionalCheckFailed → ignored, A keeps the lock
 //                  │  setExecution(A,arn) → held by A, owned by execution arn
 //                  └─ transfer(A→R)       → held by R (a rollback), never free in between
-const ACQUIRE_CONDITION = 'attribute_not_exists(pk) OR deploymentId = :same';
+//
+// Taking a lock the deployment already holds never writes: a late call that takes it again (a queue start racing the
+// one that launched the deployment) must not erase the executionArn the launch recorded, or lock recovery would judge
+// the running deployment by its acquiredAt alone and, after the start grace, finish it on its behalf.
+const ACQUIRE_CONDITION = 'attribute_not_exists(pk)';
 
 export async function acquireGroupLock(table: Table, lock: GroupLock, deploymentGroupName: string): Promise<void> {
   for (let attempt = 1; attempt <= ACQUIRE_ATTEMPTS; attempt += 1) {
@@ -28,13 +32,12 @@ export async function acquireGroupLock(table: Table, lock: GroupLock, deployment
       table.put({
         Item: groupLockItem(lock),
         ConditionExpression: ACQUIRE_CONDITION,
-        ExpressionAttributeValues: { ':same': lock.deploymentId },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
     if (outcome.written) return;
     const holder = await lockAfterFailure(table, lock.deploymentGroupId, outcome.current);
-    // Read back after the failure, the holder may already be us (a concurrent call for the same deployment won).
+    // The holder may be us: taken before (a retried step), or by a concurrent call for the same deployment.
     if (holder?.deploymentId === lock.deploymentId) return;
     if (holder !== undefined) throw new DeploymentGroupBusyError(deploymentGroupName, holder.deploymentId);
   }

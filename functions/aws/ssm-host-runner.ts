@@ -115,13 +115,28 @@ export class SsmHostRunner implements HostRunner {
       const instanceIds = (command.InstanceIds ?? []).filter((id) => hosts.has(id));
       if (command.CommandId === undefined || instanceIds.length === 0) continue;
       try {
-        await this.client.send(new CancelCommandCommand({ CommandId: command.CommandId, InstanceIds: instanceIds }));
+        await this.cancelOn(command.CommandId, instanceIds);
       } catch (error) {
         // The command ended (or expired) between the list and the cancel: there is nothing left to stop.
-        if (error instanceof Error && error.name === 'InvalidCommandId') continue;
-        throw error;
+        if (errorNamed(error, 'InvalidCommandId')) continue;
+        // One of the hosts is no longer a node SSM can reach (terminated, shutting down, deregistered): its script is
+        // gone with it. The others are cancelled one by one, so that host does not keep theirs running.
+        if (!errorNamed(error, 'InvalidInstanceId')) throw error;
+        if (instanceIds.length === 1) continue;
+        for (const instanceId of instanceIds) {
+          try {
+            await this.cancelOn(command.CommandId, [instanceId]);
+          } catch (single) {
+            if (errorNamed(single, 'InvalidInstanceId') || errorNamed(single, 'InvalidCommandId')) continue;
+            throw single;
+          }
+        }
       }
     }
+  }
+
+  private async cancelOn(commandId: string, instanceIds: string[]): Promise<void> {
+    await this.client.send(new CancelCommandCommand({ CommandId: commandId, InstanceIds: instanceIds }));
   }
 
   /** The commands sent for this event that SSM still lists as executing; a resent dispatch may have left two. */
@@ -216,6 +231,10 @@ function finishedInvocationOf(invocation: CommandInvocation, collection: HostCol
 }
 
 /** The InvokedAfter filter: the dispatch time less the clock-skew margin, in whole seconds as SSM's own examples. */
+function errorNamed(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
+
 function invokedAfterFilterValue(dispatchedAt: string): string {
   const dispatched = Date.parse(dispatchedAt);
   if (Number.isNaN(dispatched)) {

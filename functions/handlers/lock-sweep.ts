@@ -11,6 +11,7 @@ export const handler = async (): Promise<LockSweepSummary> => {
     logger.error('lock recovery could not finish an abandoned deployment, so it failed it and freed its group', { ...failure });
   }
   for (const problem of summary.errors) logger.error('lock recovery failed for a deployment group; the next sweep tries again', { ...problem });
+  if (summary.requeued.length > 0) logger.warn('queued again deployments whose queue entry was lost when their admission died', { requeued: summary.requeued });
   if (summary.recovered.length > 0) logger.info('recovered abandoned group locks', { recovered: summary.recovered });
   else logger.debug('no abandoned group locks', { groupsChecked: summary.groupsChecked });
   return summary;

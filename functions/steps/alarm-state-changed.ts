@@ -16,18 +16,28 @@ import { alarmStopMessage, cancelRunningEvent } from './alarm-stop';
 export async function alarmStateChanged(deps: StepDependencies, alarmName: string, state: string): Promise<string[]> {
   if (state !== 'ALARM') return [];
   const stopped: string[] = [];
+  const failures: unknown[] = [];
   for (const listed of await deps.store.listDeployments({ statuses: ['InProgress'] })) {
-    // The list is read from an index that may lag: whether it still runs, and what it waits on, come from the record.
-    const deployment = await deps.store.getDeployment(listed.deploymentId);
-    const group = deployment?.status === 'InProgress' ? await watchingGroup(deps, deployment, alarmName) : undefined;
-    if (!deployment || !group) continue;
-    const ended =
-      deployment.computePlatform === 'Server'
-        ? await stopServerDeployment(deps, deployment, alarmName)
-        : await endTrafficWait(deps, deployment, group, alarmName);
-    if (ended) stopped.push(deployment.deploymentId);
+    // One deployment whose stop fails (its scripts' cancel refused or throttled) must not spare the others: each is
+    // stopped on its own, and the first failure rejects at the end, so the event is delivered again for the rest.
+    try {
+      if (await stopIfWatching(deps, listed.deploymentId, alarmName)) stopped.push(listed.deploymentId);
+    } catch (error) {
+      failures.push(error);
+    }
   }
+  if (failures.length > 0) throw failures[0];
   return stopped;
+}
+
+async function stopIfWatching(deps: StepDependencies, deploymentId: string, alarmName: string): Promise<boolean> {
+  // The list is read from an index that may lag: whether it still runs, and what it waits on, come from the record.
+  const deployment = await deps.store.getDeployment(deploymentId);
+  const group = deployment?.status === 'InProgress' ? await watchingGroup(deps, deployment, alarmName) : undefined;
+  if (!deployment || !group) return false;
+  return deployment.computePlatform === 'Server'
+    ? stopServerDeployment(deps, deployment, alarmName)
+    : endTrafficWait(deps, deployment, group, alarmName);
 }
 
 /**

@@ -10,7 +10,7 @@
 // racing, the later read sees the other's write: either the admission finds the lock free and starts the head itself,
 // or the finisher finds the entry and starts it. Every path below that frees the lock goes on to read the queue again.
 import { ConflictError, DeploymentGroupBusyError } from '../core/errors';
-import { TERMINAL_DEPLOYMENT_STATUSES, type ConcurrencyPolicy, type Deployment, type DeploymentGroup } from '../core/types';
+import { TERMINAL_DEPLOYMENT_STATUSES, type ConcurrencyPolicy, type Deployment, type DeploymentGroup, type ErrorInformation } from '../core/types';
 import type { QueueEntry, StepDependencies } from '../ports';
 import { stopDeployment, stopQueued } from './stop-deployment';
 
@@ -142,6 +142,16 @@ export async function startNext(deps: StepDependencies, group: QueueGroup): Prom
   }
 }
 
+/**
+ * Lock recovery's start of a Queued deployment found holding its group's lock: a start took the lock for it, then died
+ * before moving it on. It never ran, so it is not finished but started (or stopped, if superseded), as the head it was
+ * when its lock was taken, even if an entry written late now comes before it; then the queue moves on as after any start.
+ */
+export async function resumeQueuedHolder(deps: StepDependencies, group: QueueGroup, holder: Deployment & { readonly queuePosition: number }): Promise<void> {
+  const entry: QueueEntry = { deploymentGroupId: holder.deploymentGroupId, deploymentId: holder.deploymentId, queuePosition: holder.queuePosition, queuedAt: holder.createTime };
+  if ((await startHead(deps, group, entry)).kind === 'dropped') await startNext(deps, group);
+}
+
 type HeadOutcome = { readonly kind: 'started' } | { readonly kind: 'dropped' } | { readonly kind: 'busy'; readonly holder?: string };
 
 async function startHead(deps: StepDependencies, group: QueueGroup, head: QueueEntry): Promise<HeadOutcome> {
@@ -149,6 +159,15 @@ async function startHead(deps: StepDependencies, group: QueueGroup, head: QueueE
   const deployment = await store.getDeployment(head.deploymentId);
   // Stopped while it waited, or started by a racing call that has not dropped the entry yet (and holds the lock).
   if (deployment?.status !== 'Queued') return drop(deps, head);
+  // Its group deleted by hand (the API refuses while anything waits), or deleted and made again under a new id: it
+  // would run against no group, or against the new one beside that group's own deployments. It never ran: it fails,
+  // and frees the lock if a start that died took it for it.
+  const current = await store.getDeploymentGroup(deployment.applicationName, deployment.deploymentGroupName);
+  if (current?.deploymentGroupId !== head.deploymentGroupId) {
+    const message = `Deployment group ${deployment.deploymentGroupName} of application ${deployment.applicationName} was deleted while the deployment waited in its queue; it never ran`;
+    // Moved on meanwhile (a racing start passed this check before the group went): that call decides what follows.
+    return (await failQueued(deps, deployment, message, ['Queued'], 'DEPLOYMENT_GROUP_MISSING')) ? release(deps, head) : drop(deps, head);
+  }
   try {
     // Taking the lock a racing call took for the same head succeeds (same deployment): both go on, and the
     // conditional moves out of Queued below let exactly one of them decide what becomes of it.
@@ -164,7 +183,10 @@ async function startHead(deps: StepDependencies, group: QueueGroup, head: QueueE
   const supersession = await store.getSupersession(head.deploymentGroupId);
   let created: Deployment;
   try {
-    if (supersession && supersession.queuePosition > head.queuePosition) {
+    // Only by a superseding arrival whose record is there. One whose record is still to come stops this head itself
+    // (it reads the lock after writing its record and entry); one whose record never came (its request died right
+    // after taking its place) must not stop the deployments before it in favour of nothing.
+    if (supersession && supersession.queuePosition > head.queuePosition && (await store.getDeployment(supersession.deploymentId)) !== undefined) {
       await stopQueued(deps, deployment, supersededMessage(supersession.deploymentId));
       return await release(deps, head);
     }
@@ -174,9 +196,9 @@ async function startHead(deps: StepDependencies, group: QueueGroup, head: QueueE
     const now = await store.getDeployment(head.deploymentId);
     if (now === undefined || TERMINAL_DEPLOYMENT_STATUSES.includes(now.status)) return releaseEnded(deps, head, now);
     // A racing call for the same head moved it first. Started by now (the execution took over): taking the lock
-    // again dropped the execution it names, so it is written back. Not yet: carry on, starting is idempotent.
+    // again left it as it was, naming the execution (which a Server deployment changes per batch, so it is not
+    // written again from the record here). Not yet: carry on, starting is idempotent.
     if (now.status === 'InProgress') {
-      if (now.executionArn) await recordLockExecution(deps, now, now.executionArn);
       await drop(deps, head);
       return { kind: 'started' };
     }
@@ -211,7 +233,8 @@ async function launchCreated(deps: StepDependencies, deployment: Deployment): Pr
     ({ executionArn } = await deps.executions.start(deployment));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await failQueued(deps, deployment, `The deployment could not be started: ${message}`, ['Created']);
+    // A racing call for the same head started it, and its execution moved it on: it runs, and keeps its lock.
+    if (!(await failQueued(deps, deployment, `The deployment could not be started: ${message}`, ['Created']))) return true;
     await deps.store.releaseGroupLock(deployment.deploymentGroupId, deployment.deploymentId);
     return false;
   }
@@ -229,18 +252,26 @@ async function recordLockExecution(deps: StepDependencies, deployment: Deploymen
   }
 }
 
-/** Fails a deployment that never ran, from the statuses it may still be in; one that moved on meanwhile stands. */
-async function failQueued(deps: StepDependencies, deployment: Deployment, message: string, from: Deployment['status'][] = ['Queued']): Promise<void> {
+/** Fails a deployment that never ran, from the statuses it may still be in; one that moved on meanwhile stands (false). */
+async function failQueued(
+  deps: StepDependencies,
+  deployment: Deployment,
+  message: string,
+  from: Deployment['status'][] = ['Queued'],
+  code: ErrorInformation['code'] = 'INTERNAL_ERROR',
+): Promise<boolean> {
   const now = deps.clock().toISOString();
   try {
     const failed = await deps.store.updateDeployment(
       deployment.deploymentId,
-      { status: 'Failed', completeTime: now, errorInformation: { code: 'INTERNAL_ERROR', message } },
+      { status: 'Failed', completeTime: now, errorInformation: { code, message } },
       from,
     );
     await deps.events.publish({ kind: 'deployment', deployment: failed });
+    return true;
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
+    return false;
   }
 }
 
@@ -258,9 +289,8 @@ async function drop(deps: StepDependencies, head: QueueEntry): Promise<HeadOutco
 /**
  * Every release of a group's lock by a deployment that ends, then the next queued deployment's start: the finish
  * steps (retried by Step Functions: both halves are idempotent) and a launch that failed. The deployment names its
- * group's id and name, all the queue needs, so the group is not read: the API refuses to delete or rename a group
- * while anything is queued, and deployments queued in one deleted by hand still start and their first step fails
- * them for the missing group, so they end rather than wait forever.
+ * group's id and name, all the queue needs: the API refuses to delete or rename a group while anything is queued, and
+ * deployments queued in one deleted by hand fail, one after the other, rather than start or wait forever (startHead).
  */
 export async function releaseGroupAndStartNext(
   deps: StepDependencies,

@@ -70,10 +70,11 @@ async function decide(deps: StepDependencies, deployment: ServerDeployment, erro
  * error a step recorded, or an alarm's stop recorded by its state change event.
  */
 function knownError(deployment: ServerDeployment, error: { Error: string; Cause?: string } | null): ErrorInformation | undefined {
-  if (error) return errorInformationFromFailure(error.Error, error.Cause);
-  if (deployment.errorInformation) return deployment.errorInformation;
-  if (deployment.alarmStop) return { code: 'ALARM_ACTIVE', message: alarmStopMessage(deployment.alarmStop) };
-  return undefined;
+  const alarmed: ErrorInformation | undefined = deployment.alarmStop && { code: 'ALARM_ACTIVE', message: alarmStopMessage(deployment.alarmStop) };
+  // Once an alarm has stopped the deployment, a step failing on the way out (a cancel SSM refused) is part of that
+  // stop: CodeDeploy ends it Stopped with ALARM_ACTIVE, and its rollback follows DEPLOYMENT_STOP_ON_ALARM.
+  if (error) return alarmed ?? errorInformationFromFailure(error.Error, error.Cause);
+  return deployment.errorInformation ?? alarmed;
 }
 
 /** The execution ended on its own: its hosts' results decide, as they would have for the next batch. */

@@ -9,7 +9,7 @@ import { ConflictError, TransientAwsError, TransientStoreError } from '../core/e
 import { EXECUTION_ABANDONED } from '../core/failure-codes';
 import { TERMINAL_DEPLOYMENT_STATUSES, type Deployment, type DeploymentGroup } from '../core/types';
 import type { GroupLock, StepDependencies } from '../ports';
-import { startNext } from './deployment-queue';
+import { resumeQueuedHolder } from './deployment-queue';
 import { finishDeployment } from './finish-deployment';
 import { closeOutTargets } from './target-updates';
 import { finishTrafficDeployment } from './traffic/finish-traffic-deployment';
@@ -63,7 +63,10 @@ export async function recoverLock(deps: StepDependencies, group: LockedGroup, ho
     const freed = await deps.store.releaseGroupLock(lock.deploymentGroupId, deploymentId, lock.executionArn ?? null);
     return freed ? { kind: 'released', deploymentId } : { kind: 'alive', deploymentId };
   }
-  if (holder.status === 'Queued' && (await startQueueHead(deps, group, holder))) return { kind: 'started', deploymentId };
+  if (holder.status === 'Queued' && holder.queuePosition !== undefined) {
+    await resumeQueuedHolder(deps, group, { ...holder, queuePosition: holder.queuePosition });
+    return { kind: 'started', deploymentId };
+  }
   if (waitsToBeStarted(holder, lock) && (await startNeverRun(deps, holder, lock))) return { kind: 'started', deploymentId };
   return finishOnBehalf(deps, holder, lock);
 }
@@ -78,16 +81,6 @@ async function isAlive(deps: StepDependencies, lock: GroupLock, holder: Deployme
 async function stillNames(deps: StepDependencies, judged: GroupLock): Promise<boolean> {
   const now = await deps.store.getGroupLock(judged.deploymentGroupId);
   return now?.deploymentId === judged.deploymentId && now.executionArn === judged.executionArn;
-}
-
-/**
- * The queue takes the lock for its first deployment, then moves it out of Queued and starts it; dying in between
- * leaves a Queued holder with no execution. It never ran, so it is not failed: the queue starts it again (taking a
- * lock it already holds succeeds). False when that did not start it (it is no longer first): it is then finished.
- */
-async function startQueueHead(deps: StepDependencies, group: LockedGroup, holder: Deployment): Promise<boolean> {
-  await startNext(deps, group);
-  return (await deps.store.getDeployment(holder.deploymentId))?.status !== 'Queued';
 }
 
 /**

@@ -97,7 +97,12 @@ export async function createManualRollback(deps: StepDependencies, request: Manu
     // Same group, so same platform: a record that says otherwise is corrupt.
     throw new ConflictError(`Deployments ${rolledBack.deploymentId} and ${target.deploymentId} of one group deploy to different platforms`);
   }
-  await deps.store.updateDeployment(rolledBack.deploymentId, { rollbackInfo: { rollbackDeploymentId: deploymentId, rollbackMessage: message } }, TERMINAL_DEPLOYMENT_STATUSES);
+  // A deployment rolled back may itself be a manual rollback: what it rolled back stays named.
+  await deps.store.updateDeployment(
+    rolledBack.deploymentId,
+    { rollbackInfo: { ...rolledBack.rollbackInfo, rollbackDeploymentId: deploymentId, rollbackMessage: message } },
+    TERMINAL_DEPLOYMENT_STATUSES,
+  );
   return { ...created, rollbackInfo };
 }
 

@@ -23,13 +23,15 @@ export async function ensureRollback(deps: StepDependencies, group: DeploymentGr
   if (!rollbackId) {
     if (!lastGood) {
       await deps.store.updateDeployment(ended.deploymentId, {
-        rollbackInfo: { rollbackMessage: 'Automatic rollback could not be attempted: the deployment group has no earlier successful revision' },
+        rollbackInfo: { ...ended.rollbackInfo, rollbackMessage: 'Automatic rollback could not be attempted: the deployment group has no earlier successful revision' },
       });
       return false;
     }
     rollbackId = newDeploymentId();
     const named = await deps.store.updateDeployment(ended.deploymentId, {
+      // What the deployment already says stands: a manual rollback names the deployment it rolls back.
       rollbackInfo: {
+        ...ended.rollbackInfo,
         rollbackDeploymentId: rollbackId,
         rollbackMessage: `Automatic rollback in progress: deployment ${rollbackId} redeploys the revision of ${lastGood.deploymentId}`,
       },
@@ -56,7 +58,7 @@ export async function noteRollbackResult(deps: StepDependencies, rollback: Deplo
   const triggering = await deps.store.getDeployment(triggeringId);
   if (triggering?.rollbackInfo?.rollbackMessage === message) return;
   const updated = await deps.store.updateDeployment(triggeringId, {
-    rollbackInfo: { rollbackDeploymentId: rollback.deploymentId, rollbackMessage: message },
+    rollbackInfo: { ...triggering?.rollbackInfo, rollbackDeploymentId: rollback.deploymentId, rollbackMessage: message },
   });
   await deps.events.publish({ kind: 'deployment', deployment: updated });
 }

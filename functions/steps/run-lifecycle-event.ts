@@ -19,8 +19,9 @@ export async function runLifecycleEvent(deps: StepDependencies, raw: unknown): P
   const input = parseStepInput(runLifecycleEventInput, raw, 'run-lifecycle-event');
   const { store } = deps;
   const deployment = await loadServerDeployment(store, input.deploymentId);
-  refuseIfAlarmStopped(deployment);
   const batch = await loadBatch(store, input.deploymentId, input.batchNumber);
+  // A retry of an attempt whose cancel failed (or an event after one whose hosts were closed) cancels again first.
+  await stopIfAlarmStopped(deps, deployment, batch);
   let targets = await loadBatchTargets(store, batch);
   const events = deployment.lifecycleEventNames;
   // Host records matter only for the stop hooks, which come first in a batch: skip the read for later events.
@@ -127,6 +128,10 @@ async function waitForHosts(
       throw error;
     }
     sent = toSend.length - unreachable.length;
+  } else {
+    // A retry that found the event sent has just swapped in its token: an alarm's event that read the batch before
+    // failed the old one, which nothing waits on any more. Nothing would end this wait but the hosts it cancelled.
+    await cancelIfAlarmStopped(deps, current);
   }
   // Every host has already reported (on an earlier attempt, or faster than this write): resume now. A second
   // callback for the same token is harmless.
@@ -143,7 +148,14 @@ async function waitForHosts(
  * record is read again for it, once per dispatched event.
  */
 async function cancelIfAlarmStopped(deps: StepDependencies, batch: Batch): Promise<void> {
-  const deployment = await loadServerDeployment(deps.store, batch.deploymentId);
+  await stopIfAlarmStopped(deps, await loadServerDeployment(deps.store, batch.deploymentId), batch);
+}
+
+/**
+ * Once an alarm has stopped the deployment: the batch's hosts still running its event (or closed by this stop, whose
+ * cancel may not have gone out) are cancelled, then the step fails with AlarmActiveError.
+ */
+async function stopIfAlarmStopped(deps: StepDependencies, deployment: ServerDeployment, batch: Batch): Promise<void> {
   if (!deployment.alarmStop) return;
   await cancelRunningEvent(deps, deployment, batch, deployment.alarmStop);
   refuseIfAlarmStopped(deployment);

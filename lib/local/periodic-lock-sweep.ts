@@ -63,6 +63,9 @@ export class PeriodicLockSweep {
             : `lock sweep: deployment ${deploymentId} had been abandoned by its execution and could not be finished (${failure}); failed it and freed its group`,
         );
       }
+      for (const deploymentId of summary.requeued) {
+        report(`lock sweep: deployment ${deploymentId} was Queued without its queue entry (its admission died); queued it again in its place`);
+      }
       for (const problem of summary.errors) {
         report(`lock sweep: could not recover the lock of ${problem.applicationName}/${problem.deploymentGroupName}: ${problem.error}`);
       }

@@ -21,10 +21,17 @@ describe('group lock', () => {
         deploymentId: 'd-1',
         acquiredAt: '2026-11-26T08:00:00.000Z',
       },
-      ConditionExpression: 'attribute_not_exists(pk) OR deploymentId = :same',
-      ExpressionAttributeValues: { ':same': 'd-1' },
+      ConditionExpression: 'attribute_not_exists(pk)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
+  });
+
+  it('takes a lock it already holds without writing, so the lock keeps its executionArn', async () => {
+    const mine = { pk: { S: 'DG#dg-1' }, sk: { S: 'LOCK' }, deploymentId: { S: 'd-1' }, executionArn: { S: 'arn:running' } };
+    ddb.on(PutCommand).rejects(conditionFailed(mine));
+    await store.acquireGroupLock(fixture.lock('dg-1', 'd-1'), 'prod');
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 1);
+    expect(ddb).not.toHaveReceivedCommand(GetCommand);
   });
 
   it('names the holder from the returned item, unmarshalled, without another read', async () => {

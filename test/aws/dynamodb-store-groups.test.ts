@@ -142,6 +142,13 @@ describeStoreOnBackends('DynamoDbStore groups', (subject) => {
   });
 
   describe('group lock', () => {
+    it('keeps the executionArn of a lock its holder takes again', async () => {
+      await store.acquireGroupLock(fixture.lock('dg-1', 'd-1'), 'prod');
+      await store.setGroupLockExecution('dg-1', 'd-1', 'arn:running');
+      await store.acquireGroupLock({ ...fixture.lock('dg-1', 'd-1'), acquiredAt: '2026-11-26T09:00:00.000Z' }, 'prod');
+      await expect(store.getGroupLock('dg-1')).resolves.toEqual({ ...fixture.lock('dg-1', 'd-1'), executionArn: 'arn:running' });
+    });
+
     it('is taken, re-taken by its holder, refused to others, and freed only by its holder', async () => {
       await store.acquireGroupLock(fixture.lock('dg-1', 'd-1'), 'prod');
       await store.acquireGroupLock(fixture.lock('dg-1', 'd-1'), 'prod');

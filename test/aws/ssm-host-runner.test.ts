@@ -465,6 +465,30 @@ describe('SsmHostRunner.cancel', () => {
     expect(ssm.commandCalls(CancelCommandCommand).map((call) => call.args[0].input.CommandId)).toEqual(['cmd-gone', 'cmd-ours']);
   });
 
+  it('cancels the other hosts one by one when one of them is no longer a node SSM can reach (InvalidInstanceId)', async () => {
+    // GIVEN: host B was terminated mid-event; SSM refuses a cancel that names it.
+    ssm.on(ListCommandsCommand).resolves({ Commands: [command('cmd-ours', [HOST_A, HOST_B, HOST_C])] });
+    const gone = Object.assign(new Error('Instances [[i-b]] not in a valid state'), { name: 'InvalidInstanceId' });
+    ssm
+      .on(CancelCommandCommand, { CommandId: 'cmd-ours', InstanceIds: [HOST_A, HOST_B, HOST_C] })
+      .rejects(gone)
+      .on(CancelCommandCommand, { CommandId: 'cmd-ours', InstanceIds: [HOST_B] })
+      .rejects(gone)
+      .on(CancelCommandCommand, { CommandId: 'cmd-ours', InstanceIds: [HOST_A] })
+      .resolves({})
+      .on(CancelCommandCommand, { CommandId: 'cmd-ours', InstanceIds: [HOST_C] })
+      .resolves({});
+
+    // WHEN / THEN: the cancel completes, and A's and C's scripts are cancelled all the same.
+    await runner.cancel(collectionOf([HOST_A, HOST_B, HOST_C]));
+    expect(ssm.commandCalls(CancelCommandCommand).map((call) => call.args[0].input.InstanceIds)).toEqual([
+      [HOST_A, HOST_B, HOST_C],
+      [HOST_A],
+      [HOST_B],
+      [HOST_C],
+    ]);
+  });
+
   it('rejects with the error of a cancel SSM refused for another reason, so the alarm event is delivered again', async () => {
     ssm.on(ListCommandsCommand).resolves({ Commands: [command('cmd-ours', [HOST_A])] });
     ssm.on(CancelCommandCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));

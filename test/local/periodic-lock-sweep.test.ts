@@ -3,7 +3,7 @@
 import type { LockSweepSummary } from '../../functions/steps/lock-sweep';
 import { lockSweepIntervalMs, PeriodicLockSweep } from '../../lib/local/periodic-lock-sweep';
 
-const QUIET: LockSweepSummary = { groupsChecked: 3, recovered: [], finishFailures: [], errors: [] };
+const QUIET: LockSweepSummary = { groupsChecked: 3, recovered: [], requeued: [], finishFailures: [], errors: [] };
 
 describe('lockSweepIntervalMs', () => {
   it.each([
@@ -22,12 +22,13 @@ describe('PeriodicLockSweep', () => {
     jest.useRealTimers();
   });
 
-  it('sweeps once at start, telling each recovered deployment and each group it could not recover', async () => {
+  it('sweeps once at start, telling each recovered deployment, each one queued again and each group it could not recover', async () => {
     const lines: string[] = [];
     const sweeper = PeriodicLockSweep.start({
       sweep: async () => ({
         groupsChecked: 3,
         recovered: ['d-AAAAAAAA1', 'd-BBBBBBBB2'],
+        requeued: ['d-CCCCCCCC3'],
         finishFailures: [{ deploymentId: 'd-BBBBBBBB2', error: 'AccessDeniedException: no' }],
         errors: [{ applicationName: 'app', deploymentGroupName: 'web', error: 'Error: connection reset' }],
       }),
@@ -40,6 +41,7 @@ describe('PeriodicLockSweep', () => {
     expect(lines).toEqual([
       "lock sweep: deployment d-AAAAAAAA1 had been abandoned by its execution; finished it and recovered its group's lock",
       'lock sweep: deployment d-BBBBBBBB2 had been abandoned by its execution and could not be finished (AccessDeniedException: no); failed it and freed its group',
+      'lock sweep: deployment d-CCCCCCCC3 was Queued without its queue entry (its admission died); queued it again in its place',
       'lock sweep: could not recover the lock of app/web: Error: connection reset',
     ]);
   });

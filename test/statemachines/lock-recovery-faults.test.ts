@@ -103,6 +103,7 @@ describe('lock recovery faults', () => {
       expect(summary).toEqual({
         groupsChecked: 1,
         recovered: [dead.deploymentId],
+        requeued: [],
         finishFailures: [{ deploymentId: dead.deploymentId, error: 'AccessDeniedException: injected: host records' }],
         errors: [],
       });
@@ -141,7 +142,7 @@ describe('lock recovery faults', () => {
       expect((await lambda.runtime.store.getGroupLock(deploymentGroupId))?.deploymentId).toBe(deploymentId);
       down.now = false;
 
-      expect(await lambda.runtime.sweepLocks()).toEqual({ groupsChecked: 1, recovered: [deploymentId], finishFailures: [], errors: [] });
+      expect(await lambda.runtime.sweepLocks()).toEqual({ groupsChecked: 1, recovered: [deploymentId], requeued: [], finishFailures: [], errors: [] });
 
       expect(await lambda.runtime.lambdaFunctions.getAlias('fn', 'live')).toEqual({ functionVersion: '1', additionalVersionWeights: {} });
       const view = await lambda.runtime.view(deploymentId);
@@ -155,7 +156,7 @@ describe('lock recovery faults', () => {
       expect(await lambda.runtime.store.getGroupLock(deploymentGroupId)).toBeUndefined();
 
       // Nothing left to recover: a second sweep changes nothing.
-      expect(await lambda.runtime.sweepLocks()).toEqual({ groupsChecked: 1, recovered: [], finishFailures: [], errors: [] });
+      expect(await lambda.runtime.sweepLocks()).toEqual({ groupsChecked: 1, recovered: [], requeued: [], finishFailures: [], errors: [] });
       expect(await lambda.runtime.view(deploymentId)).toEqual(view);
     });
   });

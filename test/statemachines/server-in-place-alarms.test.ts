@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { alarmStateChanged } from '../../functions/steps/alarm-state-changed';
 import { hostReport } from '../../functions/steps/host-report';
 import type { AlarmConfiguration, AutoRollbackEvent, DeploymentView } from '../../functions/core/types';
-import type { AlarmSource } from '../../functions/ports';
+import { TransientAwsError } from '../../functions/core/errors';
+import type { AlarmSource, Batch, HostCancellation, HostDispatch } from '../../functions/ports';
 import { type ApiAnswer, localApiClients } from '../support/api-client';
 import { loggingHook, readLines, writeBundle } from '../support/bundles';
 import { addAppGroup, type Harness, openHarness } from '../support/local-runtime-harness';
@@ -226,5 +227,211 @@ describe('alarms of an in-place deployment', () => {
     expect(stopped).toEqual([]);
     expect(view.status).toBe('Succeeded');
     expect(view).not.toHaveProperty('alarmStop');
+  });
+});
+
+// Alarm events landing at awkward moments of the flow, with the scripts' cancel failing: the deployment still ends
+// Stopped with ALARM_ACTIVE at once, and no script of the stopped batch is left running.
+describe('alarm stops racing the in-place flow', () => {
+  interface RaceHooks {
+    /** Before the store begins an event of a batch (RunLifecycleEvent, after its own look at the record). */
+    beforeBeginEvent?: (batch: Batch) => Promise<void>;
+    /** After the runner has dispatched an event. */
+    afterDispatch?: (dispatch: HostDispatch) => Promise<void>;
+    /** Before the runner cancels scripts; throwing fails the cancel. */
+    beforeCancel?: (cancellation: HostCancellation) => Promise<void>;
+    /** Around the store's updateBatchWait. */
+    updateBatchWait?: (real: () => Promise<Batch>, fields: { taskToken: string; dispatched?: boolean }, batchNumber: number, eventIndex: number) => Promise<Batch>;
+  }
+  let h: Harness;
+  let gate: ReportGate;
+  let hooks: RaceHooks;
+  const leftRunning: number[] = [];
+  const { call } = localApiClients(() => h);
+
+  async function open(groups: Record<string, readonly string[]>, tokenTimeoutScale?: number): Promise<void> {
+    gate = new ReportGate();
+    hooks = {};
+    h = await openHarness({
+      hostRunner: gate.hostRunner,
+      tokenTimeoutScale,
+      decorate: (deps) => ({
+        ...deps,
+        hosts: {
+          dispatch: async (dispatch, onSent) => {
+            const outcome = await deps.hosts.dispatch(dispatch, onSent);
+            await hooks.afterDispatch?.(dispatch);
+            return outcome;
+          },
+          collect: (collection) => deps.hosts.collect(collection),
+          cancel: async (cancellation) => {
+            await hooks.beforeCancel?.(cancellation);
+            await deps.hosts.cancel(cancellation);
+          },
+        },
+        store: new Proxy(deps.store, {
+          get: (store, key) => {
+            if (key === 'beginBatchEvent') {
+              return async (batch: Batch) => {
+                await hooks.beforeBeginEvent?.(batch);
+                return store.beginBatchEvent(batch);
+              };
+            }
+            if (key === 'updateBatchWait') {
+              return (deploymentId: string, batchNumber: number, eventIndex: number, fields: { taskToken: string; dispatched?: boolean }) => {
+                const real = (): Promise<Batch> => store.updateBatchWait(deploymentId, batchNumber, eventIndex, fields);
+                return hooks.updateBatchWait ? hooks.updateBatchWait(real, fields, batchNumber, eventIndex) : real();
+              };
+            }
+            const value: unknown = Reflect.get(store, key, store);
+            return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(store) : value;
+          },
+        }),
+      }),
+    });
+    for (const [name, hosts] of Object.entries(groups)) {
+      const group = await addAppGroup(h, { deploymentGroupName: name, defaultHosts: [...hosts], deploymentConfigName: 'CodeDeployDefault.OneAtATime' });
+      await h.runtime.store.putDeploymentGroup({ ...group, alarmConfiguration: { enabled: true, alarms: [{ name: 'errors' }] } });
+    }
+  }
+  afterEach(async () => {
+    gate.open();
+    // A script a failed cancel left running would keep the runtime from closing.
+    for (const pid of leftRunning.splice(0)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Ended.
+      }
+    }
+    await h.runtime.close();
+  });
+
+  async function deploy(source: string, deploymentGroupName = 'group'): Promise<string> {
+    const created: ApiAnswer = await call('POST', '/deployments', {
+      applicationName: 'app',
+      deploymentGroupName,
+      revision: { revisionType: 'Local', localLocation: { bundlePath: source } },
+    });
+    expect(created.status).toBe(201);
+    return created.body?.deploymentId as string;
+  }
+
+  const startsLong = (targetIds: readonly string[], eventIndex: number): boolean => eventIndex === APPLICATION_START && targetIds.includes('host-2');
+  const setAlarm = (): Promise<void> => h.runtime.alarms.set('errors', 'ALARM');
+  /** host-2's long ApplicationStart child, once its script runs; killed after the test if a cancel missed it. */
+  async function longChild(): Promise<number> {
+    const pid = Number(await untilWritten(path.join(h.hostRoot('host-2'), 'start.pid')));
+    leftRunning.push(pid);
+    return pid;
+  }
+
+  /**
+   * The alarm's event comes after RunLifecycleEvent looked at the record and before it began host-2's ApplicationStart:
+   * the event finds nothing of it to cancel and no token to fail. The step cancels the script itself after sending it,
+   * and that cancel fails with `cancelError` (on the step's first attempt only, unless `always`).
+   */
+  function alarmMidDispatch(cancelError: () => Error, always: boolean): { child: Promise<number> } {
+    let child: Promise<number> | undefined;
+    let armed = false;
+    hooks.beforeBeginEvent = async (batch) => {
+      if (startsLong(batch.targetIds, batch.eventIndex)) await setAlarm();
+    };
+    hooks.afterDispatch = async (dispatch) => {
+      if (!startsLong(dispatch.scripts.flatMap((s) => s.targetIds), dispatch.eventIndex)) return;
+      child = longChild();
+      await child;
+      armed = true;
+    };
+    hooks.beforeCancel = async () => {
+      if (!armed) return;
+      armed = always;
+      throw cancelError();
+    };
+    return {
+      get child(): Promise<number> {
+        return child ?? Promise.reject(new Error('host-2 ApplicationStart was never dispatched'));
+      },
+    };
+  }
+
+  it('kills the script on the retry when the step that sent it could not cancel it (throttled)', async () => {
+    await open({ group: HOSTS });
+    const race = alarmMidDispatch(() => new TransientAwsError('Rate exceeded'), false);
+
+    const view = await h.runtime.waitForDeployment(await deploy(bundle(h, 'v2', true)));
+
+    expect(view.status).toBe('Stopped');
+    expect(view.errorInformation?.code).toBe('ALARM_ACTIVE');
+    expect(await hasEnded(await race.child, 2000)).toBe(true);
+    expect(await h.runtime.store.getGroupLock(view.deploymentGroupId)).toBeUndefined();
+  });
+
+  it('ends Stopped with ALARM_ACTIVE, not Failed, when SSM refuses the cancel for good', async () => {
+    await open({ group: HOSTS });
+    alarmMidDispatch(() => Object.assign(new Error('not authorized to perform ssm:CancelCommand'), { name: 'AccessDeniedException' }), true);
+
+    const view = await h.runtime.waitForDeployment(await deploy(bundle(h, 'v2', true)));
+
+    expect(view.status).toBe('Stopped');
+    expect(view.errorInformation).toEqual({ code: 'ALARM_ACTIVE', message: expect.stringMatching(/^Alarm errors went to ALARM at /) });
+    expect(statuses(view)).toEqual({ 'host-1': 'Succeeded', 'host-2': 'Failed', 'host-3': 'Skipped' });
+    expect(await h.runtime.store.getGroupLock(view.deploymentGroupId)).toBeUndefined();
+  });
+
+  it('ends the wait of a retried step that swapped in its token after the alarm event read the batch', async () => {
+    // Token waits time out after 22.5 s here: only the step itself can end this one sooner.
+    await open({ group: HOSTS }, 200);
+    let lostAnswer = true;
+    let alarmedAt = 0;
+    hooks.afterDispatch = async (dispatch) => {
+      if (startsLong(dispatch.scripts.flatMap((s) => s.targetIds), dispatch.eventIndex)) await longChild();
+    };
+    hooks.updateBatchWait = async (real, fields, batchNumber, eventIndex) => {
+      // host-2's ApplicationStart: batch 2 of OneAtATime.
+      if (batchNumber !== 2 || eventIndex !== APPLICATION_START) return real();
+      // The first attempt's write that the event is sent lands, but its answer is lost: the step is retried.
+      if (fields.dispatched === true && lostAnswer) {
+        lostAnswer = false;
+        await real();
+        throw new TransientAwsError('connection reset');
+      }
+      // The retry finds it sent and swaps in its token; the alarm's event reads the batch just before.
+      if (fields.dispatched === undefined && !lostAnswer && alarmedAt === 0) {
+        alarmedAt = Date.now();
+        await setAlarm();
+      }
+      return real();
+    };
+
+    const view = await h.runtime.waitForDeployment(await deploy(bundle(h, 'v2', true)));
+
+    expect(alarmedAt).toBeGreaterThan(0);
+    expect(Date.now() - alarmedAt).toBeLessThan(10_000);
+    expect(view.status).toBe('Stopped');
+    expect(view.errorInformation?.code).toBe('ALARM_ACTIVE');
+  });
+
+  it('stops every deployment that watches the alarm when the cancel of one fails, then rejects so the event comes again', async () => {
+    await open({ group: ['a-1'], other: ['b-1'] });
+    gate.close();
+    const first = await deploy(bundle(h, 'v1'), 'group');
+    const second = await deploy(bundle(h, 'v1'), 'other');
+    while (new Set(gate.held.map((r) => r.deploymentId)).size < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    let failOnce = true;
+    hooks.beforeCancel = async () => {
+      if (!failOnce) return;
+      failOnce = false;
+      throw new TransientAwsError('Rate exceeded');
+    };
+
+    await expect(setAlarm()).rejects.toThrow('Rate exceeded');
+    gate.open();
+
+    for (const id of [first, second]) {
+      const view = await h.runtime.waitForDeployment(id);
+      expect(view.status).toBe('Stopped');
+      expect(view.errorInformation?.code).toBe('ALARM_ACTIVE');
+    }
   });
 });

@@ -171,6 +171,32 @@ describe('deployment queue', () => {
       expect((await store().listQueue(group.deploymentGroupId)).map((e) => e.deploymentId)).toEqual([queued[1]]);
     });
 
+    it('keeps the execution on the lock when a late start, which read the head before another launched it, dies after taking the lock', async () => {
+      const { holder, queued } = await holderAndQueue(1);
+      await store().updateDeployment(holder, { status: 'Succeeded' }, ['Created']);
+      await store().releaseGroupLock(group.deploymentGroupId, holder);
+      const base = store();
+      let raced = false;
+      const late = Object.create(base) as Store;
+      // It reads the head while Queued; another call launches it before this one takes the lock.
+      late.getDeployment = async (id) => {
+        const read = await base.getDeployment(id);
+        if (!raced && id === queued[0]) {
+          raced = true;
+          await startNextQueued(deps(), group);
+        }
+        return read;
+      };
+      late.getSupersession = async () => {
+        throw new Error('the process died');
+      };
+
+      await expect(startNextQueued({ ...deps(), store: late }, group)).rejects.toThrow('the process died');
+
+      // Without its executionArn the lock would count as abandoned once the start grace passed, though it runs.
+      await expectStartedAndHolding(queued[0]);
+    });
+
     it('fails a deployment whose execution cannot start, frees the group, and starts the next one', async () => {
       const { holder, queued } = await holderAndQueue(2);
       executions.refused.add(queued[0]);
@@ -183,6 +209,28 @@ describe('deployment queue', () => {
       });
       await expectStartedAndHolding(queued[1]);
       expect(await store().listQueue(group.deploymentGroupId)).toEqual([]);
+    });
+
+    it('leaves the lock to a head a racing call started when its own start of it fails', async () => {
+      const { holder, queued } = await holderAndQueue(2);
+      await store().updateDeployment(holder, { status: 'Succeeded' }, ['Created']);
+      await store().releaseGroupLock(group.deploymentGroupId, holder);
+      // This call's StartExecution fails (throttled for good, say) after a racing call for the same head started it
+      // and recorded its execution on the lock, and that execution's first step moved it to InProgress.
+      const failing: ExecutionStarter = {
+        start: async ({ deploymentId }) => {
+          await store().setGroupLockExecution(group.deploymentGroupId, deploymentId, arnOf(deploymentId));
+          await store().updateDeployment(deploymentId, { status: 'InProgress' }, ['Created']);
+          throw new Error('Rate exceeded');
+        },
+        isRunning: async () => true,
+      };
+
+      await startNextQueued({ ...deps(), executions: failing }, group);
+
+      expect((await statusOf(queued[0])).status).toBe('InProgress');
+      expect(await store().getGroupLock(group.deploymentGroupId)).toMatchObject({ deploymentId: queued[0], executionArn: arnOf(queued[0]) });
+      expect((await statusOf(queued[1])).status).toBe('Queued');
     });
 
     it('fails the only queued deployment when its execution cannot start, and leaves the group free', async () => {
@@ -281,6 +329,16 @@ describe('deployment queue', () => {
       });
       await expectStartedAndHolding(newcomer);
       expect(executions.started).toEqual([holder, newcomer]);
+    });
+
+    it('stops nothing for a superseding arrival whose request died after taking its place, before writing its record', async () => {
+      const { holder, queued } = await holderAndQueue(1);
+      await store().nextQueuePosition(group.deploymentGroupId, 'd-NEVERMADE');
+
+      await finish(holder);
+
+      await expectStartedAndHolding(queued[0]);
+      expect(executions.started).toEqual([holder, queued[0]]);
     });
 
     it('leaves the deployments after it alone: a later queue arrival waits for it', async () => {

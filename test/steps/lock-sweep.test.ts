@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { StepDependencies } from '../../functions/ports';
 import { createDeployment, createRollbackDeployment, type CreateDeploymentRequest } from '../../functions/steps/create-deployment';
 import { serverDeployment } from '../../functions/steps/deployment-context';
+import { releaseGroupAndStartNext } from '../../functions/steps/deployment-queue';
 import { LOCK_START_GRACE_MS } from '../../functions/steps/lock-recovery';
 import { sweepLocks } from '../../functions/steps/lock-sweep';
 import { loadBundle } from '../../lib/local/bundle';
@@ -11,7 +12,7 @@ import { ensureLocalGroup } from '../../lib/local/local-groups';
 import { loggingBundle } from '../support/bundles';
 import { type Harness, openHarness } from '../support/local-runtime-harness';
 
-const NOTHING = { recovered: [], finishFailures: [], errors: [] };
+const NOTHING = { recovered: [], requeued: [], finishFailures: [], errors: [] };
 
 describe('sweepLocks', () => {
   let h: Harness;
@@ -172,6 +173,92 @@ describe('sweepLocks', () => {
     expect(await sweepLocks(deps(later))).toEqual({ groupsChecked: 2, ...NOTHING, recovered: [waiting.deploymentId] });
     expect((await h.runtime.store.getDeployment(waiting.deploymentId))?.status).toBe('Created');
     expect(await h.runtime.store.getGroupLock(gid)).toMatchObject({ deploymentId: waiting.deploymentId, executionArn: `arn:${waiting.deploymentId}` });
+  });
+
+  it('starts, rather than fails, a Queued holder whose start died, though an entry written late now comes before it', async () => {
+    const first = await createDeployment(deps(), base);
+    live.add(`arn:${first.deploymentId}`);
+    const gid = await groupId();
+    // An arrival took place 1, and was slow to write its record and entry: the holder below arrived second.
+    const { queuePosition } = await h.runtime.store.nextQueuePosition(gid);
+    const holder = await createDeployment(deps(), { ...base, concurrencyPolicy: 'queue' });
+    const late = { ...holder, deploymentId: 'd-LATEARRIV', queuePosition };
+    await h.runtime.store.createDeployment(late);
+    await h.runtime.store.enqueue({ deploymentGroupId: gid, deploymentId: late.deploymentId, queuePosition, queuedAt: late.createTime });
+    // The first one ended, and the queue took the lock for its head then (place 2, the only entry written) and died.
+    await h.runtime.store.updateDeployment(first.deploymentId, { status: 'Succeeded' });
+    await h.runtime.store.releaseGroupLock(gid, first.deploymentId);
+    await h.runtime.store.acquireGroupLock({ deploymentGroupId: gid, deploymentId: holder.deploymentId, acquiredAt: new Date().toISOString() }, 'group');
+
+    const later = (): Date => new Date(Date.now() + LOCK_START_GRACE_MS + 1000);
+    expect(await sweepLocks(deps(later))).toEqual({ groupsChecked: 2, ...NOTHING, recovered: [holder.deploymentId] });
+
+    expect((await h.runtime.store.getDeployment(holder.deploymentId))?.status).toBe('Created');
+    expect(await h.runtime.store.getGroupLock(gid)).toMatchObject({ deploymentId: holder.deploymentId, executionArn: `arn:${holder.deploymentId}` });
+    expect((await h.runtime.store.getDeployment(late.deploymentId))?.status).toBe('Queued');
+  });
+
+  it('queues again, once the start grace has passed, a Queued deployment whose admission died before writing its queue entry', async () => {
+    const first = await createDeployment(deps(), base);
+    live.add(`arn:${first.deploymentId}`);
+    const gid = await groupId();
+    // Its place taken and its record written Queued, then the request died: no entry names it.
+    const { queuePosition } = await h.runtime.store.nextQueuePosition(gid);
+    const lost = { ...first, deploymentId: 'd-L0STENTRY', status: 'Queued' as const, concurrencyPolicy: 'queue' as const, queuePosition };
+    await h.runtime.store.createDeployment(lost);
+
+    expect(await sweepLocks(deps())).toEqual({ groupsChecked: 2, ...NOTHING });
+    expect(await h.runtime.store.listQueue(gid)).toEqual([]);
+
+    const later = (): Date => new Date(Date.now() + LOCK_START_GRACE_MS + 1000);
+    expect(await sweepLocks(deps(later))).toEqual({ groupsChecked: 2, ...NOTHING, requeued: [lost.deploymentId] });
+    expect(await h.runtime.store.listQueue(gid)).toMatchObject([{ deploymentId: lost.deploymentId, queuePosition }]);
+    expect(await sweepLocks(deps(later))).toEqual({ groupsChecked: 2, ...NOTHING });
+
+    // It starts when the group frees, as any queued deployment.
+    const ended = await h.runtime.store.updateDeployment(first.deploymentId, { status: 'Succeeded' });
+    await releaseGroupAndStartNext(deps(), ended);
+    expect((await h.runtime.store.getDeployment(lost.deploymentId))?.status).toBe('Created');
+    expect(await h.runtime.store.getGroupLock(gid)).toMatchObject({ deploymentId: lost.deploymentId, executionArn: `arn:${lost.deploymentId}` });
+  });
+
+  it('fails, never starting them, the deployments waiting in a group deleted by hand and made again under its name', async () => {
+    const dead = await createDeployment(deps(), base);
+    live.add(`arn:${dead.deploymentId}`);
+    const waiting = await createDeployment(deps(), { ...base, concurrencyPolicy: 'queue' });
+    live.delete(`arn:${dead.deploymentId}`);
+    const oldId = await groupId();
+    await h.runtime.store.deleteDeploymentGroup('app', 'group');
+    await ensureLocalGroup(h.runtime.store, { applicationName: 'app', deploymentGroupName: 'group', defaultHosts: ['host-1'] }, new Date());
+    const newId = await groupId();
+    expect(newId).not.toBe(oldId);
+
+    expect(await sweepLocks(deps())).toEqual({ groupsChecked: 3, ...NOTHING, recovered: [dead.deploymentId] });
+
+    expect(await h.runtime.store.getDeployment(waiting.deploymentId)).toMatchObject({
+      status: 'Failed',
+      errorInformation: { code: 'DEPLOYMENT_GROUP_MISSING', message: expect.stringContaining('was deleted while the deployment waited in its queue') },
+    });
+    expect(await h.runtime.store.getGroupLock(oldId)).toBeUndefined();
+    expect(await h.runtime.store.listQueue(oldId)).toEqual([]);
+    expect(await h.runtime.store.getGroupLock(newId)).toBeUndefined();
+  });
+
+  it('looks each group of the active deployments up once, however many deployments it has', async () => {
+    const first = await createDeployment(deps(), base);
+    live.add(`arn:${first.deploymentId}`);
+    for (let i = 0; i < 3; i += 1) await createDeployment(deps(), { ...base, concurrencyPolicy: 'queue' });
+    const lookups: string[] = [];
+    const store = Object.assign(Object.create(h.runtime.store), {
+      getDeploymentGroup: async (applicationName: string, deploymentGroupName: string) => {
+        lookups.push(deploymentGroupName);
+        return h.runtime.store.getDeploymentGroup(applicationName, deploymentGroupName);
+      },
+    });
+
+    expect(await sweepLocks({ ...deps(), store })).toEqual({ groupsChecked: 2, ...NOTHING });
+
+    expect(lookups).toEqual(['group']);
   });
 
   it('reports a group it could not recover and goes on with the others', async () => {

@@ -65,7 +65,8 @@ async function decide(deps: StepDependencies, deployment: TrafficDeployment, err
         deploymentOverview: deploymentOverview(targets),
         nextShift: undefined,
         currentWait: undefined,
-        ...(restore ? { trafficShifts: restore.trafficShifts, rollbackInfo: restore.rollbackInfo } : {}),
+        // A manual rollback keeps naming the deployment it rolls back.
+        ...(restore ? { trafficShifts: restore.trafficShifts, rollbackInfo: { ...deployment.rollbackInfo, ...restore.rollbackInfo } } : {}),
       },
       ['Created', 'InProgress'],
     ),

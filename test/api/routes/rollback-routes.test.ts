@@ -144,6 +144,22 @@ describe('RollbackDeployment routes', () => {
       expect(answer.body).toMatchObject(expectedBody());
       expect(await h.runtime.store.listDeployments({})).toHaveLength(before.length);
     });
+
+    it('rolls back a manual rollback, which keeps naming the deployment it rolled back', async () => {
+      const first = (await info(v3.deploymentId as string)).rollbackInfo as Json;
+      const manual = first.rollbackDeploymentId as string;
+
+      const answer = await rollback(manual, { targetDeploymentId: v1.deploymentId });
+      expect(answer.status).toBe(201);
+      const again = answer.body?.deploymentId as string;
+      await h.runtime.waitForDeployment(again);
+
+      expect((await info(manual)).rollbackInfo).toEqual({
+        rollbackTriggeringDeploymentId: v3.deploymentId,
+        rollbackDeploymentId: again,
+        rollbackMessage: manualRollbackMessage(manual, v1.deploymentId as string),
+      });
+    });
   });
 
   describe('Lambda', () => {
@@ -202,6 +218,30 @@ describe('RollbackDeployment routes', () => {
         status: 409,
         body: { code: 'RevisionAlreadyServed', field: 'targetDeploymentId', message: expect.stringContaining('Alias roll:live already serves version 2') },
       });
+    });
+
+    it('keeps naming the deployment a manual rollback rolls back when it fails and gives its traffic back', async () => {
+      const group = (await h.runtime.store.getDeploymentGroup('fn', 'roll'))!;
+      await h.runtime.store.putDeploymentGroup({ ...group, autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE'] } });
+      const good = await deploy(appSpec(2, 3, [`AfterAllowTraffic: ${PRE}`]));
+      expect((await hookStatus(good, (await inbox.invocation(PRE, good)).LifecycleEventHookExecutionId, 'Succeeded')).status).toBe(200);
+      await h.runtime.waitForDeployment(good);
+      const later = await deploy(appSpec(3, 1));
+      await h.runtime.waitForDeployment(later);
+      expect(await alias()).toMatchObject({ functionVersion: '1' });
+
+      const answer = await rollback(later, { targetDeploymentId: good });
+      expect(answer.status).toBe(201);
+      const manual = answer.body?.deploymentId as string;
+      // Its AfterAllowTraffic hook fails once all traffic is on version 3: the alias goes back to version 1.
+      expect((await hookStatus(manual, (await inbox.invocation(PRE, manual)).LifecycleEventHookExecutionId, 'Failed')).status).toBe(200);
+      await h.runtime.waitForDeployment(manual);
+
+      expect(await info(manual)).toMatchObject({
+        status: 'Failed',
+        rollbackInfo: { rollbackTriggeringDeploymentId: later, rollbackMessage: expect.stringContaining('Traffic restored to version 1') },
+      });
+      expect(await alias()).toMatchObject({ functionVersion: '1', additionalVersionWeights: {} });
     });
   });
 });
