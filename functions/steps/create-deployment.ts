@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { resolveConfigName } from '../core/deployment-configs';
 import { isDeploymentId, newDeploymentId } from '../core/deployment-ids';
 import { deploymentOverview } from '../core/deployment-overview';
-import { ConflictError, DeploymentGroupBusyError, NotFoundError, ValidationError } from '../core/errors';
+import { DeploymentGroupBusyError, NotFoundError, ValidationError } from '../core/errors';
 import { shown } from '../core/input-messages';
 import { hasLoadBalancer, serverInPlaceEvents } from '../core/lifecycle-order';
 import { CONCURRENCY_POLICIES, type AppSpec, type AutoRollbackConfiguration, type Deployment, type DeploymentGroup, type RevisionLocation, type ServerDeployment } from '../core/types';
 import type { StepDependencies } from '../ports';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
-import { concurrencyPolicyOf, enqueueDeployment, releaseGroupAndStartNext, startNextQueued } from './deployment-queue';
+import { concurrencyPolicyOf, enqueueDeployment, recordLockExecution, releaseGroupAndStartNext, startNextQueued } from './deployment-queue';
 import { recoverAbandonedLock } from './lock-recovery';
 import { parseStepInput } from './step-inputs';
 
@@ -116,7 +116,7 @@ export async function createRollbackDeployment(
     },
   });
   await deps.store.transferGroupLock(group.deploymentGroupId, failed.deploymentId, deployment.deploymentId);
-  return launch(deps, group, deployment);
+  return launch(deps, deployment);
 }
 
 /**
@@ -127,7 +127,7 @@ export async function admit<T extends Deployment>(deps: StepDependencies, group:
   const policy = concurrencyPolicyOf(group, deployment);
   if (policy === 'reject') {
     await takeGroupLock(deps, group, deployment);
-    return launch(deps, group, deployment);
+    return launch(deps, deployment);
   }
   const admission = await enqueueDeployment(deps, group, deployment, policy);
   // As under reject, the request that finds the group held by a dead deployment recovers it, and the queue moves on.
@@ -147,7 +147,7 @@ export async function takeGroupLock(deps: StepDependencies, group: DeploymentGro
   }
 }
 
-export async function launch<T extends Deployment>(deps: StepDependencies, group: DeploymentGroup, deployment: T): Promise<T> {
+export async function launch<T extends Deployment>(deps: StepDependencies, deployment: T): Promise<T> {
   const { store } = deps;
   const { deploymentId } = deployment;
   const rollback = deployment.creator === 'codeDeployRollback';
@@ -179,14 +179,7 @@ export async function launch<T extends Deployment>(deps: StepDependencies, group
     await releaseGroupAndStartNext(deps, deployment);
     throw error;
   }
-  // Until the execution's first step records itself, the lock would name no execution (or, after a transfer, the
-  // finishing one): record it now so lock recovery judges the right execution.
-  try {
-    await store.setGroupLockExecution(group.deploymentGroupId, deploymentId, executionArn);
-  } catch (error) {
-    // The lock is no longer ours (recovered as abandoned meanwhile): the execution will find that out and fail.
-    if (!(error instanceof ConflictError)) throw error;
-  }
+  await recordLockExecution(deps, deployment, executionArn);
   return deployment;
 }
 

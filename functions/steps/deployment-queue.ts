@@ -242,8 +242,11 @@ async function launchCreated(deps: StepDependencies, deployment: Deployment): Pr
   return true;
 }
 
-/** As launch() does: until the execution's first step records itself, lock recovery must judge the right one. */
-async function recordLockExecution(deps: StepDependencies, deployment: Deployment, executionArn: string): Promise<void> {
+/**
+ * Until an execution's first step records itself, the lock would name no execution (or, after a transfer, the
+ * finishing one): launches record it at once, so lock recovery judges the right execution.
+ */
+export async function recordLockExecution(deps: StepDependencies, deployment: Deployment, executionArn: string): Promise<void> {
   try {
     await deps.store.setGroupLockExecution(deployment.deploymentGroupId, deployment.deploymentId, executionArn);
   } catch (error) {

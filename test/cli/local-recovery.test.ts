@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Deployment } from '../../functions/core/types';
 import { tempDir, writeBundle } from '../support/bundles';
 import { CLI, runCli } from './run-cli';
+import { startServe, type ServeProcess } from '../support/serve-process';
 
 const ABANDONED = /^The deployment was abandoned: its execution \S+ is no longer running .*, so lock recovery finished it$/;
 
@@ -80,21 +81,9 @@ describe('cutover local deploy after a killed run', () => {
 });
 
 describe('cutover local serve after a killed serve', () => {
-  /** Starts `cutover local serve` and resolves with its endpoint once it listens; its stderr collects in `stderr`. */
-  async function serve(dir: string): Promise<{ child: ChildProcess; endpoint: string; stderr: () => string }> {
-    const child = spawn(process.execPath, [CLI, 'local', 'serve', '--port', '0', '--time-scale', '100'], { cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const endpoint = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString();
-        const ready = /^Cutover API on (\S+) /.exec(stdout);
-        if (ready) resolve(ready[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-    });
-    return { child, endpoint, stderr: () => stderr };
+  /** Starts `cutover local serve` in `dir`; its stderr collects in `stderr()`. */
+  function serve(dir: string): Promise<ServeProcess> {
+    return startServe(dir, ['--time-scale', '100']);
   }
 
   async function call(endpoint: string, method: string, route: string, body?: unknown): Promise<Record<string, unknown>> {

@@ -4,12 +4,12 @@
 // middle of a hook script (not when it ends, a minute away) and deploys its last good revision again; events.jsonl
 // records both. How fast is the benchmark's alarm-stop check (bench/alarm-stop.ts); here, a deployment that only
 // stopped at its next shift or script would run past the test's timeout.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { appSpecContentRevision, lambdaAppSpec } from '../support/lambda-api';
 import { loggingBundle, tempDir, writeBundle } from '../support/bundles';
-import { CLI, runCli } from './run-cli';
+import { startServe, type ServeProcess } from '../support/serve-process';
+import { runCli } from './run-cli';
 
 // Ten shifts ten minutes apart: at --time-scale 10, a minute between shifts and nine of them to go.
 const LINEAR = 'CodeDeployDefault.LambdaLinear10PercentEvery10Minutes';
@@ -17,28 +17,9 @@ const TIME_SCALE = '10';
 
 type Json = Record<string, unknown>;
 
-interface Served {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly exit: Promise<number | null>;
-  readonly endpoint: string;
-}
-
-/** Starts `cutover local serve` on a free port and resolves once its first line says where it listens. */
-async function serve(dir: string, stateDir: string): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'local', 'serve', '--port', '0', '--state-dir', stateDir, '--time-scale', TIME_SCALE], { cwd: dir });
-  const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      const ready = /^Cutover API on (\S+) /.exec(stdout);
-      if (ready) resolve(ready[1]);
-    });
-    void exit.then((code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-  });
-  return { child, exit, endpoint };
+/** Starts `cutover local serve` on a free port over `stateDir`. */
+function serve(dir: string, stateDir: string): Promise<ServeProcess> {
+  return startServe(dir, ['--state-dir', stateDir, '--time-scale', TIME_SCALE]);
 }
 
 async function call(endpoint: string, method: string, pathname: string, body?: Json): Promise<{ status: number; json: Json }> {
@@ -91,7 +72,7 @@ async function untilFile(file: string): Promise<void> {
 describe('cutover local serve with an alarm set from another process', () => {
   let dir: string;
   let stateDir: string;
-  let server: Served;
+  let server: ServeProcess;
 
   beforeAll(async () => {
     dir = tempDir('serve-alarm');

@@ -1,5 +1,4 @@
 // CreateDeployment: every refusal and failure leaves neither a deployment nor a lock behind.
-import * as path from 'node:path';
 import {
   DeploymentGroupBusyError,
   InvalidRevisionError,
@@ -11,10 +10,8 @@ import type { RevisionLocation, S3Revision } from '../../functions/core/types';
 import type { RevisionSource, StepDependencies } from '../../functions/ports';
 import { createDeployment, type CreateDeploymentRequest } from '../../functions/steps/create-deployment';
 import { LOCK_START_GRACE_MS } from '../../functions/steps/lock-recovery';
-import { loadBundle } from '../../lib/local/bundle';
-import { ensureLocalGroup } from '../../lib/local/local-groups';
-import { loggingBundle } from '../support/bundles';
 import { type Harness, openHarness } from '../support/local-runtime-harness';
+import { localServerRequest } from '../support/local-server-request';
 
 describe('createDeployment', () => {
   let h: Harness;
@@ -22,14 +19,7 @@ describe('createDeployment', () => {
 
   beforeEach(async () => {
     h = await openHarness();
-    const bundle = await loadBundle(loggingBundle(path.join(h.dir, 'v1'), 'v1'), h.runtime.revisionsDir);
-    await ensureLocalGroup(h.runtime.store, { applicationName: 'app', deploymentGroupName: 'group', defaultHosts: ['host-1'] }, new Date());
-    base = {
-      applicationName: 'app',
-      deploymentGroupName: 'group',
-      revision: { revisionType: 'Local', localLocation: { bundlePath: bundle.tarPath, bundleType: 'tar', sha256: bundle.sha256 } },
-      appSpec: bundle.appSpec,
-    };
+    base = await localServerRequest(h);
   });
   afterEach(async () => {
     await h.runtime.close();

@@ -1,16 +1,14 @@
 // The scheduled lock sweep: it recovers what is abandoned, and only that. Executions here are recorded but never run,
 // each test choosing which of them count as running.
-import * as path from 'node:path';
 import type { StepDependencies } from '../../functions/ports';
 import { createDeployment, createRollbackDeployment, type CreateDeploymentRequest } from '../../functions/steps/create-deployment';
 import { serverDeployment } from '../../functions/steps/deployment-context';
 import { releaseGroupAndStartNext } from '../../functions/steps/deployment-queue';
 import { LOCK_START_GRACE_MS } from '../../functions/steps/lock-recovery';
 import { sweepLocks } from '../../functions/steps/lock-sweep';
-import { loadBundle } from '../../lib/local/bundle';
 import { ensureLocalGroup } from '../../lib/local/local-groups';
-import { loggingBundle } from '../support/bundles';
 import { type Harness, openHarness } from '../support/local-runtime-harness';
+import { localServerRequest } from '../support/local-server-request';
 
 const NOTHING = { recovered: [], requeued: [], finishFailures: [], errors: [] };
 
@@ -23,16 +21,7 @@ describe('sweepLocks', () => {
   beforeEach(async () => {
     h = await openHarness();
     live = new Set();
-    const bundle = await loadBundle(loggingBundle(path.join(h.dir, 'v1'), 'v1'), h.runtime.revisionsDir);
-    for (const group of ['group', 'other']) {
-      await ensureLocalGroup(h.runtime.store, { applicationName: 'app', deploymentGroupName: group, defaultHosts: ['host-1'] }, new Date());
-    }
-    base = {
-      applicationName: 'app',
-      deploymentGroupName: 'group',
-      revision: { revisionType: 'Local', localLocation: { bundlePath: bundle.tarPath, bundleType: 'tar', sha256: bundle.sha256 } },
-      appSpec: bundle.appSpec,
-    };
+    base = await localServerRequest(h, ['group', 'other']);
   });
   afterEach(async () => {
     await h.runtime.close();

@@ -1,15 +1,12 @@
 // Automatic rollback on a deployment whose rollbackInfo already says something: a manual rollback names the deployment
 // it rolls back (rollbackTriggeringDeploymentId), and starting, or failing to start, its own automatic rollback, and
 // that rollback's end, must keep that link. Executions here are recorded but never run.
-import * as path from 'node:path';
 import type { StepDependencies } from '../../functions/ports';
 import { createDeployment, type CreateDeploymentRequest } from '../../functions/steps/create-deployment';
 import { serverDeployment } from '../../functions/steps/deployment-context';
 import { ensureRollback, noteRollbackResult } from '../../functions/steps/rollback';
-import { loadBundle } from '../../lib/local/bundle';
-import { ensureLocalGroup } from '../../lib/local/local-groups';
-import { loggingBundle } from '../support/bundles';
 import { type Harness, openHarness } from '../support/local-runtime-harness';
+import { localServerRequest } from '../support/local-server-request';
 
 const EARLIER = 'd-EARLIER01';
 const MANUAL_LINK = { rollbackTriggeringDeploymentId: EARLIER, rollbackMessage: `Manual rollback of ${EARLIER} to the revision of d-OLDER0001` };
@@ -20,15 +17,7 @@ describe('ensureRollback of a manual rollback', () => {
 
   beforeEach(async () => {
     h = await openHarness();
-    const bundle = await loadBundle(loggingBundle(path.join(h.dir, 'v1'), 'v1'), h.runtime.revisionsDir);
-    await ensureLocalGroup(h.runtime.store, { applicationName: 'app', deploymentGroupName: 'group', defaultHosts: ['host-1'] }, new Date());
-    base = {
-      applicationName: 'app',
-      deploymentGroupName: 'group',
-      revision: { revisionType: 'Local', localLocation: { bundlePath: bundle.tarPath, bundleType: 'tar', sha256: bundle.sha256 } },
-      appSpec: bundle.appSpec,
-      autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE'] },
-    };
+    base = { ...(await localServerRequest(h)), autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE'] } };
   });
   afterEach(async () => {
     await h.runtime.close();

@@ -1,5 +1,6 @@
 // Shared by the host-script tests: a throwaway host root, a runner that executes rendered scripts under /bin/sh the
 // way the local runner does (CUTOVER_HOST_ROOT, CUTOVER_TARGET_ID, combined output), and small input builders.
+import { isRunning } from '../../support/processes';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -143,21 +144,6 @@ export function validationError(render: () => unknown): ValidationError | undefi
     throw error;
   }
   return undefined;
-}
-
-/** Whether `pid` is a live process; a zombie (killed, not yet reaped by a container's init) counts as gone. */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 /** Polls until `pid` is gone or `millis` pass; signals are delivered asynchronously. */

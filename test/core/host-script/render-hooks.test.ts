@@ -9,7 +9,8 @@ import {
   type ScriptContext,
 } from '../../../functions/core/host-script';
 import type { HookScript, ScriptableEvent } from '../../../functions/core/types';
-import { archiveOf, isRunning, modeOf, scriptContext, TARGET_ID, TmpHost, waitUntilGone } from './host-fixture';
+import { isRunning } from '../../support/processes';
+import { archiveOf, modeOf, scriptContext, TARGET_ID, TmpHost, waitUntilGone } from './host-fixture';
 
 const context = scriptContext({ revisionEnv: { BUNDLE_BUCKET: 'my-bucket', BUNDLE_KEY: 'app/rev 1.tar' } });
 
