@@ -45,9 +45,11 @@ export async function checkAlarms(deps: StepDependencies, deployment: AlarmWatch
   try {
     states = await deps.alarms.states(names);
   } catch (error) {
-    // Throttling is retried by the state machine; anything else is a failure to poll, which the configuration decides on.
-    if (error instanceof TransientAwsError) throw error;
+    // The group said to carry on when its alarms cannot be read: throttling is one way they cannot, so retrying until
+    // the retries run out would fail the deployment the setting means to keep going.
     if (config.ignorePollAlarmFailure === true) return;
+    // Otherwise throttling is retried by the state machine; anything else is a failure to poll, which stops it.
+    if (error instanceof TransientAwsError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new AlarmActiveError(`The alarms of ${owner} could not be read (${reason}); the deployment stops, as ignorePollAlarmFailure is off`);
   }

@@ -179,11 +179,18 @@ describe('alarms of an in-place deployment', () => {
     },
   };
 
-  it.each<[string, boolean, string, RegExp | undefined]>([
-    ['carries on with ignorePollAlarmFailure', true, 'Succeeded', undefined],
-    ['stops without it', false, 'Stopped', /^The alarms of deployment group group could not be read \(CloudWatch is unreachable\); the deployment stops/],
-  ])('when the alarms cannot be read, %s', async (_case, ignorePollAlarmFailure, status, message) => {
-    await open({ ...WATCHED, ignorePollAlarmFailure }, unreadable);
+  const throttled: AlarmSource = {
+    states: async () => {
+      throw new TransientAwsError('Rate exceeded (cloudwatch:DescribeAlarms)');
+    },
+  };
+
+  it.each<[string, AlarmSource, boolean, string, RegExp | undefined]>([
+    ['carries on with ignorePollAlarmFailure', unreadable, true, 'Succeeded', undefined],
+    ['carries on with ignorePollAlarmFailure, throttled for good', throttled, true, 'Succeeded', undefined],
+    ['stops without it', unreadable, false, 'Stopped', /^The alarms of deployment group group could not be read \(CloudWatch is unreachable\); the deployment stops/],
+  ])('when the alarms cannot be read, %s', async (_case, source, ignorePollAlarmFailure, status, message) => {
+    await open({ ...WATCHED, ignorePollAlarmFailure }, source);
 
     const view = await h.runtime.waitForDeployment(await deploy(bundle(h, 'v1')));
 
