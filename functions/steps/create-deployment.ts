@@ -7,7 +7,18 @@ import { deploymentOverview } from '../core/deployment-overview';
 import { DeploymentGroupBusyError, NotFoundError, ValidationError } from '../core/errors';
 import { shown } from '../core/input-messages';
 import { hasLoadBalancer, serverInPlaceEvents } from '../core/lifecycle-order';
-import { CONCURRENCY_POLICIES, type AppSpec, type AutoRollbackConfiguration, type Deployment, type DeploymentGroup, type RevisionLocation, type ServerDeployment } from '../core/types';
+import {
+  CONCURRENCY_POLICIES,
+  type AlarmConfiguration,
+  type AppSpec,
+  type AutoRollbackConfiguration,
+  type ConcurrencyPolicy,
+  type Deployment,
+  type DeploymentBase,
+  type DeploymentGroup,
+  type RevisionLocation,
+  type ServerDeployment,
+} from '../core/types';
 import type { StepDependencies } from '../ports';
 import { resolveDeploymentConfig } from './deployment-config-lookup';
 import { concurrencyPolicyOf, enqueueDeployment, recordLockExecution, releaseGroupAndStartNext, startNextQueued } from './deployment-queue';
@@ -193,32 +204,55 @@ interface NewDeploymentFields extends CreateDeploymentOptions {
   readonly rollbackInfo?: Deployment['rollbackInfo'];
 }
 
-function newDeploymentRecord(deps: StepDependencies, group: DeploymentGroup, fields: NewDeploymentFields): ServerDeployment {
-  const autoRollbackConfiguration: AutoRollbackConfiguration | undefined =
-    fields.autoRollbackConfiguration ?? group.autoRollbackConfiguration;
+/** What a new record takes from the request rather than the group, whatever the platform. */
+export interface NewDeploymentBaseFields {
+  readonly deploymentId?: string;
+  readonly deploymentConfigName: string;
+  readonly creator: Deployment['creator'];
+  readonly description?: string;
+  readonly autoRollbackConfiguration?: AutoRollbackConfiguration;
+  readonly overrideAlarmConfiguration?: AlarmConfiguration;
+  readonly concurrencyPolicy?: ConcurrencyPolicy;
+}
+
+/**
+ * The fields every new deployment record starts with, on every platform: its identity and group, Created now, the
+ * revision it replaces, and the request's settings, its rollback policy falling back to the group's.
+ */
+export function newDeploymentBase(
+  deps: StepDependencies,
+  group: DeploymentGroup,
+  fields: NewDeploymentBaseFields,
+): Omit<DeploymentBase, 'computePlatform'> & { readonly previousRevision: DeploymentGroup['targetRevision'] } {
   return {
     deploymentId: fields.deploymentId ?? newDeploymentId(),
     applicationName: group.applicationName,
     deploymentGroupName: group.deploymentGroupName,
     deploymentGroupId: group.deploymentGroupId,
-    computePlatform: 'Server',
     status: 'Created',
     deploymentConfigName: fields.deploymentConfigName,
     creator: fields.creator,
     createTime: deps.clock().toISOString(),
     description: fields.description,
-    revision: fields.revision,
     previousRevision: group.targetRevision,
+    autoRollbackConfiguration: fields.autoRollbackConfiguration ?? group.autoRollbackConfiguration,
+    overrideAlarmConfiguration: fields.overrideAlarmConfiguration,
+    concurrencyPolicy: fields.concurrencyPolicy,
+    deploymentOverview: deploymentOverview([]),
+  };
+}
+
+function newDeploymentRecord(deps: StepDependencies, group: DeploymentGroup, fields: NewDeploymentFields): ServerDeployment {
+  return {
+    ...newDeploymentBase(deps, group, fields),
+    computePlatform: 'Server',
+    revision: fields.revision,
     appSpec: fields.appSpec,
     ignoreApplicationStopFailures: fields.ignoreApplicationStopFailures ?? false,
     fileExistsBehavior: fields.fileExistsBehavior ?? 'DISALLOW',
-    autoRollbackConfiguration,
     loadBalancerInfo: group.loadBalancerInfo,
     lifecycleEventNames: serverInPlaceEvents({ withLoadBalancer: hasLoadBalancer(group) }),
-    deploymentOverview: deploymentOverview([]),
     rollbackInfo: fields.rollbackInfo,
-    concurrencyPolicy: fields.concurrencyPolicy,
-    overrideAlarmConfiguration: fields.overrideAlarmConfiguration,
   };
 }
 

@@ -2,7 +2,6 @@
 // to the next flag, --no- booleans, the revision flags, and global flags before or after the command.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
 import type { CliContext } from '../../lib/cli/cli-context';
 import { main } from '../../lib/cli/main';
 import { globalOptionsOf, splitCommand } from '../../lib/cli/remote/global-options';
@@ -12,17 +11,7 @@ import { revisionOf, parseS3Url } from '../../lib/cli/remote/revision-flags';
 import { parseStructured } from '../../lib/cli/remote/shorthand';
 import { coerce, SHAPES } from '../../lib/cli/remote/value-shapes';
 import { tempDir } from '../support/bundles';
-
-function capture(): { stream: Writable; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
+import { capture } from '../support/captured-stream';
 
 async function runInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = capture();

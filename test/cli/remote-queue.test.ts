@@ -2,22 +2,11 @@
 // takes it and refused when it is none of the three, and --wait's progress while a deployment waits in the queue.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import type { CliContext } from '../../lib/cli/cli-context';
 import { main } from '../../lib/cli/main';
 import { boardLines, changeLines, type Snapshot } from '../../lib/cli/remote/progress-view';
 import { tempDir } from '../support/bundles';
-
-function capture(): { stream: Writable; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
+import { capture } from '../support/captured-stream';
 
 describe('--concurrency-policy', () => {
   let server: http.Server;

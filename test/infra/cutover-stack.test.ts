@@ -553,6 +553,14 @@ describe('CutoverStack: permissions', () => {
   // that return composite alarms only on *), and the command cancels of an alarm stop, which have no resource type.
   const ALARM_READS = ['cloudwatch:DescribeAlarms'];
   const COMMAND_CANCELS = ['ssm:ListCommands', 'ssm:CancelCommand'];
+  const BALANCER_READS = [
+    'elasticloadbalancing:DescribeTargetGroups',
+    'elasticloadbalancing:DescribeTargetGroupAttributes',
+    'elasticloadbalancing:DescribeTargetHealth',
+    'elasticloadbalancing:DescribeLoadBalancers',
+    'elasticloadbalancing:DescribeLoadBalancerAttributes',
+    'elasticloadbalancing:DescribeInstanceHealth',
+  ];
   it.each([
     // Alarms are polled before any host is touched, before each batch and while a batch waits on its load balancers.
     ['StartDeployment', [['ec2:DescribeInstances', 'autoscaling:DescribeAutoScalingGroups', 'ssm:DescribeInstanceInformation'], ALARM_READS]],
@@ -560,28 +568,13 @@ describe('CutoverStack: permissions', () => {
       'RunLifecycleEvent',
       [
         COMMAND_CANCELS,
-        [
-          'ssm:DescribeInstanceInformation',
-        'elasticloadbalancing:DescribeTargetGroups',
-        'elasticloadbalancing:DescribeTargetGroupAttributes',
-        'elasticloadbalancing:DescribeTargetHealth',
-        'elasticloadbalancing:DescribeLoadBalancers',
-        'elasticloadbalancing:DescribeLoadBalancerAttributes',
-          'elasticloadbalancing:DescribeInstanceHealth',
-        ],
+        ['ssm:DescribeInstanceInformation', ...BALANCER_READS],
       ],
     ],
     [
       'CheckTraffic',
       [
-        [
-          'elasticloadbalancing:DescribeTargetGroups',
-          'elasticloadbalancing:DescribeTargetGroupAttributes',
-          'elasticloadbalancing:DescribeTargetHealth',
-          'elasticloadbalancing:DescribeLoadBalancers',
-          'elasticloadbalancing:DescribeLoadBalancerAttributes',
-          'elasticloadbalancing:DescribeInstanceHealth',
-        ],
+        BALANCER_READS,
         ALARM_READS,
       ],
     ],

@@ -4,8 +4,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseEcsAppSpec, parseLambdaAppSpec } from '../../core/appspec';
-import { newDeploymentId, isDeploymentId } from '../../core/deployment-ids';
-import { deploymentOverview } from '../../core/deployment-overview';
+import { isDeploymentId } from '../../core/deployment-ids';
 import { ECS_LIFECYCLE_EVENTS } from '../../core/ecs-traffic';
 import { NotFoundError, ValidationError } from '../../core/errors';
 import { shown } from '../../core/input-messages';
@@ -13,7 +12,7 @@ import { LAMBDA_LIFECYCLE_EVENTS } from '../../core/lambda-traffic';
 import { trafficSchedule } from '../../core/traffic-schedule';
 import type { AppSpecContentRevision, DeploymentBase, DeploymentGroup, EcsDeployment, TrafficDeployment, TrafficShiftState } from '../../core/types';
 import type { StepDependencies } from '../../ports';
-import { admit, commonDeploymentOptions } from '../create-deployment';
+import { admit, commonDeploymentOptions, newDeploymentBase } from '../create-deployment';
 import { resolveTrafficConfig } from '../deployment-config-lookup';
 import { parseStepInput } from '../step-inputs';
 
@@ -69,24 +68,11 @@ type CommonFields = Omit<DeploymentBase, 'computePlatform'> & { readonly revisio
 
 function commonFields(deps: StepDependencies, group: DeploymentGroup, options: Options, configName: string): CommonFields {
   return {
-    deploymentId: options.deploymentId ?? newDeploymentId(),
-    applicationName: group.applicationName,
-    deploymentGroupName: group.deploymentGroupName,
-    deploymentGroupId: group.deploymentGroupId,
-    status: 'Created',
-    deploymentConfigName: configName,
-    creator: 'user',
-    createTime: deps.clock().toISOString(),
-    description: options.description,
+    ...newDeploymentBase(deps, group, { ...options, deploymentConfigName: configName, creator: 'user' }),
     revision: {
       revisionType: 'AppSpecContent',
       appSpecContent: { content: options.appSpecContent, sha256: createHash('sha256').update(options.appSpecContent).digest('hex') },
     },
-    previousRevision: group.targetRevision,
-    autoRollbackConfiguration: options.autoRollbackConfiguration ?? group.autoRollbackConfiguration,
-    overrideAlarmConfiguration: options.overrideAlarmConfiguration,
-    deploymentOverview: deploymentOverview([]),
-    concurrencyPolicy: options.concurrencyPolicy,
   };
 }
 
