@@ -7,8 +7,7 @@ import {
   InvalidRevisionError,
   NotFoundError,
   RevisionMissingError,
-  TransientAwsError,
-  TransientStoreError,
+  isTransientError,
   ValidationError,
   formatProblem,
 } from '../core/errors';
@@ -64,7 +63,7 @@ export function errorOutcome(error: unknown): ErrorOutcome {
   if (error instanceof RevisionMissingError) return expected(400, { code: 'RevisionDoesNotExist', message: error.message, field: 'revision' });
   if (error instanceof InvalidRevisionError) return expected(400, { code: 'InvalidRevision', message: error.message, field: 'revision' });
   if (error instanceof ConflictError) return expected(409, { code: 'Conflict', message: error.message });
-  if (error instanceof TransientStoreError || error instanceof TransientAwsError) {
+  if (isTransientError(error)) {
     return { status: 503, body: { code: 'Throttling', message: 'The service is busy; retry the request with backoff' }, unexpected: true };
   }
   return { status: 500, body: { code: 'InternalError', message: 'The request failed inside Cutover; the API log has the details' }, unexpected: true };

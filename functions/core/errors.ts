@@ -183,3 +183,8 @@ export const ERROR_NAMES = [
   'EcsServiceError',
   'EcsUpdateError',
 ] as const;
+
+/** Errors the state machines retry with backoff (throttling, a store or service briefly unavailable). */
+export function isTransientError(error: unknown): error is TransientAwsError | TransientStoreError {
+  return error instanceof TransientAwsError || error instanceof TransientStoreError;
+}

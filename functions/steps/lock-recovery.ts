@@ -5,7 +5,7 @@
 // the group's outcome recorded, the rollback its policy asks for started (the lock handed to it) or the lock released.
 // If even that fails for good, the deployment is failed as abandoned and the lock freed: no group stays blocked.
 import { deploymentOverview } from '../core/deployment-overview';
-import { ConflictError, TransientAwsError, TransientStoreError } from '../core/errors';
+import { ConflictError, isTransientError } from '../core/errors';
 import { EXECUTION_ABANDONED } from '../core/failure-codes';
 import { TERMINAL_DEPLOYMENT_STATUSES, type Deployment, type DeploymentGroup } from '../core/types';
 import type { GroupLock, StepDependencies } from '../ports';
@@ -125,7 +125,7 @@ async function finishOnBehalf(deps: StepDependencies, holder: Deployment, lock: 
     return { kind: 'finished', deploymentId };
   } catch (error) {
     // Throttling or a store fault: the caller fails (the API answers 503) and the next request or sweep tries again.
-    if (error instanceof TransientStoreError || error instanceof TransientAwsError) throw error;
+    if (isTransientError(error)) throw error;
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     await failAbandoned(deps, holder, lock, reason);
     return { kind: 'failed', deploymentId, error: reason };

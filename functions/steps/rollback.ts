@@ -9,7 +9,7 @@ import type { Deployment, DeploymentGroup, ServerDeployment } from '../core/type
 import type { StepDependencies } from '../ports';
 import { createRollbackDeployment } from './create-deployment';
 import { serverDeployment } from './deployment-context';
-import { rollsBack } from './traffic/traffic-rollback';
+import { rollsBack } from './deployment-outcome';
 
 /** Starts (or completes starting) the rollback the policy asks for; true when the lock went to the rollback. */
 export async function ensureRollback(deps: StepDependencies, group: DeploymentGroup, ended: ServerDeployment): Promise<boolean> {

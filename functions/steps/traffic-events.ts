@@ -1,7 +1,7 @@
 // BlockTraffic and AllowTraffic for one batch: the engine itself (de)registers the hosts with the group's load
 // balancers, then waits in the state machine, not in a Lambda, until the load balancers are done or the change's
 // limit passes. While it waits, the deployment record says what for and why it takes that long.
-import { CutoverError, TransientAwsError, TransientStoreError } from '../core/errors';
+import { CutoverError, isTransientError } from '../core/errors';
 import { expiredMessage, nextTrafficWait, secondsBetween, trafficWaitRecord } from '../core/traffic-wait';
 import type { ServerDeployment, DeploymentTarget, EventDiagnostics, LoadBalancerInfo } from '../core/types';
 import type { StepDependencies, TrafficControl, TrafficDirection, TrafficProgress } from '../ports';
@@ -76,7 +76,7 @@ async function attempt(call: () => Promise<TrafficProgress>): Promise<Attempted>
   try {
     return { ok: true, progress: await call() };
   } catch (error) {
-    if (error instanceof TransientAwsError || error instanceof TransientStoreError) throw error;
+    if (isTransientError(error)) throw error;
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -4,10 +4,12 @@
 // original removed): either way the service is left with one task set, which the next deployment starts from.
 // What is done goes by the task sets ECS has, not only by the record: a step that died after changing the service
 // (the replacement made primary, the original removed) left the record behind.
+import { isTransientError } from '../../core/errors';
 import type { EcsDeployment, ErrorInformation, TaskSetRef } from '../../core/types';
 import type { StepDependencies } from '../../ports';
 import { ecsOf } from '../traffic/traffic-context';
-import { isTransient, rollsBack, type TrafficRestore } from '../traffic/traffic-rollback';
+import { rollsBack } from '../deployment-outcome';
+import type { TrafficRestore } from '../traffic/traffic-rollback';
 import { taskSetWeights } from '../../core/ecs-traffic';
 
 /** The task sets the service has and the primary one, as ECS reports them (or as the record says, if ECS cannot). */
@@ -42,7 +44,7 @@ export async function restoreTaskSets(
     else await keepReplacement(deps, deployment, service, { original, replacement, routeAll: onReplacement < 100 });
   } catch (error) {
     // Throttling is retried by the state machine, which runs the finish step again: traffic is given back then.
-    if (isTransient(error)) throw error;
+    if (isTransientError(error)) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     const what = rollBack && !originalGone ? `Traffic could not be given back to task set ${original.id}` : `Task set ${original.id} could not be removed`;
     return { trafficShifts: deployment.trafficShifts, rollbackInfo: { rollbackMessage: `${what}: ${reason}` } };
@@ -89,7 +91,7 @@ async function removeUnrecorded(deps: StepDependencies, deployment: EcsDeploymen
     for (const taskSet of strays) await ecs.deleteTaskSet(clusterName, serviceName, taskSet.arn);
     removed = strays.map((taskSet) => taskSet.id);
   } catch (error) {
-    if (isTransient(error)) throw error;
+    if (isTransientError(error)) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     return { trafficShifts: deployment.trafficShifts, rollbackInfo: { rollbackMessage: `A replacement task set may be left on ${clusterName}/${serviceName}: ${reason}` } };
   }
@@ -110,7 +112,7 @@ async function serviceNow(deps: StepDependencies, deployment: EcsDeployment): Pr
     const state = await ecsOf(deps).describeService(clusterName, serviceName);
     return { taskSetIds: new Set(state.taskSets.map((taskSet) => taskSet.id)), primaryId: state.primaryTaskSetId };
   } catch (error) {
-    if (isTransient(error)) throw error;
+    if (isTransientError(error)) throw error;
     return { primaryId: deployment.replacementPrimary ? deployment.replacementTaskSet?.id : deployment.originalTaskSet?.id };
   }
 }

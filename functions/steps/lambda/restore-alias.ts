@@ -1,9 +1,11 @@
 // A Lambda deployment that did not succeed puts its alias back on CurrentVersion (see restoreAlias for when).
+import { isTransientError } from '../../core/errors';
 import { aliasWeights } from '../../core/lambda-traffic';
 import type { ErrorInformation, LambdaDeployment } from '../../core/types';
 import type { StepDependencies } from '../../ports';
 import { aliasesOf } from '../traffic/traffic-context';
-import { isTransient, rollsBack, type TrafficRestore } from '../traffic/traffic-rollback';
+import { rollsBack } from '../deployment-outcome';
+import type { TrafficRestore } from '../traffic/traffic-rollback';
 
 /**
  * Puts the alias back on CurrentVersion. Always when it is split between the versions (CodeDeploy leaves a stopped
@@ -26,7 +28,7 @@ export async function restoreAlias(
     await aliasesOf(deps).shift(functionName, alias, currentVersion, targetVersion, 0);
   } catch (error) {
     // Throttling is retried by the state machine, which runs the finish step again: the alias is put back then.
-    if (isTransient(error)) throw error;
+    if (isTransientError(error)) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     return {
       trafficShifts: deployment.trafficShifts,
